@@ -1,0 +1,54 @@
+/*
+ * ad_config.h - the configuration file, and the same keys from flags.
+ *
+ * Format: one "key = value" per line, '#' starts a comment, blank lines are
+ * ignored; list keys (own_networks, allowlist) may repeat and take several
+ * space- or comma-separated entries. Unknown keys are an error (a typo in
+ * an allowlist must not silently report an audit the user ordered).
+ *
+ *   db = /var/lib/abusedesk/abusedesk.db
+ *   tz = Europe/Berlin
+ *   window = 24h                       # s, m, h, d
+ *   threshold.ssh-bruteforce = 5       # events
+ *   threshold.port-scan = 20
+ *   threshold.port-scan.ports = 5      # distinct destination ports
+ *   own_networks = 192.0.2.0/24 2001:db8::/32
+ *   allowlist = 198.51.100.7           # e.g. the audit we ordered
+ *   documentation_as_public = no       # examples and tests only
+ */
+#ifndef AD_CONFIG_H
+#define AD_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ad_detect.h"
+#include "ad_err.h"
+
+#define AD_CONFIG_LIST_MAX	4096	/* entries per list */
+
+struct ad_config {
+	char			db[1024];	/* "" = default */
+	char			tz[128];	/* "" = the machine's */
+	struct ad_detect_config	detect;		/* own/allow point at the lists below */
+	struct ad_cidr		*own;
+	size_t			n_own;
+	struct ad_cidr		*allow;
+	size_t			n_allow;
+};
+
+void	ad_config_init(struct ad_config *cfg);
+void	ad_config_free(struct ad_config *cfg);
+
+/* Reads a file; a missing file is not an error when !must_exist. */
+int	ad_config_load(struct ad_config *cfg, const char *path, bool must_exist,
+	    struct ad_diag *diag) AD_WUR;
+
+/* Sets one key (as from the file or a flag). */
+int	ad_config_set(struct ad_config *cfg, const char *key, const char *value,
+	    struct ad_diag *diag) AD_WUR;
+
+/* Parses "90", "90s", "15m", "24h", "7d" into seconds; -1 if invalid. */
+long long ad_parse_duration(const char *s);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * ad_detect.h - events to incidents: aggregation per source and category.
+ *
+ * An incident is everything one source address did in one category while
+ * its events were no more than `window` seconds apart. It keeps counters,
+ * small capped sets (ports, targets, services, users) and a sample of the
+ * log lines - never every event - so memory per attacker is fixed.
+ *
+ * struct ad_agg is the in-memory table of one scan batch. It has a memory
+ * budget: when full, the scan flushes it into the store (which merges the
+ * deltas into stored incidents) and starts over. That is what keeps a scan's
+ * peak memory flat however large the input and however many attackers.
+ *
+ * Whether an incident is worth reporting is decided by ad_incident_assess():
+ * thresholds per category, own networks and private space (still recorded -
+ * an internal attacker matters - but never reported to an outside network),
+ * and an allowlist of sources the user ordered (an audit, monitoring).
+ */
+#ifndef AD_DETECT_H
+#define AD_DETECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ad_buf.h"
+#include "ad_err.h"
+#include "ad_event.h"
+#include "ad_ip.h"
+#include "ad_time.h"
+
+#define AD_INC_PORTS_MAX	16	/* distinct destination ports kept */
+#define AD_INC_TARGETS_MAX	8	/* distinct destination addresses kept */
+#define AD_INC_USERS_MAX	8	/* distinct user names kept */
+#define AD_INC_USER_LEN		32	/* ... each cut to this length */
+#define AD_SAMPLE_MAX		10	/* sample lines stored per incident */
+#define AD_SAMPLE_MEM		3	/* sample lines kept per batch entry */
+#define AD_SAMPLE_LINE_MAX	2048	/* longer lines are cut (and marked) */
+
+/* Services, as a bit set. */
+#define AD_SVC_SSH		0x01
+#define AD_SVC_FIREWALL		0x02
+
+enum ad_inc_state {
+	AD_STATE_BELOW = 0,	/* below the category's threshold */
+	AD_STATE_NEW,		/* worth reporting, not yet handled */
+	AD_STATE_INTERNAL,	/* private/reserved space or our own network */
+	AD_STATE_ALLOWLISTED,	/* the user said never to report this source */
+	AD_STATE__COUNT
+};
+
+struct ad_sample {
+	char		*file;		/* owned */
+	uint64_t	 line;		/* 1-based */
+	struct ad_instant time;
+	char		*text;		/* owned, cut to AD_SAMPLE_LINE_MAX */
+};
+
+struct ad_incident {
+	int64_t			id;		/* store row id, 0 if not stored */
+	struct ad_addr		src;
+	enum ad_category	category;
+	struct ad_instant	first, last;
+	uint64_t		events;
+	uint64_t		proven, spoofable;	/* events by evidence */
+	uint32_t		services;	/* AD_SVC_* */
+	uint16_t		ports[AD_INC_PORTS_MAX];
+	uint8_t			n_ports;
+	bool			ports_more;	/* more distinct ports than kept */
+	struct ad_addr		targets[AD_INC_TARGETS_MAX];
+	uint8_t			n_targets;
+	bool			targets_more;
+	char			users[AD_INC_USERS_MAX][AD_INC_USER_LEN + 1];
+	uint8_t			n_users;
+	bool			users_more;
+	enum ad_inc_state	state;
+	bool			reportable;
+	char			reason[96];	/* why (not) reportable */
+	/* Sample lines of this batch (not loaded back from the store). */
+	struct ad_sample	samples[AD_SAMPLE_MEM];
+	uint8_t			n_samples;
+};
+
+struct ad_detect_config {
+	int64_t		 window;			/* seconds */
+	uint32_t	 min_events[AD_CAT__COUNT];
+	uint32_t	 min_ports[AD_CAT__COUNT];	/* 0: not a criterion */
+	struct ad_cidr	*own;		/* borrowed */
+	size_t		 n_own;
+	struct ad_cidr	*allow;		/* borrowed */
+	size_t		 n_allow;
+	/* Examples and tests only: treat RFC 5737/3849 space as public. */
+	bool		 documentation_public;
+};
+
+/* Fills the defaults: 24 h window; ssh 5 events; port scan 5 ports or 20. */
+void	ad_detect_config_defaults(struct ad_detect_config *cfg);
+
+/* --- aggregation of one batch ---------------------------------------- */
+
+struct ad_agg;
+
+/* budget: bytes of entries + sample lines before ad_agg_full() says so. */
+struct ad_agg *ad_agg_new(const struct ad_detect_config *cfg, size_t budget);
+void	ad_agg_free(struct ad_agg *a);
+
+/*
+ * Adds one event. `line`/`len` is the raw log line (for the sample), `file`
+ * and `lineno` say where it came from; when ev->time is not valid, `fallback`
+ * stands in for it. Returns AD_OK or AD_ERR_NOMEM.
+ */
+int	ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
+	    const struct ad_instant *fallback, const char *file,
+	    uint64_t lineno, const char *line, size_t len) AD_WUR;
+
+/* True when the batch should be flushed. */
+bool	ad_agg_full(const struct ad_agg *a);
+size_t	ad_agg_count(const struct ad_agg *a);
+
+/*
+ * Calls fn for every incident delta in the batch (closed windows first),
+ * then empties the batch. Stops at and returns the first non-zero result.
+ */
+int	ad_agg_drain(struct ad_agg *a,
+	    int (*fn)(void *arg, struct ad_incident *delta), void *arg);
+
+/* --- incidents ------------------------------------------------------- */
+
+/* Merges delta into inc (counters, times, capped sets). */
+void	ad_incident_merge(struct ad_incident *inc, const struct ad_incident *delta);
+/* Decides state, reportable and reason from cfg (keeps later states). */
+void	ad_incident_assess(struct ad_incident *inc,
+	    const struct ad_detect_config *cfg);
+/* Frees the sample lines of inc (not inc itself). */
+void	ad_incident_clear_samples(struct ad_incident *inc);
+
+/*
+ * Appends the incident's JSON object (no newline): id, src, category,
+ * first, last (log time with offset), first_utc, last_utc, events,
+ * services, targets, ports, users, state, reportable, reason, evidence.
+ */
+int	ad_incident_to_json(struct ad_buf *b, const struct ad_incident *inc) AD_WUR;
+
+const char *ad_inc_state_name(enum ad_inc_state s);
+int	ad_inc_state_from_name(const char *name);
+/* Comma-separated service names of a set: "ssh,firewall". */
+const char *ad_services_name(uint32_t services, char *buf, size_t n);
+uint32_t ad_services_from_name(const char *s);
+uint32_t ad_service_bit(const char *service);
+
+#endif

@@ -1,0 +1,73 @@
+/*
+ * ad_ingest.h - reading logs: plain files, gzip-rotated files, stdin.
+ *
+ * The reader hands out chunks of whole lines from a fixed buffer
+ * (AD_READ_BUF), never a whole file, so memory stays bounded whatever the
+ * input. A line longer than the buffer is dropped and counted, and reading
+ * resumes after its newline. Offsets are in uncompressed bytes, so a scan
+ * can resume in a .gz that was once the plain file it had half read.
+ *
+ * A file is recognised by the fingerprint of its first line, not by its
+ * name: after rotation "auth.log.1" is the file that was "auth.log", and a
+ * rescan of it resumes where the last scan stopped instead of counting its
+ * lines twice.
+ */
+#ifndef AD_INGEST_H
+#define AD_INGEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ad_ctx.h"
+
+#define AD_READ_BUF	(2u * 1024 * 1024)
+#define AD_FP_BYTES	1024	/* fingerprint: first line, at most this much */
+
+struct ad_reader;
+
+struct ad_file_info {
+	dev_t		dev;
+	ino_t		ino;
+	int64_t		size;		/* on disk (compressed for .gz); -1 for stdin */
+	int64_t		mtime;
+	bool		gzip;
+	bool		seekable;	/* plain regular file */
+	bool		has_fp;		/* false: empty, or first line unfinished */
+	char		fp[17];		/* hex FNV-1a 64 of the first line */
+};
+
+struct ad_chunk {
+	const char	*data;		/* borrowed until the next call */
+	size_t		 len;
+	uint64_t	 offset;	/* uncompressed offset of data[0] */
+	bool		 no_newline;	/* data is a final line without '\n' */
+};
+
+/*
+ * Opens path ("-" = stdin) and reads its first block. Returns AD_OK, or
+ * AD_ERR_IO with diag filled.
+ */
+int	ad_reader_open(struct ad_ctx *ctx, const char *path,
+	    struct ad_reader **out, struct ad_diag *diag) AD_WUR;
+void	ad_reader_free(struct ad_reader *r);
+
+const struct ad_file_info *ad_reader_info(const struct ad_reader *r);
+
+/* Skips to uncompressed offset off (seek, or read and discard). */
+int	ad_reader_skip(struct ad_reader *r, uint64_t off, struct ad_diag *diag) AD_WUR;
+
+/*
+ * Next chunk of whole lines. Returns 1 with c filled, 0 at end of input,
+ * or a negative error (diag filled).
+ */
+int	ad_reader_chunk(struct ad_reader *r, struct ad_chunk *c,
+	    struct ad_diag *diag) AD_WUR;
+
+/* Lines dropped so far for exceeding the buffer. */
+uint64_t ad_reader_dropped_lines(const struct ad_reader *r);
+/* Uncompressed bytes consumed so far (end of the last chunk). */
+uint64_t ad_reader_offset(const struct ad_reader *r);
+
+#endif

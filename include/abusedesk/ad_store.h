@@ -1,0 +1,96 @@
+/*
+ * ad_store.h - the persistent store: SQLite in WAL mode, all SQL in one file.
+ *
+ * Why SQLite: one file, no server, transactions that survive a SIGKILL, and
+ * a query language for the tracking stages that follow. WAL lets `incidents`
+ * read while a `scan` writes. A PostgreSQL backend for several nodes comes
+ * later behind the same functions, which is why nothing outside
+ * lib/store/ ever sees a SQL string.
+ *
+ * Crash safety of scanning rests on one rule: a batch's incident changes
+ * and the file offset that produced them are committed in one transaction.
+ * A scan killed at any point therefore resumes at the last committed offset
+ * with exactly the incidents that offset accounts for: nothing lost,
+ * nothing counted twice.
+ *
+ * Schema changes are numbered migrations applied at open (PRAGMA
+ * user_version); a store newer than this binary is refused.
+ */
+#ifndef AD_STORE_H
+#define AD_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ad_ctx.h"
+#include "ad_detect.h"
+
+struct ad_store;
+
+/* What we know of a log file, keyed by its first-line fingerprint. */
+struct ad_file_state {
+	char		fp[17];
+	char		path[1024];
+	int64_t		dev, ino;
+	int64_t		size;		/* size on disk at the last scan */
+	int64_t		mtime;
+	uint64_t	offset;		/* uncompressed bytes consumed */
+	uint64_t	lines;		/* lines consumed (for line numbers) */
+};
+
+/* A listing filter; zero-initialised means everything. */
+struct ad_incident_filter {
+	bool		reportable_only;
+	int		state;		/* -1 or 0: any; else enum ad_inc_state + 1 */
+	int		category;	/* -1: any */
+};
+
+/*
+ * Opens (creating if needed) the store at path and migrates it.
+ * Returns AD_OK, AD_ERR_STORE or AD_ERR_NOMEM with diag filled.
+ */
+int	ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
+	    struct ad_diag *diag) AD_WUR;
+void	ad_store_close(struct ad_store *st);
+/* The schema version this binary writes. */
+int	ad_store_schema_version(void);
+
+int	ad_store_begin(struct ad_store *st) AD_WUR;
+/* Commits; AD_FAULT_STORE_COMMIT makes it fail (and roll back). */
+int	ad_store_commit(struct ad_store *st) AD_WUR;
+void	ad_store_rollback(struct ad_store *st);
+/* The last SQLite error message (borrowed). */
+const char *ad_store_errmsg(const struct ad_store *st);
+
+/* Returns 1 found, 0 not found, negative on error. */
+int	ad_store_file_by_fp(struct ad_store *st, const char *fp,
+	    struct ad_file_state *out) AD_WUR;
+int	ad_store_file_by_path(struct ad_store *st, const char *path,
+	    struct ad_file_state *out) AD_WUR;
+int	ad_store_file_save(struct ad_store *st,
+	    const struct ad_file_state *fs) AD_WUR;
+
+/*
+ * The stored incident of (src, category) whose span comes within `window`
+ * of [from, to]; the latest if several. Returns 1 found, 0 not, <0 error.
+ */
+int	ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
+	    enum ad_category cat, int64_t from, int64_t to, int64_t window,
+	    struct ad_incident *out) AD_WUR;
+
+/*
+ * Inserts (id 0: sets inc->id) or updates the incident, then appends its
+ * sample lines until the incident holds AD_SAMPLE_MAX.
+ */
+int	ad_store_incident_save(struct ad_store *st, struct ad_incident *inc) AD_WUR;
+
+/* Calls fn for each matching incident, oldest id first; stops on non-zero. */
+int	ad_store_incident_each(struct ad_store *st,
+	    const struct ad_incident_filter *f,
+	    int (*fn)(void *arg, const struct ad_incident *inc), void *arg) AD_WUR;
+
+/* Calls fn for each stored sample line of incident id, in order. */
+int	ad_store_samples_each(struct ad_store *st, int64_t id,
+	    int (*fn)(void *arg, const struct ad_sample *ev), void *arg) AD_WUR;
+
+#endif

@@ -1,0 +1,126 @@
+/*
+ * buf.c - bounded growable buffer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "abusedesk/ad_buf.h"
+#include "abusedesk/ad_ctx.h"
+
+void
+ad_buf_init(struct ad_buf *b, size_t max)
+{
+	b->p = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+}
+
+void
+ad_buf_free(struct ad_buf *b)
+{
+	ad_free(b->p);
+	b->p = NULL;
+	b->len = 0;
+	b->cap = 0;
+}
+
+void
+ad_buf_reset(struct ad_buf *b)
+{
+	b->len = 0;
+	if (b->p)
+		b->p[0] = '\0';
+}
+
+static int
+grow(struct ad_buf *b, size_t need)
+{
+	size_t cap;
+	char *p;
+
+	if (need > b->max)
+		return AD_ERR_LIMIT;
+	if (need + 1 <= b->cap)
+		return AD_OK;
+	cap = b->cap ? b->cap : 64;
+	while (cap < need + 1)
+		cap *= 2;
+	if (cap > b->max + 1)
+		cap = b->max + 1;
+	p = ad_reallocarray(b->p, cap, 1);
+	if (p == NULL)
+		return AD_ERR_NOMEM;
+	b->p = p;
+	b->cap = cap;
+	return AD_OK;
+}
+
+int
+ad_buf_add(struct ad_buf *b, const void *data, size_t n)
+{
+	int r;
+
+	if (n > b->max - b->len)
+		return AD_ERR_LIMIT;
+	if ((r = grow(b, b->len + n)) != AD_OK)
+		return r;
+	if (n)
+		memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return AD_OK;
+}
+
+int
+ad_buf_addc(struct ad_buf *b, char c)
+{
+	return ad_buf_add(b, &c, 1);
+}
+
+int
+ad_buf_adds(struct ad_buf *b, const char *s)
+{
+	return ad_buf_add(b, s, strlen(s));
+}
+
+int
+ad_buf_addf(struct ad_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n, r;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return AD_ERR_USAGE;
+	if ((size_t)n > b->max - b->len)
+		return AD_ERR_LIMIT;
+	if ((r = grow(b, b->len + (size_t)n)) != AD_OK)
+		return r;
+	va_start(ap, fmt);
+	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+	return AD_OK;
+}
+
+const char *
+ad_buf_str(const struct ad_buf *b)
+{
+	return b->p ? b->p : "";
+}
+
+char *
+ad_buf_take(struct ad_buf *b)
+{
+	char *p = b->p;
+
+	if (p == NULL)
+		p = ad_strndup("", 0);
+	b->p = NULL;
+	b->len = 0;
+	b->cap = 0;
+	return p;
+}

@@ -1,0 +1,224 @@
+/*
+ * config.c - configuration file and key setter.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abusedesk/ad_config.h"
+#include "abusedesk/ad_ctx.h"
+
+void
+ad_config_init(struct ad_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	ad_detect_config_defaults(&cfg->detect);
+}
+
+void
+ad_config_free(struct ad_config *cfg)
+{
+	ad_free(cfg->own);
+	ad_free(cfg->allow);
+	cfg->own = cfg->allow = NULL;
+	cfg->n_own = cfg->n_allow = 0;
+	cfg->detect.own = cfg->detect.allow = NULL;
+	cfg->detect.n_own = cfg->detect.n_allow = 0;
+}
+
+long long
+ad_parse_duration(const char *s)
+{
+	char *e;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &e, 10);
+	if (e == s || errno || v < 0)
+		return -1;
+	switch (*e) {
+	case '\0': case 's': break;
+	case 'm': v *= 60; break;
+	case 'h': v *= 3600; break;
+	case 'd': v *= 86400; break;
+	default: return -1;
+	}
+	if (*e && e[1] != '\0')
+		return -1;
+	return v;
+}
+
+static int
+parse_count(const char *key, const char *v, uint32_t *out, struct ad_diag *diag)
+{
+	char *e;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(v, &e, 10);
+	if (e == v || *e || errno || n > 1000000 || v[0] == '-')
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+		    "expected a count, got \"%s\"", v);
+	*out = (uint32_t)n;
+	return AD_OK;
+}
+
+static int
+add_cidrs(const char *key, const char *v, struct ad_cidr **list, size_t *n,
+    struct ad_diag *diag)
+{
+	const char *p = v;
+
+	while (*p) {
+		size_t l;
+		struct ad_cidr c, *nl;
+
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		l = strcspn(p, " ,\t");
+		if (!ad_cidr_parse(p, l, &c))
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "not an address or CIDR range: \"%.*s\"", (int)l, p);
+		if (*n >= AD_CONFIG_LIST_MAX)
+			return ad_diag_set(diag, AD_ERR_LIMIT, key, 0,
+			    "more than %d entries", AD_CONFIG_LIST_MAX);
+		if ((nl = ad_reallocarray(*list, *n + 1, sizeof(*nl))) == NULL)
+			return ad_diag_set(diag, AD_ERR_NOMEM, key, 0,
+			    "out of memory");
+		nl[(*n)++] = c;
+		*list = nl;
+		p += l;
+	}
+	return AD_OK;
+}
+
+static void
+relink(struct ad_config *cfg)
+{
+	cfg->detect.own = cfg->own;
+	cfg->detect.n_own = cfg->n_own;
+	cfg->detect.allow = cfg->allow;
+	cfg->detect.n_allow = cfg->n_allow;
+}
+
+int
+ad_config_set(struct ad_config *cfg, const char *key, const char *v,
+    struct ad_diag *diag)
+{
+	int r = AD_OK, cat;
+
+	if (strcmp(key, "db") == 0) {
+		if (snprintf(cfg->db, sizeof(cfg->db), "%s", v) >= (int)sizeof(cfg->db))
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "too long");
+	} else if (strcmp(key, "tz") == 0) {
+		if (snprintf(cfg->tz, sizeof(cfg->tz), "%s", v) >= (int)sizeof(cfg->tz))
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "too long");
+	} else if (strcmp(key, "window") == 0) {
+		long long d = ad_parse_duration(v);
+
+		if (d <= 0)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected a duration like 90s, 15m, 24h, 7d");
+		cfg->detect.window = d;
+	} else if (strncmp(key, "threshold.", 10) == 0) {
+		char name[64];
+		const char *dot = strchr(key + 10, '.');
+		size_t l = dot ? (size_t)(dot - key - 10) : strlen(key + 10);
+
+		if (l >= sizeof(name))
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "unknown category");
+		memcpy(name, key + 10, l);
+		name[l] = '\0';
+		if ((cat = ad_category_from_name(name)) < 0)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "unknown category \"%s\"", name);
+		if (dot == NULL)
+			r = parse_count(key, v, &cfg->detect.min_events[cat], diag);
+		else if (strcmp(dot, ".ports") == 0)
+			r = parse_count(key, v, &cfg->detect.min_ports[cat], diag);
+		else
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "unknown threshold \"%s\"", dot + 1);
+	} else if (strcmp(key, "own_networks") == 0) {
+		r = add_cidrs(key, v, &cfg->own, &cfg->n_own, diag);
+	} else if (strcmp(key, "allowlist") == 0) {
+		r = add_cidrs(key, v, &cfg->allow, &cfg->n_allow, diag);
+	} else if (strcmp(key, "documentation_as_public") == 0) {
+		if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0)
+			cfg->detect.documentation_public = true;
+		else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0)
+			cfg->detect.documentation_public = false;
+		else
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected yes or no");
+	} else
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
+	relink(cfg);
+	return r;
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+int
+ad_config_load(struct ad_config *cfg, const char *path, bool must_exist,
+    struct ad_diag *diag)
+{
+	FILE *f;
+	char line[8192];
+	unsigned long n = 0;
+	int r = AD_OK;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		if (!must_exist && errno == ENOENT)
+			return AD_OK;
+		return ad_diag_set(diag, AD_ERR_IO, path, 0, "%s", strerror(errno));
+	}
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *hash, *eq, *k, *v;
+
+		n++;
+		if (strchr(line, '\n') == NULL && !feof(f)) {
+			r = ad_diag_set(diag, AD_ERR_CONFIG, path, n,
+			    "line too long");
+			break;
+		}
+		if ((hash = strchr(line, '#')) != NULL)
+			*hash = '\0';
+		k = trim(line);
+		if (*k == '\0')
+			continue;
+		if ((eq = strchr(k, '=')) == NULL) {
+			r = ad_diag_set(diag, AD_ERR_CONFIG, path, n,
+			    "expected \"key = value\"");
+			break;
+		}
+		*eq = '\0';
+		k = trim(k);
+		v = trim(eq + 1);
+		if ((r = ad_config_set(cfg, k, v, diag)) != AD_OK) {
+			char why[sizeof(diag->msg)];
+
+			snprintf(why, sizeof(why), "%s", diag ? diag->msg : "");
+			ad_diag_set(diag, r, path, n, "%.64s: %.180s", k, why);
+			break;
+		}
+	}
+	fclose(f);
+	return r;
+}

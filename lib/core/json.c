@@ -1,0 +1,166 @@
+/*
+ * json.c - JSON string escaping and key/value writers.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "abusedesk/ad_json.h"
+
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+static size_t
+utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return n >= 2 && (s[1] & 0xc0) == 0x80 ? 2 : 0;
+	if (c >= 0xe0 && c <= 0xef) {
+		if (n < 3 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+			return 0;
+		if (c == 0xe0 && s[1] < 0xa0)
+			return 0;	/* overlong */
+		if (c == 0xed && s[1] >= 0xa0)
+			return 0;	/* surrogate */
+		return 3;
+	}
+	if (c >= 0xf0 && c <= 0xf4) {
+		if (n < 4 || (s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+		    (s[3] & 0xc0) != 0x80)
+			return 0;
+		if ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90))
+			return 0;
+		return 4;
+	}
+	return 0;
+}
+
+bool
+ad_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, l;
+
+	while (i < n) {
+		if (p[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((l = utf8_seq(p + i, n - i)) == 0)
+			return false;
+		i += l;
+	}
+	return true;
+}
+
+int
+ad_json_str(struct ad_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, l;
+	int r;
+
+	if ((r = ad_buf_addc(b, '"')) != AD_OK)
+		return r;
+	while (i < n) {
+		unsigned c = p[i];
+		char esc[8];
+
+		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
+			i++;
+			run++;
+			continue;
+		}
+		if (c >= 0x80 && (l = utf8_seq(p + i, n - i)) > 0) {
+			i += l;
+			run += l;
+			continue;
+		}
+		if (run && (r = ad_buf_add(b, p + i - run, run)) != AD_OK)
+			return r;
+		run = 0;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			r = ad_buf_add(b, esc, 2);
+		} else if (c == '\n')
+			r = ad_buf_add(b, "\\n", 2);
+		else if (c == '\t')
+			r = ad_buf_add(b, "\\t", 2);
+		else if (c == '\r')
+			r = ad_buf_add(b, "\\r", 2);
+		else if (c < 0x20)
+			r = ad_buf_addf(b, "\\u%04x", c);
+		else
+			r = ad_buf_add(b, "\\ufffd", 6);	/* invalid byte */
+		if (r != AD_OK)
+			return r;
+		i++;
+	}
+	if (run && (r = ad_buf_add(b, p + i - run, run)) != AD_OK)
+		return r;
+	return ad_buf_addc(b, '"');
+}
+
+int
+ad_json_key(struct ad_buf *b, bool *first, const char *key)
+{
+	int r;
+
+	if (!*first && (r = ad_buf_addc(b, ',')) != AD_OK)
+		return r;
+	*first = false;
+	if ((r = ad_json_str(b, key, strlen(key))) != AD_OK)
+		return r;
+	return ad_buf_addc(b, ':');
+}
+
+int
+ad_json_kv_strn(struct ad_buf *b, bool *first, const char *key,
+    const char *s, size_t n)
+{
+	int r;
+
+	if ((r = ad_json_key(b, first, key)) != AD_OK)
+		return r;
+	if (s == NULL)
+		return ad_buf_add(b, "null", 4);
+	return ad_json_str(b, s, n);
+}
+
+int
+ad_json_kv_str(struct ad_buf *b, bool *first, const char *key, const char *s)
+{
+	return ad_json_kv_strn(b, first, key, s, s ? strlen(s) : 0);
+}
+
+int
+ad_json_kv_int(struct ad_buf *b, bool *first, const char *key, int64_t v)
+{
+	int r;
+
+	if ((r = ad_json_key(b, first, key)) != AD_OK)
+		return r;
+	return ad_buf_addf(b, "%" PRId64, v);
+}
+
+int
+ad_json_kv_bool(struct ad_buf *b, bool *first, const char *key, bool v)
+{
+	int r;
+
+	if ((r = ad_json_key(b, first, key)) != AD_OK)
+		return r;
+	return ad_buf_adds(b, v ? "true" : "false");
+}
+
+int
+ad_json_kv_null(struct ad_buf *b, bool *first, const char *key)
+{
+	int r;
+
+	if ((r = ad_json_key(b, first, key)) != AD_OK)
+		return r;
+	return ad_buf_add(b, "null", 4);
+}

@@ -1,0 +1,352 @@
+/*
+ * time.c - syslog and ISO 8601 stamps to instants with offsets.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "abusedesk/ad_time.h"
+
+static inline bool
+dig(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* n decimal digits at p, or -1. */
+static int
+num(const char *p, const char *end, int n)
+{
+	int v = 0, i;
+
+	if (end - p < n)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (!dig((unsigned char)p[i]))
+			return -1;
+		v = v * 10 + (p[i] - '0');
+	}
+	return v;
+}
+
+int64_t
+ad_days_from_civil(int y, unsigned m, unsigned d)
+{
+	/* H. Hinnant's algorithm: exact for the proleptic Gregorian calendar. */
+	int64_t yy = (int64_t)y - (m <= 2);
+	int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+	unsigned yoe = (unsigned)(yy - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? (unsigned)-3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	int64_t era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
+}
+
+static int
+days_in_month(int y, int m)
+{
+	static const int dm[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+
+	if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+		return 29;
+	return dm[m - 1];
+}
+
+void
+ad_clockref_init(struct ad_clockref *cr, int64_t ref, int year)
+{
+	memset(cr, 0, sizeof(*cr));
+	cr->ref = ref;
+	cr->year = year;
+	cr->cache_key = -1;
+}
+
+/* UTC offset (seconds) of the process zone at a local civil hour. */
+static int32_t
+local_offset(struct ad_clockref *cr, int y, int mon, int day, int h)
+{
+	int64_t key = (((int64_t)y * 16 + mon) * 32 + day) * 32 + h;
+	struct tm tm;
+	time_t t;
+	int64_t naive;
+
+	if (key == cr->cache_key)
+		return cr->cache_off;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = day;
+	tm.tm_hour = h;
+	tm.tm_min = 30;		/* mid-hour: away from the :00 transition edge */
+	tm.tm_isdst = -1;
+	t = mktime(&tm);
+	naive = ad_days_from_civil(y, (unsigned)mon, (unsigned)day) * 86400 +
+	    h * 3600 + 30 * 60;
+	cr->cache_key = key;
+	cr->cache_off = (t == (time_t)-1) ? 0 : (int32_t)(naive - (int64_t)t);
+	return cr->cache_off;
+}
+
+int32_t
+ad_local_offset_at(int64_t utc)
+{
+	time_t t = (time_t)utc;
+	struct tm tm;
+
+	if (localtime_r(&t, &tm) == NULL)
+		return 0;
+	return (int32_t)tm.tm_gmtoff;
+}
+
+bool
+ad_local_to_instant(struct ad_clockref *cr, int y, int mon, int day,
+    int h, int mi, int s, int32_t usec, struct ad_instant *out)
+{
+	int32_t off;
+
+	if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(y, mon) ||
+	    h > 23 || mi > 59 || s > 60 || h < 0 || mi < 0 || s < 0)
+		return false;
+	off = local_offset(cr, y, mon, day, h);
+	out->utc = ad_days_from_civil(y, (unsigned)mon, (unsigned)day) * 86400 +
+	    h * 3600 + mi * 60 + s - off;
+	out->usec = usec;
+	out->off_min = (int16_t)(off / 60);
+	out->valid = true;
+	return true;
+}
+
+static int
+month_of(const char *p)
+{
+	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	int i;
+
+	for (i = 0; i < 12; i++)
+		if (p[0] == names[3 * i] && p[1] == names[3 * i + 1] &&
+		    p[2] == names[3 * i + 2])
+			return i + 1;
+	return 0;
+}
+
+/* The year of a year-less stamp, from the reference or fixed year. */
+static int
+infer_year(struct ad_clockref *cr, int mon, int day)
+{
+	int ry, rm, rd;
+
+	if (cr->year > 0) {
+		if (cr->last_year == 0)
+			cr->last_year = cr->year;
+		else if (mon < cr->last_mon && cr->last_mon - mon >= 6)
+			cr->last_year++;	/* Dec -> Jan inside one stream */
+		cr->last_mon = mon;
+		return cr->last_year;
+	}
+	civil_from_days(cr->ref / 86400 - (cr->ref % 86400 < 0), &ry, &rm, &rd);
+	/* A stamp more than a day after the reference was written last year. */
+	if (mon > rm || (mon == rm && day > rd + 1))
+		return ry - 1;
+	return ry;
+}
+
+size_t
+ad_time_scan_bsd(const char *p, const char *end, struct ad_clockref *cr,
+    struct ad_instant *out)
+{
+	const char *q = p;
+	int mon, day, h, mi, s, y = 0;
+	int32_t usec = 0;
+
+	if (end - q < 15 || (mon = month_of(q)) == 0 || q[3] != ' ')
+		return 0;
+	q += 4;
+	if (*q == ' ' && dig((unsigned char)q[1])) {
+		day = q[1] - '0';
+		q += 2;
+	} else if (dig((unsigned char)q[0]) && dig((unsigned char)q[1])) {
+		day = (q[0] - '0') * 10 + (q[1] - '0');
+		q += 2;
+	} else if (dig((unsigned char)q[0]) && q[1] == ' ') {
+		day = q[0] - '0';	/* "Feb 7 16:01:07": some writers don't pad */
+		q += 1;
+	} else
+		return 0;
+	if (q >= end || *q++ != ' ')
+		return 0;
+	/* Optional year: "Jan 12 2024 10:00:00" (some appliances). */
+	if ((y = num(q, end, 4)) >= 0 && q + 4 < end && q[4] == ' ')
+		q += 5;
+	else
+		y = 0;
+	if ((h = num(q, end, 2)) < 0 || q + 2 >= end || q[2] != ':' ||
+	    (mi = num(q + 3, end, 2)) < 0 || q + 5 >= end || q[5] != ':' ||
+	    (s = num(q + 6, end, 2)) < 0)
+		return 0;
+	q += 8;
+	if (q < end && *q == '.') {	/* "Mar  1 00:01:52.123" */
+		int k = 0;
+
+		q++;
+		while (q < end && dig((unsigned char)*q)) {
+			if (k < 6) {
+				usec = usec * 10 + (*q - '0');
+				k++;
+			}
+			q++;
+		}
+		for (; k < 6; k++)
+			usec *= 10;
+	}
+	if (y == 0)
+		y = infer_year(cr, mon, day);
+	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
+		return 0;
+	return (size_t)(q - p);
+}
+
+size_t
+ad_time_scan_iso(const char *p, const char *end, struct ad_clockref *cr,
+    struct ad_instant *out)
+{
+	const char *q = p;
+	int y, mon, day, h, mi, s, oh, om, sign;
+	int32_t usec = 0;
+
+	if ((y = num(q, end, 4)) < 0 || end - q < 19 || q[4] != '-' ||
+	    (mon = num(q + 5, end, 2)) < 0 || q[7] != '-' ||
+	    (day = num(q + 8, end, 2)) < 0 || (q[10] != 'T' && q[10] != ' ') ||
+	    (h = num(q + 11, end, 2)) < 0 || q[13] != ':' ||
+	    (mi = num(q + 14, end, 2)) < 0 || q[16] != ':' ||
+	    (s = num(q + 17, end, 2)) < 0)
+		return 0;
+	q += 19;
+	if (q < end && (*q == '.' || *q == ',')) {
+		int k = 0;
+
+		q++;
+		if (q >= end || !dig((unsigned char)*q))
+			return 0;
+		while (q < end && dig((unsigned char)*q)) {
+			if (k < 6) {
+				usec = usec * 10 + (*q - '0');
+				k++;
+			}
+			q++;
+		}
+		for (; k < 6; k++)
+			usec *= 10;
+	}
+	if (q < end && *q == 'Z') {
+		q++;
+		oh = om = 0;
+		sign = 1;
+	} else if (q < end && (*q == '+' || *q == '-')) {
+		sign = *q == '-' ? -1 : 1;
+		if ((oh = num(q + 1, end, 2)) < 0)
+			return 0;
+		if (q + 3 < end && q[3] == ':') {
+			if ((om = num(q + 4, end, 2)) < 0)
+				return 0;
+			q += 6;
+		} else if ((om = num(q + 3, end, 2)) >= 0)
+			q += 5;
+		else {
+			om = 0;
+			q += 3;
+		}
+		if (oh > 23 || om > 59)
+			return 0;
+	} else {
+		if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
+			return 0;
+		return (size_t)(q - p);
+	}
+	if (mon < 1 || mon > 12 || day < 1 || day > days_in_month(y, mon) ||
+	    h > 23 || mi > 59 || s > 60)
+		return 0;
+	out->off_min = (int16_t)(sign * (oh * 60 + om));
+	out->utc = ad_days_from_civil(y, (unsigned)mon, (unsigned)day) * 86400 +
+	    h * 3600 + mi * 60 + s - out->off_min * 60;
+	out->usec = usec;
+	out->valid = true;
+	return (size_t)(q - p);
+}
+
+/* Writes t at offset off_min; zulu writes "Z" instead of "+00:00". */
+static char *
+format_at(const struct ad_instant *t, int off_min, bool zulu,
+    char buf[AD_ISO_STRLEN])
+{
+	int64_t local = t->utc + off_min * 60;
+	int64_t days = local / 86400 - (local % 86400 < 0);
+	int64_t sod = local - days * 86400;
+	int y, m, d, n, a = off_min < 0 ? -off_min : off_min;
+	char frac[8] = "";
+
+	if (!t->valid) {
+		buf[0] = '\0';
+		return buf;
+	}
+	civil_from_days(days, &y, &m, &d);
+	if (t->usec)
+		snprintf(frac, sizeof(frac), ".%06d", (int)t->usec);
+	n = snprintf(buf, AD_ISO_STRLEN, "%04d-%02d-%02dT%02d:%02d:%02d%s",
+	    y, m, d, (int)(sod / 3600), (int)(sod / 60 % 60), (int)(sod % 60),
+	    frac);
+	if (n < 0 || n >= AD_ISO_STRLEN - 7)
+		return buf;
+	if (zulu)
+		snprintf(buf + n, AD_ISO_STRLEN - (size_t)n, "Z");
+	else
+		snprintf(buf + n, AD_ISO_STRLEN - (size_t)n, "%c%02d:%02d",
+		    off_min < 0 ? '-' : '+', a / 60, a % 60);
+	return buf;
+}
+
+char *
+ad_instant_format(const struct ad_instant *t, char buf[AD_ISO_STRLEN])
+{
+	return format_at(t, t->off_min, false, buf);
+}
+
+char *
+ad_instant_format_utc(const struct ad_instant *t, char buf[AD_ISO_STRLEN])
+{
+	return format_at(t, 0, true, buf);
+}
+
+bool
+ad_instant_parse(const char *s, struct ad_instant *out)
+{
+	struct ad_clockref cr;
+	size_t n = strlen(s), l;
+
+	ad_clockref_init(&cr, 0, 0);
+	memset(out, 0, sizeof(*out));
+	if (n == 10 && s[4] == '-') {	/* a bare date: midnight local */
+		char tmp[20];
+
+		snprintf(tmp, sizeof(tmp), "%sT00:00:00", s);
+		return ad_time_scan_iso(tmp, tmp + 19, &cr, out) == 19;
+	}
+	l = ad_time_scan_iso(s, s + n, &cr, out);
+	return l == n && l > 0;
+}

@@ -1,0 +1,292 @@
+/*
+ * aggregate.c - the batch table: (source, category) -> incident delta.
+ *
+ * Open addressing with linear probing over a power-of-two array; the key
+ * is hashed with a 64-bit mix of the 16 address bytes and the category.
+ * An event outside the current window of its key closes that delta (it
+ * moves to the `closed` list) and starts a new one.
+ */
+#include <string.h>
+
+#include "abusedesk/ad_ctx.h"
+#include "abusedesk/ad_detect.h"
+
+struct ad_agg {
+	const struct ad_detect_config	*cfg;
+	struct ad_incident		**slots;
+	size_t				  cap;		/* power of two */
+	size_t				  count;
+	struct ad_incident		**closed;
+	size_t				  n_closed, cap_closed;
+	size_t				  bytes;	/* memory held */
+	size_t				  budget;
+};
+
+static uint64_t
+key_hash(const struct ad_addr *a, enum ad_category c)
+{
+	uint64_t h, w[2];
+
+	memcpy(w, a->b, 16);
+	h = w[0] * 0x9e3779b97f4a7c15ULL ^ w[1] ^ ((uint64_t)c << 56);
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	return h;
+}
+
+struct ad_agg *
+ad_agg_new(const struct ad_detect_config *cfg, size_t budget)
+{
+	struct ad_agg *a;
+
+	if ((a = ad_calloc(1, sizeof(*a))) == NULL)
+		return NULL;
+	a->cfg = cfg;
+	a->budget = budget;
+	a->cap = 1024;
+	if ((a->slots = ad_calloc(a->cap, sizeof(*a->slots))) == NULL) {
+		ad_free(a);
+		return NULL;
+	}
+	a->bytes = a->cap * sizeof(*a->slots);
+	return a;
+}
+
+static void
+incident_free(struct ad_incident *inc)
+{
+	if (inc == NULL)
+		return;
+	ad_incident_clear_samples(inc);
+	ad_free(inc);
+}
+
+static void
+clear(struct ad_agg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->cap; i++) {
+		incident_free(a->slots[i]);
+		a->slots[i] = NULL;
+	}
+	for (i = 0; i < a->n_closed; i++)
+		incident_free(a->closed[i]);
+	a->n_closed = 0;
+	a->count = 0;
+	a->bytes = a->cap * sizeof(*a->slots) +
+	    a->cap_closed * sizeof(*a->closed);
+}
+
+void
+ad_agg_free(struct ad_agg *a)
+{
+	if (a == NULL)
+		return;
+	clear(a);
+	ad_free(a->slots);
+	ad_free(a->closed);
+	ad_free(a);
+}
+
+bool
+ad_agg_full(const struct ad_agg *a)
+{
+	return a->bytes >= a->budget;
+}
+
+size_t
+ad_agg_count(const struct ad_agg *a)
+{
+	return a->count + a->n_closed;
+}
+
+static int
+grow(struct ad_agg *a)
+{
+	struct ad_incident **old = a->slots, **ns;
+	size_t oldcap = a->cap, ncap = a->cap * 2, i;
+
+	if ((ns = ad_calloc(ncap, sizeof(*ns))) == NULL)
+		return AD_ERR_NOMEM;
+	for (i = 0; i < oldcap; i++) {
+		struct ad_incident *inc = old[i];
+		size_t j;
+
+		if (inc == NULL)
+			continue;
+		j = key_hash(&inc->src, inc->category) & (ncap - 1);
+		while (ns[j] != NULL)
+			j = (j + 1) & (ncap - 1);
+		ns[j] = inc;
+	}
+	ad_free(old);
+	a->slots = ns;
+	a->cap = ncap;
+	a->bytes += (ncap - oldcap) * sizeof(*ns);
+	return AD_OK;
+}
+
+static int
+push_closed(struct ad_agg *a, struct ad_incident *inc)
+{
+	if (a->n_closed == a->cap_closed) {
+		size_t n = a->cap_closed ? a->cap_closed * 2 : 64;
+		struct ad_incident **c;
+
+		if ((c = ad_reallocarray(a->closed, n, sizeof(*c))) == NULL)
+			return AD_ERR_NOMEM;
+		a->bytes += (n - a->cap_closed) * sizeof(*c);
+		a->closed = c;
+		a->cap_closed = n;
+	}
+	a->closed[a->n_closed++] = inc;
+	return AD_OK;
+}
+
+static void
+add_port(struct ad_incident *inc, uint16_t port)
+{
+	uint8_t i;
+
+	if (port == 0)
+		return;
+	for (i = 0; i < inc->n_ports; i++)
+		if (inc->ports[i] == port)
+			return;
+	if (inc->n_ports < AD_INC_PORTS_MAX)
+		inc->ports[inc->n_ports++] = port;
+	else
+		inc->ports_more = true;
+}
+
+static void
+add_target(struct ad_incident *inc, const struct ad_addr *t)
+{
+	uint8_t i;
+
+	if (t->af == 0)
+		return;
+	for (i = 0; i < inc->n_targets; i++)
+		if (ad_addr_equal(&inc->targets[i], t))
+			return;
+	if (inc->n_targets < AD_INC_TARGETS_MAX)
+		inc->targets[inc->n_targets++] = *t;
+	else
+		inc->targets_more = true;
+}
+
+static void
+add_user(struct ad_incident *inc, const char *u, size_t n)
+{
+	uint8_t i;
+
+	if (u == NULL)
+		return;
+	if (n > AD_INC_USER_LEN)
+		n = AD_INC_USER_LEN;
+	for (i = 0; i < inc->n_users; i++)
+		if (strlen(inc->users[i]) == n && memcmp(inc->users[i], u, n) == 0)
+			return;
+	if (inc->n_users < AD_INC_USERS_MAX) {
+		memcpy(inc->users[inc->n_users], u, n);
+		inc->users[inc->n_users][n] = '\0';
+		inc->n_users++;
+	} else
+		inc->users_more = true;
+}
+
+static int
+add_sample(struct ad_agg *a, struct ad_incident *inc, const char *file,
+    uint64_t lineno, const struct ad_instant *t, const char *line, size_t len)
+{
+	struct ad_sample *e;
+
+	if (inc->n_samples >= AD_SAMPLE_MEM)
+		return AD_OK;
+	if (len > AD_SAMPLE_LINE_MAX)
+		len = AD_SAMPLE_LINE_MAX;
+	e = &inc->samples[inc->n_samples];
+	if ((e->text = ad_strndup(line, len)) == NULL ||
+	    (e->file = ad_strndup(file, strlen(file))) == NULL) {
+		ad_free(e->text);
+		e->text = NULL;
+		return AD_ERR_NOMEM;
+	}
+	e->line = lineno;
+	e->time = *t;
+	inc->n_samples++;
+	a->bytes += len + strlen(file) + 2;
+	return AD_OK;
+}
+
+int
+ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
+    const struct ad_instant *fallback, const char *file, uint64_t lineno,
+    const char *line, size_t len)
+{
+	const struct ad_instant *t = ev->time.valid ? &ev->time : fallback;
+	struct ad_incident *inc;
+	size_t i;
+	int r;
+
+	if (a->count * 2 >= a->cap && (r = grow(a)) != AD_OK)
+		return r;
+	i = key_hash(&ev->src, ev->category) & (a->cap - 1);
+	while ((inc = a->slots[i]) != NULL) {
+		if (inc->category == ev->category &&
+		    ad_addr_equal(&inc->src, &ev->src))
+			break;
+		i = (i + 1) & (a->cap - 1);
+	}
+	if (inc == NULL || t->utc > inc->last.utc + a->cfg->window ||
+	    t->utc < inc->first.utc - a->cfg->window) {
+		struct ad_incident *fresh;
+
+		if ((fresh = ad_calloc(1, sizeof(*fresh))) == NULL)
+			return AD_ERR_NOMEM;
+		/* Outside the window: that incident is done, a new one starts. */
+		if (inc != NULL && (r = push_closed(a, inc)) != AD_OK) {
+			ad_free(fresh);
+			return r;
+		}
+		if (inc == NULL)
+			a->count++;
+		fresh->src = ev->src;
+		fresh->category = ev->category;
+		fresh->first = fresh->last = *t;
+		a->slots[i] = inc = fresh;
+		a->bytes += sizeof(*inc);
+	}
+	if (t->utc < inc->first.utc)
+		inc->first = *t;
+	if (t->utc >= inc->last.utc)
+		inc->last = *t;
+	inc->events += ev->count;
+	if (ev->evidence == AD_EVIDENCE_PROVEN)
+		inc->proven += ev->count;
+	else
+		inc->spoofable += ev->count;
+	inc->services |= ad_service_bit(ev->service);
+	add_port(inc, ev->dst_port);
+	add_target(inc, &ev->dst);
+	add_user(inc, ev->user, ev->user_len);
+	return add_sample(a, inc, file, lineno, t, line, len);
+}
+
+int
+ad_agg_drain(struct ad_agg *a, int (*fn)(void *, struct ad_incident *),
+    void *arg)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < a->n_closed && r == 0; i++)
+		r = fn(arg, a->closed[i]);
+	for (i = 0; i < a->cap && r == 0; i++)
+		if (a->slots[i] != NULL)
+			r = fn(arg, a->slots[i]);
+	clear(a);
+	return r;
+}

@@ -1,0 +1,387 @@
+/*
+ * envelope.c - find the stamp, program tag and message of a log line.
+ *
+ * Forms, told apart by their first bytes:
+ *   "<PRI>1 TS HOST APP PROCID MSGID SD MSG"        RFC 5424
+ *   "<PRI>Mmm dd hh:mm:ss HOST TAG[PID]: MSG"        RFC 3164 with PRI
+ *   "Mmm dd hh:mm:ss HOST TAG[PID]: MSG"             RFC 3164 (also no HOST)
+ *   "2024-01-02T03:04:05.123456+01:00 HOST TAG: MSG" rsyslog ISO, short-iso
+ *   "{...}"                                          journalctl -o json
+ *   "HOST TAG[PID]: MSG"                             journal without stamp
+ *   anything else                                    a bare message
+ * Only the structure of the stamp is checked here; converting it is left
+ * to parser.c and done for hits only.
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse_int.h"
+
+static inline bool
+dig(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Length of a well-formed "Mmm dd hh:mm:ss[.frac]" (or with a year), or 0. */
+static size_t
+bsd_len(const char *p, const char *end)
+{
+	const char *q = p + 6;
+
+	if (end - p < 15 || p[3] != ' ' || !(p[0] >= 'A' && p[0] <= 'Z') ||
+	    !(p[1] >= 'a' && p[1] <= 'z') || !(p[2] >= 'a' && p[2] <= 'z'))
+		return 0;
+	if (!(dig((unsigned char)p[5]) && (p[4] == ' ' || dig((unsigned char)p[4]))))
+		q = p + 5;	/* "Feb 7 16:01:07" */
+	if (q >= end || *q != ' ')
+		return 0;
+	q++;
+	if (end - q >= 5 && dig((unsigned char)q[0]) && dig((unsigned char)q[3]) &&
+	    q[4] == ' ')
+		q += 5;		/* a year */
+	if (end - q < 8 || q[2] != ':' || q[5] != ':' || !dig((unsigned char)q[7]))
+		return 0;
+	q += 8;
+	if (q < end && *q == '.')
+		while (++q < end && dig((unsigned char)*q))
+			;
+	return (size_t)(q - p);
+}
+
+/* Length of an ISO 8601 stamp up to the next space, or 0. */
+static size_t
+iso_len(const char *p, const char *end)
+{
+	const char *q;
+
+	if (end - p < 19 || p[4] != '-' || p[7] != '-' ||
+	    (p[10] != 'T' && p[10] != ' ') || p[13] != ':' || p[16] != ':')
+		return 0;
+	q = p + 19;
+	while (q < end && *q != ' ')
+		q++;
+	return (size_t)(q - p);
+}
+
+static inline bool
+tag_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || dig(c) ||
+	    c == '-' || c == '_' || c == '.' || c == '/' || c == '@';
+}
+
+/*
+ * Parses "TAG[PID]: " or "TAG: " (or "[TAG]: ") at p. Returns the end of the
+ * tag including ": ", or NULL. need_pid insists on the [PID] part.
+ */
+static const char *
+take_tag(const char *p, const char *end, bool need_pid, struct envelope *env)
+{
+	const char *q = p, *name, *name_end;
+	bool bracketed = false, pid = false;
+
+	if (q < end && *q == '[') {
+		bracketed = true;
+		q++;
+	}
+	name = q;
+	while (q < end && tag_char((unsigned char)*q))
+		q++;
+	name_end = q;
+	if (name_end == name)
+		return NULL;
+	if (bracketed) {
+		if (q >= end || *q != ']')
+			return NULL;
+		q++;
+	} else if (q < end && *q == '[') {
+		q++;
+		while (q < end && dig((unsigned char)*q))
+			q++;
+		if (q >= end || *q != ']')
+			return NULL;
+		q++;
+		pid = true;
+	}
+	if (q >= end || *q != ':' || (need_pid && !pid))
+		return NULL;
+	q++;
+	if (q < end && *q != ' ')
+		return NULL;
+	env->prog = name;
+	env->prog_len = (size_t)(name_end - name);
+	while (q < end && *q == ' ')
+		q++;
+	return q;
+}
+
+/*
+ * A facility.level pseudo-tag says nothing of the program: "auth.info",
+ * "<10.5>", as some syslog daemons and appliances insert.
+ */
+static bool
+is_facility(const char *p, size_t n)
+{
+	const char *dot = memchr(p, '.', n);
+	size_t i;
+
+	if (n >= 3 && p[0] == '<' && p[n - 1] == '>')
+		return true;
+	if (dot == NULL || dot == p || dot == p + n - 1)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((p[i] >= 'a' && p[i] <= 'z') || p + i == dot ||
+		    (p[i] >= '0' && p[i] <= '9')))
+			return false;
+	return true;
+}
+
+/*
+ * After the stamp: "HOST TAG: MSG", "TAG: MSG", with facility tokens or a
+ * second stamp ("auth.info: May 27 04:31:28 sshd[1]: ...") in between.
+ * Without a tag, everything after the stamp is a bare message.
+ */
+static void
+host_and_tag(const char *p, const char *end, struct envelope *env)
+{
+	const char *m, *sp, *bare;
+	bool have_host = false;
+	int round;
+	size_t l;
+
+	while (p < end && *p == ' ')
+		p++;
+	bare = p;
+	for (round = 0; round < 4 && p < end; round++) {
+		if ((m = take_tag(p, end, false, env)) != NULL) {
+			if (!is_facility(env->prog, env->prog_len)) {
+				env->msg = m;
+				env->msg_len = (size_t)(end - m);
+				return;
+			}
+			env->prog = NULL;
+			env->prog_len = 0;
+			p = m;
+			if ((l = bsd_len(p, end)) > 0)
+				p += l;
+			while (p < end && *p == ' ')
+				p++;
+			bare = p;
+			continue;
+		} else {
+			sp = memchr(p, ' ', (size_t)(end - p));
+			if (sp == NULL)
+				break;
+			if (!is_facility(p, (size_t)(sp - p))) {
+				if (have_host)
+					break;
+				have_host = true;
+			}
+			p = sp;
+		}
+		while (p < end && *p == ' ')
+			p++;
+	}
+	/* No tag: a bare message after the stamp (and any facility token). */
+	env->prog = NULL;
+	env->prog_len = 0;
+	env->msg = bare;
+	env->msg_len = (size_t)(end - bare);
+}
+
+/* Skips RFC 5424 structured data ("-" or "[id k="v"]..."). */
+static const char *
+skip_sd(const char *p, const char *end)
+{
+	if (p < end && *p == '-')
+		return p + 1;
+	while (p < end && *p == '[') {
+		bool quoted = false;
+
+		for (p++; p < end; p++) {
+			if (quoted && *p == '\\' && p + 1 < end) {
+				p++;
+				continue;
+			}
+			if (*p == '"')
+				quoted = !quoted;
+			else if (*p == ']' && !quoted)
+				break;
+		}
+		if (p >= end)
+			return NULL;
+		p++;
+	}
+	return p;
+}
+
+/* Next space-delimited field of an RFC 5424 header. */
+static const char *
+field(const char *p, const char *end, const char **f, size_t *fl)
+{
+	const char *sp;
+
+	if (p >= end)
+		return NULL;
+	sp = memchr(p, ' ', (size_t)(end - p));
+	if (sp == NULL)
+		return NULL;
+	*f = p;
+	*fl = (size_t)(sp - p);
+	return sp + 1;
+}
+
+static bool
+rfc5424(const char *p, const char *end, struct envelope *env)
+{
+	const char *f, *app;
+	size_t fl, appl;
+
+	if ((p = field(p, end, &f, &fl)) == NULL)	/* TIMESTAMP */
+		return false;
+	if (!(fl == 1 && *f == '-')) {
+		if (iso_len(f, f + fl) != fl)
+			return false;
+		env->time_kind = ENV_TIME_ISO;
+		env->time = f;
+	}
+	if ((p = field(p, end, &f, &fl)) == NULL ||	/* HOSTNAME */
+	    (p = field(p, end, &app, &appl)) == NULL ||	/* APP-NAME */
+	    (p = field(p, end, &f, &fl)) == NULL ||	/* PROCID */
+	    (p = field(p, end, &f, &fl)) == NULL)	/* MSGID */
+		return false;
+	if ((p = skip_sd(p, end)) == NULL)
+		return false;
+	if (p < end && *p == ' ')
+		p++;
+	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+		p += 3;		/* BOM */
+	if (!(appl == 1 && *app == '-')) {
+		env->prog = app;
+		env->prog_len = appl;
+	}
+	env->msg = p;
+	env->msg_len = (size_t)(end - p);
+	env->has_envelope = true;
+	return true;
+}
+
+/* journalctl -o json: one object per line. */
+static bool
+journal_json(const char *line, size_t len, struct envelope *env,
+    char *json_buf, size_t json_cap)
+{
+	json_t *root, *m, *id, *ts;
+	size_t ml = 0, il = 0;
+	bool ok = false;
+
+	root = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL);
+	if (root == NULL || !json_is_object(root))
+		goto out;
+	m = json_object_get(root, "MESSAGE");
+	id = json_object_get(root, "SYSLOG_IDENTIFIER");
+	if (id == NULL)
+		id = json_object_get(root, "_COMM");
+	ts = json_object_get(root, "__REALTIME_TIMESTAMP");
+	if (json_is_string(m)) {
+		ml = json_string_length(m);
+		if (ml >= json_cap / 2)
+			goto out;
+		memcpy(json_buf, json_string_value(m), ml);
+	} else if (json_is_array(m)) {	/* non-UTF-8 messages come as bytes */
+		size_t i;
+		json_t *v;
+
+		json_array_foreach(m, i, v) {
+			if (!json_is_integer(v) || ml >= json_cap / 2)
+				goto out;
+			json_buf[ml++] = (char)json_integer_value(v);
+		}
+	} else
+		goto out;
+	if (json_is_string(id)) {
+		il = json_string_length(id);
+		if (il >= json_cap / 2 - 1)
+			il = 0;
+		memcpy(json_buf + json_cap / 2, json_string_value(id), il);
+	}
+	if (json_is_string(ts)) {
+		char *e;
+		const char *s = json_string_value(ts);
+		long long us = strtoll(s, &e, 10);
+
+		if (e != s && *e == '\0' && us > 0) {
+			env->time_kind = ENV_TIME_EPOCH_US;
+			env->epoch_us = us;
+		}
+	}
+	env->msg = json_buf;
+	env->msg_len = ml;
+	if (il) {
+		env->prog = json_buf + json_cap / 2;
+		env->prog_len = il;
+	}
+	env->has_envelope = true;
+	ok = true;
+out:
+	json_decref(root);
+	return ok;
+}
+
+bool
+envelope_split(const char *line, size_t len, struct envelope *env,
+    char *json_buf, size_t json_cap)
+{
+	const char *p = line, *end = line + len;
+	size_t l;
+
+	memset(env, 0, sizeof(*env));
+	if (len == 0)
+		return false;
+	if (*p == '{' && journal_json(line, len, env, json_buf, json_cap))
+		return true;
+	if (*p == '<') {		/* PRI */
+		const char *q = p + 1;
+
+		while (q < end && q - p <= 4 && dig((unsigned char)*q))
+			q++;
+		if (q < end && *q == '>' && q > p + 1) {
+			p = q + 1;
+			if (end - p > 2 && p[0] == '1' && p[1] == ' ' &&
+			    rfc5424(p + 2, end, env))
+				return true;
+		}
+	}
+	if ((l = bsd_len(p, end)) > 0) {
+		env->time_kind = ENV_TIME_BSD;
+		env->time = p;
+		env->has_envelope = true;
+		host_and_tag(p + l, end, env);
+		return true;
+	}
+	if (dig((unsigned char)*p) && (l = iso_len(p, end)) > 0) {
+		env->time_kind = ENV_TIME_ISO;
+		env->time = p;
+		env->has_envelope = true;
+		host_and_tag(p + l, end, env);
+		return true;
+	}
+	/* "host tag[pid]: msg" (journal without stamp) needs the [pid]. */
+	{
+		const char *sp = memchr(p, ' ', (size_t)(end - p)), *m;
+
+		if (sp && sp > p && (m = take_tag(sp + 1, end, true, env)) != NULL) {
+			env->msg = m;
+			env->msg_len = (size_t)(end - m);
+			env->has_envelope = true;
+			return true;
+		}
+	}
+	env->prog = NULL;
+	env->prog_len = 0;
+	env->msg = p;
+	env->msg_len = (size_t)(end - p);
+	return true;
+}

@@ -1,0 +1,105 @@
+/*
+ * event.c - names of event enums (the JSON and store vocabulary).
+ */
+#include <string.h>
+
+#include "abusedesk/ad_event.h"
+#include "abusedesk/ad_json.h"
+
+static const char *const category_names[AD_CAT__COUNT] = {
+	[AD_CAT_SSH_BRUTEFORCE] = "ssh-bruteforce",
+	[AD_CAT_SSH_PROBE] = "ssh-probe",
+	[AD_CAT_PORT_SCAN] = "port-scan",
+};
+
+const char *
+ad_category_name(enum ad_category c)
+{
+	return (unsigned)c < AD_CAT__COUNT ? category_names[c] : "?";
+}
+
+int
+ad_category_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < AD_CAT__COUNT; i++)
+		if (strcmp(name, category_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *
+ad_proto_name(enum ad_proto p)
+{
+	switch (p) {
+	case AD_PROTO_NONE:	return NULL;
+	case AD_PROTO_TCP:	return "tcp";
+	case AD_PROTO_UDP:	return "udp";
+	case AD_PROTO_ICMP:	return "icmp";
+	case AD_PROTO_ICMPV6:	return "icmpv6";
+	case AD_PROTO_OTHER:	return "other";
+	}
+	return NULL;
+}
+
+const char *
+ad_evidence_name(enum ad_evidence e)
+{
+	return e == AD_EVIDENCE_PROVEN ? "proven" : "spoofable";
+}
+
+static int
+kv_addr(struct ad_buf *b, bool *first, const char *key, const struct ad_addr *a)
+{
+	char s[AD_ADDR_STRLEN];
+
+	if (a->af == 0)
+		return ad_json_kv_null(b, first, key);
+	return ad_json_kv_str(b, first, key, ad_addr_format(a, s));
+}
+
+static int
+kv_port(struct ad_buf *b, bool *first, const char *key, uint16_t port)
+{
+	if (port == 0)
+		return ad_json_kv_null(b, first, key);
+	return ad_json_kv_int(b, first, key, port);
+}
+
+int
+ad_event_to_json(struct ad_buf *b, const struct ad_event *ev, const char *file,
+    uint64_t line)
+{
+	char t[AD_ISO_STRLEN];
+	bool first = true;
+	int r;
+
+	if ((r = ad_buf_addc(b, '{')) != AD_OK ||
+	    (r = ad_json_kv_str(b, &first, "file", file)) != AD_OK ||
+	    (r = ad_json_kv_int(b, &first, "line", (int64_t)line)) != AD_OK)
+		return r;
+	if (ev->time.valid)
+		r = ad_json_kv_str(b, &first, "time",
+		    ad_instant_format(&ev->time, t));
+	else
+		r = ad_json_kv_null(b, &first, "time");
+	if (r != AD_OK ||
+	    (r = kv_addr(b, &first, "src", &ev->src)) != AD_OK ||
+	    (r = kv_port(b, &first, "src_port", ev->src_port)) != AD_OK ||
+	    (r = kv_addr(b, &first, "dst", &ev->dst)) != AD_OK ||
+	    (r = kv_port(b, &first, "dst_port", ev->dst_port)) != AD_OK ||
+	    (r = ad_json_kv_str(b, &first, "proto",
+	    ad_proto_name((enum ad_proto)ev->proto))) != AD_OK ||
+	    (r = ad_json_kv_str(b, &first, "service", ev->service)) != AD_OK ||
+	    (r = ad_json_kv_str(b, &first, "kind", ev->kind)) != AD_OK ||
+	    (r = ad_json_kv_strn(b, &first, "user", ev->user,
+	    ev->user_len)) != AD_OK ||
+	    (r = ad_json_kv_str(b, &first, "evidence",
+	    ad_evidence_name((enum ad_evidence)ev->evidence))) != AD_OK ||
+	    (r = ad_json_kv_str(b, &first, "category",
+	    ad_category_name(ev->category))) != AD_OK ||
+	    (r = ad_json_kv_int(b, &first, "count", ev->count)) != AD_OK)
+		return r;
+	return ad_buf_addc(b, '}');
+}

@@ -1,0 +1,137 @@
+/*
+ * parse_netfilter.c - Linux kernel firewall log lines: iptables/ip6tables
+ * LOG target, nftables "log", UFW.
+ *
+ *   [12345.678] [UFW BLOCK] IN=eth0 OUT= MAC=... SRC=a DST=b LEN=40 ...
+ *       PROTO=TCP SPT=1 DPT=22 WINDOW=1024 RES=0x00 SYN URGP=0
+ *
+ * The text before IN= is the rule's log prefix. A line is an event unless
+ * the prefix says the packet was let through (ALLOW, ACCEPT, AUDIT, PASS):
+ * logging rules are, by overwhelming convention, placed before a drop.
+ *
+ * Evidence: a single logged packet proves nothing about its source - UDP,
+ * ICMP and a bare SYN are trivially forged, and even an ACK can be sent by
+ * someone who never had a session - so every firewall event is spoofable.
+ * Proof of a source needs a completed session, which a dropped packet
+ * never is.
+ */
+#include "parse_int.h"
+
+static bool
+prefix_allows(const char *p, const char *end)
+{
+	return find(p, end, LIT("ALLOW")) || find(p, end, LIT("ACCEPT")) ||
+	    find(p, end, LIT("AUDIT")) || find(p, end, LIT("PASS")) ||
+	    find(p, end, LIT("accept")) || find(p, end, LIT("allow"));
+}
+
+static uint8_t
+proto_of(const char *v, size_t n)
+{
+	if (n == 3 && memcmp(v, "TCP", 3) == 0)
+		return AD_PROTO_TCP;
+	if (n == 3 && memcmp(v, "UDP", 3) == 0)
+		return AD_PROTO_UDP;
+	if (n == 4 && memcmp(v, "ICMP", 4) == 0)
+		return AD_PROTO_ICMP;
+	if (n == 6 && memcmp(v, "ICMPv6", 6) == 0)
+		return AD_PROTO_ICMPV6;
+	if (n == 7 && memcmp(v, "UDPLITE", 7) == 0)
+		return AD_PROTO_UDP;
+	return AD_PROTO_OTHER;
+}
+
+static uint8_t
+flag_of(const char *t, size_t n)
+{
+	if (n != 3)
+		return 0;
+	if (memcmp(t, "SYN", 3) == 0)
+		return AD_TCP_SYN;
+	if (memcmp(t, "ACK", 3) == 0)
+		return AD_TCP_ACK;
+	if (memcmp(t, "FIN", 3) == 0)
+		return AD_TCP_FIN;
+	if (memcmp(t, "RST", 3) == 0)
+		return AD_TCP_RST;
+	if (memcmp(t, "PSH", 3) == 0)
+		return AD_TCP_PSH;
+	if (memcmp(t, "URG", 3) == 0)
+		return AD_TCP_URG;
+	return 0;
+}
+
+enum pr_result
+parse_netfilter(const char *m, size_t n, struct ad_event *ev)
+{
+	const char *p = m, *end = m + n, *in;
+	bool have_src = false, in_packet = true;
+	enum pr_result r;
+
+	ev->service = "firewall";
+	ev->format = "netfilter";
+	ev->kind = "drop";
+	ev->category = AD_CAT_PORT_SCAN;
+	ev->evidence = AD_EVIDENCE_SPOOFABLE;
+	/* "IN=" as a token of its own: "XX=eth0" is not a netfilter line. */
+	for (in = p; (in = find(in, end, LIT("IN="))) != NULL; in += 3)
+		if (in == m || in[-1] == ' ')
+			break;
+	if (in == NULL || prefix_allows(p, in))
+		return PR_NONE;
+	p = in;
+	while (p < end) {
+		const char *t = p, *te, *eq;
+		size_t tl;
+
+		te = memchr(p, ' ', (size_t)(end - p));
+		if (te == NULL)
+			te = end;
+		tl = (size_t)(te - t);
+		p = te + 1;
+		eq = memchr(t, '=', tl);
+		if (eq == NULL) {
+			if (in_packet)
+				ev->tcp_flags |= flag_of(t, tl);
+			continue;
+		}
+		/* ICMP errors quote the offending packet in [SRC=...]: stop there. */
+		if (*t == '[') {
+			in_packet = false;
+			continue;
+		}
+		if (!in_packet)
+			continue;
+		switch (eq - t) {
+		case 3:
+			if (memcmp(t, "SRC", 3) == 0) {
+				const char *a = eq + 1;
+
+				if ((r = take_src(&a, te, ev, NULL)) != PR_EVENT)
+					return r;
+				have_src = true;
+			} else if (memcmp(t, "DST", 3) == 0) {
+				struct ad_addr d;
+
+				if (ad_addr_parse(eq + 1, (size_t)(te - eq - 1), &d))
+					ev->dst = d;
+			} else if (memcmp(t, "SPT", 3) == 0) {
+				const char *a = eq + 1;
+
+				ev->src_port = (uint16_t)take_port(&a, te);
+			} else if (memcmp(t, "DPT", 3) == 0) {
+				const char *a = eq + 1;
+
+				ev->dst_port = (uint16_t)take_port(&a, te);
+			}
+			break;
+		case 5:
+			if (memcmp(t, "PROTO", 5) == 0)
+				ev->proto = proto_of(eq + 1, (size_t)(te - eq - 1));
+			break;
+		}
+	}
+	if (!have_src)
+		return PR_NONE;
+	return PR_EVENT;
+}

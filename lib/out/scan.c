@@ -1,0 +1,279 @@
+/*
+ * scan.c - drive ingest, parse, detect and store over files.
+ */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "abusedesk/ad_ingest.h"
+#include "abusedesk/ad_scan.h"
+
+struct ad_scan {
+	struct ad_ctx			*ctx;
+	struct ad_store			*store;
+	const struct ad_detect_config	*cfg;
+	struct ad_scan_opts		 opts;
+	struct ad_parser		*parser;
+	struct ad_agg			*agg;
+	struct ad_scan_summary		 sum;
+	int				 depth;	/* PATH.1 recursion guard */
+};
+
+struct ad_scan *
+ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
+    const struct ad_detect_config *cfg, const struct ad_scan_opts *opts)
+{
+	struct ad_scan *sc;
+
+	if ((sc = ad_calloc(1, sizeof(*sc))) == NULL)
+		return NULL;
+	sc->ctx = ctx;
+	sc->store = store;
+	sc->cfg = cfg;
+	sc->opts = *opts;
+	if (sc->opts.batch_bytes == 0)
+		sc->opts.batch_bytes = 64u << 20;
+	if (sc->opts.agg_budget == 0)
+		sc->opts.agg_budget = 8u << 20;
+	sc->parser = ad_parser_new(opts->family, opts->now, opts->year);
+	sc->agg = ad_agg_new(cfg, sc->opts.agg_budget);
+	if (sc->parser == NULL || sc->agg == NULL) {
+		ad_scan_free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+void
+ad_scan_free(struct ad_scan *sc)
+{
+	if (sc == NULL)
+		return;
+	ad_parser_free(sc->parser);
+	ad_agg_free(sc->agg);
+	ad_free(sc);
+}
+
+const struct ad_scan_summary *
+ad_scan_summary(const struct ad_scan *sc)
+{
+	return &sc->sum;
+}
+
+/* Merges one batch delta into the store. */
+static int
+store_delta(void *arg, struct ad_incident *d)
+{
+	struct ad_scan *sc = arg;
+	struct ad_incident inc;
+	int r;
+
+	r = ad_store_incident_find(sc->store, &d->src, d->category,
+	    d->first.utc, d->last.utc, sc->cfg->window, &inc);
+	if (r < 0)
+		return r;
+	if (r == 1) {
+		ad_incident_merge(&inc, d);
+		/* Hand the batch's sample lines over for saving. */
+		memcpy(inc.samples, d->samples, sizeof(d->samples));
+		inc.n_samples = d->n_samples;
+		ad_incident_assess(&inc, sc->cfg);
+		r = ad_store_incident_save(sc->store, &inc);
+		inc.n_samples = 0;	/* still owned by d */
+		sc->sum.incidents_updated++;
+		return r;
+	}
+	ad_incident_assess(d, sc->cfg);
+	r = ad_store_incident_save(sc->store, d);
+	sc->sum.incidents_new++;
+	return r;
+}
+
+static int
+commit_batch(struct ad_scan *sc, const struct ad_file_state *fs,
+    struct ad_diag *diag)
+{
+	int r;
+
+	if ((r = ad_store_begin(sc->store)) != AD_OK)
+		goto fail;
+	if ((r = ad_agg_drain(sc->agg, store_delta, sc)) != AD_OK ||
+	    (r = ad_store_file_save(sc->store, fs)) != AD_OK) {
+		ad_store_rollback(sc->store);
+		goto fail;
+	}
+	if ((r = ad_store_commit(sc->store)) != AD_OK)
+		goto fail;
+	sc->sum.batches++;
+	if (ad_fault(sc->ctx, AD_FAULT_SCAN_AFTER_BATCH))
+		return ad_diag_set(diag, AD_ERR_FAULT, fs->path, 0,
+		    "stopped after a batch (injected fault)");
+	return AD_OK;
+fail:
+	return ad_diag_set(diag, r, fs->path, 0, "store: %s",
+	    ad_store_errmsg(sc->store));
+}
+
+/* Scans chunks from the reader's current position to the end. */
+static int
+scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
+    const struct ad_instant *fallback, struct ad_diag *diag)
+{
+	const struct ad_file_info *info = ad_reader_info(rd);
+	uint64_t since_commit = 0, dropped = ad_reader_dropped_lines(rd);
+	struct ad_chunk c;
+	struct ad_event ev;
+	int r;
+
+	while ((r = ad_reader_chunk(rd, &c, diag)) == 1) {
+		const char *p = c.data, *end = c.data + c.len;
+
+		if (c.no_newline && info->seekable) {
+			/* Maybe still being written: read it next time. */
+			ad_parser_count_skip(sc->parser, AD_SKIP_TRUNCATED);
+			break;
+		}
+		if (ad_reader_dropped_lines(rd) != dropped) {
+			uint64_t k;
+
+			for (k = dropped; k < ad_reader_dropped_lines(rd); k++) {
+				ad_parser_count_skip(sc->parser, AD_SKIP_TOO_LONG);
+				fs->lines++;
+			}
+			dropped = ad_reader_dropped_lines(rd);
+		}
+		while (p < end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			size_t len = (size_t)((nl ? nl : end) - p);
+
+			fs->lines++;
+			if (ad_parse_line(sc->parser, p, len, &ev) == 1 &&
+			    (r = ad_agg_add(sc->agg, &ev, fallback, fs->path,
+			    fs->lines, p, len)) != AD_OK)
+				return ad_diag_set(diag, r, fs->path, fs->lines,
+				    "%s", ad_strerror(r));
+			p = nl ? nl + 1 : end;
+		}
+		fs->offset = c.offset + c.len;
+		since_commit += c.len;
+		sc->sum.bytes_read += c.len;
+		if (sc->opts.progress)
+			sc->opts.progress(sc->opts.progress_arg, fs->path,
+			    fs->offset, info->seekable ? info->size : -1);
+		if (since_commit >= sc->opts.batch_bytes || ad_agg_full(sc->agg)) {
+			if ((r = commit_batch(sc, fs, diag)) != AD_OK)
+				return r;
+			since_commit = 0;
+		}
+	}
+	if (r < 0)
+		return r;
+	return commit_batch(sc, fs, diag);
+}
+
+static int scan_path(struct ad_scan *, const char *, struct ad_diag *);
+
+/*
+ * PATH was rotated since we last read it: if PATH.1 is that old file
+ * (same inode), finish it first.
+ */
+static int
+finish_rotated(struct ad_scan *sc, const char *path,
+    const struct ad_file_state *old, struct ad_diag *diag)
+{
+	char prev[PATH_MAX];
+	struct stat st;
+
+	if (sc->depth > 0 ||
+	    snprintf(prev, sizeof(prev), "%s.1", path) >= (int)sizeof(prev) ||
+	    stat(prev, &st) != 0 || (int64_t)st.st_ino != old->ino ||
+	    (int64_t)st.st_dev != old->dev)
+		return AD_OK;
+	return scan_path(sc, prev, diag);
+}
+
+static int
+scan_path(struct ad_scan *sc, const char *path, struct ad_diag *diag)
+{
+	struct ad_reader *rd = NULL;
+	const struct ad_file_info *info;
+	struct ad_file_state fs, prev;
+	struct ad_instant fallback;
+	char real[PATH_MAX];
+	int r, found;
+
+	if ((r = ad_reader_open(sc->ctx, path, &rd, diag)) != AD_OK)
+		return r;
+	info = ad_reader_info(rd);
+	sc->sum.files++;
+	if (!info->has_fp) {	/* empty, or first line unfinished */
+		sc->sum.files_unchanged++;
+		r = AD_OK;
+		goto out;
+	}
+	memset(&fs, 0, sizeof(fs));
+	memcpy(fs.fp, info->fp, sizeof(fs.fp));
+	if (strcmp(path, "-") == 0 || realpath(path, real) == NULL)
+		snprintf(fs.path, sizeof(fs.path), "%.*s",
+		    (int)sizeof(fs.path) - 1, path);
+	else
+		snprintf(fs.path, sizeof(fs.path), "%.*s",
+		    (int)sizeof(fs.path) - 1, real);
+	fs.dev = (int64_t)info->dev;
+	fs.ino = (int64_t)info->ino;
+	fs.size = info->size;
+	fs.mtime = info->mtime;
+
+	if ((found = ad_store_file_by_fp(sc->store, fs.fp, &prev)) < 0) {
+		r = ad_diag_set(diag, found, path, 0, "store: %s",
+		    ad_store_errmsg(sc->store));
+		goto out;
+	}
+	if (found && info->seekable && (uint64_t)info->size < prev.offset) {
+		/* Same first line, less data: truncated and rewritten. */
+		sc->sum.files_truncated++;
+		found = 0;
+	}
+	if (found) {
+		fs.offset = prev.offset;
+		fs.lines = prev.lines;
+		if (info->seekable && (uint64_t)info->size == prev.offset)
+			sc->sum.files_unchanged++;
+	} else if (strcmp(path, "-") != 0 &&
+	    ad_store_file_by_path(sc->store, fs.path, &prev) == 1 &&
+	    strcmp(prev.fp, fs.fp) != 0) {
+		if (prev.ino == fs.ino && prev.dev == fs.dev)
+			sc->sum.files_truncated++;	/* copytruncate */
+		else {
+			sc->sum.files_rotated++;
+			sc->depth++;
+			r = finish_rotated(sc, path, &prev, diag);
+			sc->depth--;
+			if (r != AD_OK)
+				goto out;
+		}
+	}
+	if ((r = ad_reader_skip(rd, fs.offset, diag)) != AD_OK)
+		goto out;
+	ad_parser_reset(sc->parser, sc->opts.now > 0 ? sc->opts.now : info->mtime);
+	memset(&fallback, 0, sizeof(fallback));
+	fallback.utc = sc->opts.now > 0 ? sc->opts.now : info->mtime;
+	fallback.off_min = (int16_t)(ad_local_offset_at(fallback.utc) / 60);
+	fallback.valid = true;
+	r = scan_stream(sc, rd, &fs, &fallback, diag);
+out:
+	ad_reader_free(rd);
+	return r;
+}
+
+int
+ad_scan_file(struct ad_scan *sc, const char *path, struct ad_diag *diag)
+{
+	int r = scan_path(sc, path, diag);
+
+	/* The summary always reflects what was parsed, even after an error. */
+	sc->sum.parse = *ad_parser_stats(sc->parser);
+	return r;
+}

@@ -1,0 +1,660 @@
+/*
+ * store.c - every SQL statement of abusedesk, and the schema migrations.
+ */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abusedesk/ad_store.h"
+
+/* Migration k brings user_version from k to k+1. Never edit one; append. */
+static const char *const migrations[] = {
+	/* 0 -> 1: files, incidents, evidence */
+	"CREATE TABLE files ("
+	"  fingerprint TEXT PRIMARY KEY,"
+	"  path TEXT NOT NULL,"
+	"  dev INTEGER, ino INTEGER, size INTEGER, mtime INTEGER,"
+	"  offset INTEGER NOT NULL DEFAULT 0,"
+	"  lines INTEGER NOT NULL DEFAULT 0,"
+	"  first_scan INTEGER, last_scan INTEGER);"
+	"CREATE INDEX files_path ON files(path, last_scan);"
+	"CREATE TABLE incidents ("
+	"  id INTEGER PRIMARY KEY,"
+	"  src TEXT NOT NULL,"
+	"  category TEXT NOT NULL,"
+	"  first_utc INTEGER NOT NULL, first_usec INTEGER, first_off INTEGER,"
+	"  last_utc INTEGER NOT NULL, last_usec INTEGER, last_off INTEGER,"
+	"  events INTEGER NOT NULL, proven INTEGER NOT NULL,"
+	"  spoofable INTEGER NOT NULL,"
+	"  services TEXT, ports TEXT, ports_more INTEGER,"
+	"  targets TEXT, targets_more INTEGER,"
+	"  users TEXT, users_more INTEGER,"
+	"  state TEXT NOT NULL, reportable INTEGER NOT NULL, reason TEXT,"
+	"  created INTEGER, updated INTEGER);"
+	"CREATE INDEX incidents_key ON incidents(src, category, last_utc);"
+	"CREATE TABLE evidence ("
+	"  incident_id INTEGER NOT NULL REFERENCES incidents(id)"
+	"    ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  file TEXT, line INTEGER,"
+	"  time_utc INTEGER, time_usec INTEGER, time_off INTEGER, time_valid INTEGER,"
+	"  text TEXT NOT NULL,"
+	"  PRIMARY KEY (incident_id, seq));",
+};
+
+#define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+enum stmt {
+	S_FILE_BY_FP,
+	S_FILE_BY_PATH,
+	S_FILE_SAVE,
+	S_INC_FIND,
+	S_INC_INSERT,
+	S_INC_UPDATE,
+	S_EV_COUNT,
+	S_EV_INSERT,
+	S_EV_LIST,
+	S__COUNT
+};
+
+#define INC_COLS \
+	"id, src, category, first_utc, first_usec, first_off, last_utc," \
+	" last_usec, last_off, events, proven, spoofable, services, ports," \
+	" ports_more, targets, targets_more, users, users_more, state," \
+	" reportable, reason"
+
+static const char *const sql[S__COUNT] = {
+	[S_FILE_BY_FP] =
+	    "SELECT fingerprint, path, dev, ino, size, mtime, offset, lines"
+	    " FROM files WHERE fingerprint = ?1",
+	[S_FILE_BY_PATH] =
+	    "SELECT fingerprint, path, dev, ino, size, mtime, offset, lines"
+	    " FROM files WHERE path = ?1 ORDER BY last_scan DESC LIMIT 1",
+	[S_FILE_SAVE] =
+	    "INSERT INTO files (fingerprint, path, dev, ino, size, mtime, offset,"
+	    "  lines, first_scan, last_scan)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, strftime('%s','now'),"
+	    "  strftime('%s','now'))"
+	    " ON CONFLICT(fingerprint) DO UPDATE SET path = ?2, dev = ?3,"
+	    "  ino = ?4, size = ?5, mtime = ?6, offset = ?7, lines = ?8,"
+	    "  last_scan = strftime('%s','now')",
+	[S_INC_FIND] =
+	    "SELECT " INC_COLS " FROM incidents"
+	    " WHERE src = ?1 AND category = ?2 AND last_utc >= ?3 - ?5"
+	    "  AND first_utc <= ?4 + ?5"
+	    " ORDER BY last_utc DESC LIMIT 1",
+	[S_INC_INSERT] =
+	    "INSERT INTO incidents (src, category, first_utc, first_usec,"
+	    "  first_off, last_utc, last_usec, last_off, events, proven,"
+	    "  spoofable, services, ports, ports_more, targets, targets_more,"
+	    "  users, users_more, state, reportable, reason, created, updated)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	    "  ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, strftime('%s','now'),"
+	    "  strftime('%s','now'))",
+	[S_INC_UPDATE] =
+	    "UPDATE incidents SET src = ?1, category = ?2, first_utc = ?3,"
+	    "  first_usec = ?4, first_off = ?5, last_utc = ?6, last_usec = ?7,"
+	    "  last_off = ?8, events = ?9, proven = ?10, spoofable = ?11,"
+	    "  services = ?12, ports = ?13, ports_more = ?14, targets = ?15,"
+	    "  targets_more = ?16, users = ?17, users_more = ?18, state = ?19,"
+	    "  reportable = ?20, reason = ?21, updated = strftime('%s','now')"
+	    " WHERE id = ?22",
+	[S_EV_COUNT] =
+	    "SELECT count(*), coalesce(max(seq), 0) FROM evidence"
+	    " WHERE incident_id = ?1",
+	[S_EV_INSERT] =
+	    "INSERT INTO evidence (incident_id, seq, file, line, time_utc,"
+	    "  time_usec, time_off, time_valid, text)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	[S_EV_LIST] =
+	    "SELECT file, line, time_utc, time_usec, time_off, time_valid, text"
+	    " FROM evidence WHERE incident_id = ?1 ORDER BY seq",
+};
+
+struct ad_store {
+	struct ad_ctx	*ctx;
+	sqlite3		*db;
+	sqlite3_stmt	*st[S__COUNT];
+	char		 err[256];
+};
+
+int
+ad_store_schema_version(void)
+{
+	return SCHEMA_VERSION;
+}
+
+const char *
+ad_store_errmsg(const struct ad_store *st)
+{
+	return st->err;
+}
+
+static int
+fail(struct ad_store *st, const char *what)
+{
+	snprintf(st->err, sizeof(st->err), "%s: %s", what,
+	    st->db ? sqlite3_errmsg(st->db) : "no database");
+	return AD_ERR_STORE;
+}
+
+static int
+exec(struct ad_store *st, const char *s)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(st->db, s, NULL, NULL, &msg) != SQLITE_OK) {
+		snprintf(st->err, sizeof(st->err), "%s", msg ? msg : "?");
+		sqlite3_free(msg);
+		return AD_ERR_STORE;
+	}
+	return AD_OK;
+}
+
+static int
+user_version(struct ad_store *st, int *v)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) !=
+	    SQLITE_OK)
+		return fail(st, "user_version");
+	rc = sqlite3_step(s);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? AD_OK : fail(st, "user_version");
+}
+
+static int
+migrate(struct ad_store *st)
+{
+	int v, r;
+	char set[64];
+
+	if ((r = user_version(st, &v)) != AD_OK)
+		return r;
+	if (v > SCHEMA_VERSION) {
+		snprintf(st->err, sizeof(st->err),
+		    "store schema %d is newer than this abusedesk (%d)",
+		    v, SCHEMA_VERSION);
+		return AD_ERR_STORE;
+	}
+	for (; v < SCHEMA_VERSION; v++) {
+		if ((r = exec(st, "BEGIN IMMEDIATE")) != AD_OK)
+			return r;
+		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
+		if ((r = exec(st, migrations[v])) != AD_OK ||
+		    (r = exec(st, set)) != AD_OK) {
+			char keep[256];
+
+			memcpy(keep, st->err, sizeof(keep));
+			(void)exec(st, "ROLLBACK");
+			memcpy(st->err, keep, sizeof(keep));
+			return r;
+		}
+		if ((r = exec(st, "COMMIT")) != AD_OK)
+			return r;
+	}
+	return AD_OK;
+}
+
+int
+ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
+    struct ad_diag *diag)
+{
+	struct ad_store *st;
+	int i, r;
+
+	*out = NULL;
+	if ((st = ad_calloc(1, sizeof(*st))) == NULL)
+		return ad_diag_set(diag, AD_ERR_NOMEM, path, 0, "out of memory");
+	st->ctx = ctx;
+	if (ad_fault(ctx, AD_FAULT_STORE_OPEN)) {
+		r = ad_diag_set(diag, AD_ERR_STORE, path, 0, "injected fault");
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		r = fail(st, "open");
+		goto fail_diag;
+	}
+	sqlite3_busy_timeout(st->db, 10000);
+	/*
+	 * WAL with synchronous=NORMAL: a committed transaction survives the
+	 * process being killed (our crash model); only an OS crash may lose
+	 * the last commits, which a rescan then redoes from the older offset.
+	 */
+	if ((r = exec(st, "PRAGMA journal_mode = WAL")) != AD_OK ||
+	    (r = exec(st, "PRAGMA synchronous = NORMAL")) != AD_OK ||
+	    (r = exec(st, "PRAGMA foreign_keys = ON")) != AD_OK ||
+	    (r = migrate(st)) != AD_OK)
+		goto fail_diag;
+	for (i = 0; i < S__COUNT; i++)
+		if (sqlite3_prepare_v3(st->db, sql[i], -1,
+		    SQLITE_PREPARE_PERSISTENT, &st->st[i], NULL) != SQLITE_OK) {
+			r = fail(st, "prepare");
+			goto fail_diag;
+		}
+	*out = st;
+	return AD_OK;
+fail_diag:
+	ad_diag_set(diag, r, path, 0, "%s", st->err);
+fail:
+	ad_store_close(st);
+	return r;
+}
+
+void
+ad_store_close(struct ad_store *st)
+{
+	int i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; i < S__COUNT; i++)
+		sqlite3_finalize(st->st[i]);
+	sqlite3_close(st->db);
+	ad_free(st);
+}
+
+int
+ad_store_begin(struct ad_store *st)
+{
+	return exec(st, "BEGIN IMMEDIATE");
+}
+
+int
+ad_store_commit(struct ad_store *st)
+{
+	if (ad_fault(st->ctx, AD_FAULT_STORE_COMMIT)) {
+		snprintf(st->err, sizeof(st->err), "commit: injected fault");
+		ad_store_rollback(st);
+		return AD_ERR_FAULT;
+	}
+	return exec(st, "COMMIT");
+}
+
+void
+ad_store_rollback(struct ad_store *st)
+{
+	if (!sqlite3_get_autocommit(st->db))
+		(void)exec(st, "ROLLBACK");
+}
+
+/* --- files ----------------------------------------------------------- */
+
+static void
+copy_col(char *dst, size_t n, sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	snprintf(dst, n, "%s", t ? (const char *)t : "");
+}
+
+static int
+file_get(struct ad_store *st, enum stmt k, const char *key,
+    struct ad_file_state *out)
+{
+	sqlite3_stmt *s = st->st[k];
+	int rc, r;
+
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		copy_col(out->fp, sizeof(out->fp), s, 0);
+		copy_col(out->path, sizeof(out->path), s, 1);
+		out->dev = sqlite3_column_int64(s, 2);
+		out->ino = sqlite3_column_int64(s, 3);
+		out->size = sqlite3_column_int64(s, 4);
+		out->mtime = sqlite3_column_int64(s, 5);
+		out->offset = (uint64_t)sqlite3_column_int64(s, 6);
+		out->lines = (uint64_t)sqlite3_column_int64(s, 7);
+		r = 1;
+	} else
+		r = rc == SQLITE_DONE ? 0 : fail(st, "file lookup");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+int
+ad_store_file_by_fp(struct ad_store *st, const char *fp,
+    struct ad_file_state *out)
+{
+	return file_get(st, S_FILE_BY_FP, fp, out);
+}
+
+int
+ad_store_file_by_path(struct ad_store *st, const char *path,
+    struct ad_file_state *out)
+{
+	return file_get(st, S_FILE_BY_PATH, path, out);
+}
+
+int
+ad_store_file_save(struct ad_store *st, const struct ad_file_state *fs)
+{
+	sqlite3_stmt *s = st->st[S_FILE_SAVE];
+	int rc;
+
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, fs->fp, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, fs->path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, fs->dev);
+	sqlite3_bind_int64(s, 4, fs->ino);
+	sqlite3_bind_int64(s, 5, fs->size);
+	sqlite3_bind_int64(s, 6, fs->mtime);
+	sqlite3_bind_int64(s, 7, (sqlite3_int64)fs->offset);
+	sqlite3_bind_int64(s, 8, (sqlite3_int64)fs->lines);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? AD_OK : fail(st, "file save");
+}
+
+/* --- incidents ------------------------------------------------------- */
+
+static void
+ports_text(const struct ad_incident *inc, char *buf, size_t n)
+{
+	size_t l = 0;
+	uint8_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < inc->n_ports && l < n; i++)
+		l += (size_t)snprintf(buf + l, n - l, "%s%u", i ? "," : "",
+		    inc->ports[i]);
+}
+
+static void
+targets_text(const struct ad_incident *inc, char *buf, size_t n)
+{
+	char a[AD_ADDR_STRLEN];
+	size_t l = 0;
+	uint8_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < inc->n_targets && l < n; i++)
+		l += (size_t)snprintf(buf + l, n - l, "%s%s", i ? "," : "",
+		    ad_addr_format(&inc->targets[i], a));
+}
+
+/* User names may hold commas, never newlines (sshd escapes those). */
+static void
+users_text(const struct ad_incident *inc, char *buf, size_t n)
+{
+	size_t l = 0;
+	uint8_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < inc->n_users && l < n; i++)
+		l += (size_t)snprintf(buf + l, n - l, "%s%s", i ? "\n" : "",
+		    inc->users[i]);
+}
+
+static void
+parse_ports(struct ad_incident *inc, const char *t)
+{
+	while (t && *t && inc->n_ports < AD_INC_PORTS_MAX) {
+		char *e;
+		unsigned long v = strtoul(t, &e, 10);
+
+		if (e == t)
+			break;
+		inc->ports[inc->n_ports++] = (uint16_t)v;
+		t = *e == ',' ? e + 1 : e;
+	}
+}
+
+static void
+parse_targets(struct ad_incident *inc, const char *t)
+{
+	while (t && *t && inc->n_targets < AD_INC_TARGETS_MAX) {
+		const char *c = strchr(t, ',');
+		size_t l = c ? (size_t)(c - t) : strlen(t);
+
+		if (ad_addr_parse(t, l, &inc->targets[inc->n_targets]))
+			inc->n_targets++;
+		t = c ? c + 1 : t + l;
+	}
+}
+
+static void
+parse_users(struct ad_incident *inc, const char *t)
+{
+	while (t && *t && inc->n_users < AD_INC_USERS_MAX) {
+		const char *c = strchr(t, '\n');
+		size_t l = c ? (size_t)(c - t) : strlen(t);
+
+		if (l > AD_INC_USER_LEN)
+			l = AD_INC_USER_LEN;
+		memcpy(inc->users[inc->n_users], t, l);
+		inc->users[inc->n_users][l] = '\0';
+		inc->n_users++;
+		t = c ? c + 1 : t + strlen(t);
+	}
+}
+
+static const char *
+col_text(sqlite3_stmt *s, int col)
+{
+	const unsigned char *t = sqlite3_column_text(s, col);
+
+	return t ? (const char *)t : "";
+}
+
+static void
+row_to_incident(sqlite3_stmt *s, struct ad_incident *inc)
+{
+	int c;
+
+	memset(inc, 0, sizeof(*inc));
+	inc->id = sqlite3_column_int64(s, 0);
+	ad_addr_parse(col_text(s, 1), strlen(col_text(s, 1)), &inc->src);
+	c = ad_category_from_name(col_text(s, 2));
+	inc->category = c < 0 ? AD_CAT_SSH_BRUTEFORCE : (enum ad_category)c;
+	inc->first.utc = sqlite3_column_int64(s, 3);
+	inc->first.usec = sqlite3_column_int(s, 4);
+	inc->first.off_min = (int16_t)sqlite3_column_int(s, 5);
+	inc->first.valid = true;
+	inc->last.utc = sqlite3_column_int64(s, 6);
+	inc->last.usec = sqlite3_column_int(s, 7);
+	inc->last.off_min = (int16_t)sqlite3_column_int(s, 8);
+	inc->last.valid = true;
+	inc->events = (uint64_t)sqlite3_column_int64(s, 9);
+	inc->proven = (uint64_t)sqlite3_column_int64(s, 10);
+	inc->spoofable = (uint64_t)sqlite3_column_int64(s, 11);
+	inc->services = ad_services_from_name(col_text(s, 12));
+	parse_ports(inc, col_text(s, 13));
+	inc->ports_more = sqlite3_column_int(s, 14) != 0;
+	parse_targets(inc, col_text(s, 15));
+	inc->targets_more = sqlite3_column_int(s, 16) != 0;
+	parse_users(inc, col_text(s, 17));
+	inc->users_more = sqlite3_column_int(s, 18) != 0;
+	c = ad_inc_state_from_name(col_text(s, 19));
+	inc->state = c < 0 ? AD_STATE_BELOW : (enum ad_inc_state)c;
+	inc->reportable = sqlite3_column_int(s, 20) != 0;
+	snprintf(inc->reason, sizeof(inc->reason), "%s", col_text(s, 21));
+}
+
+int
+ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
+    enum ad_category cat, int64_t from, int64_t to, int64_t window,
+    struct ad_incident *out)
+{
+	sqlite3_stmt *s = st->st[S_INC_FIND];
+	char a[AD_ADDR_STRLEN];
+	int rc, r;
+
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, ad_addr_format(src, a), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(s, 2, ad_category_name(cat), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, from);
+	sqlite3_bind_int64(s, 4, to);
+	sqlite3_bind_int64(s, 5, window);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		row_to_incident(s, out);
+		r = 1;
+	} else
+		r = rc == SQLITE_DONE ? 0 : fail(st, "incident lookup");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+static int
+samples_append(struct ad_store *st, const struct ad_incident *inc)
+{
+	sqlite3_stmt *s = st->st[S_EV_COUNT];
+	int64_t have, seq;
+	uint8_t i;
+	int rc;
+
+	if (inc->n_samples == 0)
+		return AD_OK;
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, inc->id);
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return fail(st, "evidence count");
+	}
+	have = sqlite3_column_int64(s, 0);
+	seq = sqlite3_column_int64(s, 1);
+	sqlite3_reset(s);
+	s = st->st[S_EV_INSERT];
+	for (i = 0; i < inc->n_samples && have < AD_SAMPLE_MAX; i++) {
+		const struct ad_sample *e = &inc->samples[i];
+
+		sqlite3_reset(s);
+		sqlite3_bind_int64(s, 1, inc->id);
+		sqlite3_bind_int64(s, 2, ++seq);
+		sqlite3_bind_text(s, 3, e->file, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 4, (sqlite3_int64)e->line);
+		sqlite3_bind_int64(s, 5, e->time.utc);
+		sqlite3_bind_int(s, 6, e->time.usec);
+		sqlite3_bind_int(s, 7, e->time.off_min);
+		sqlite3_bind_int(s, 8, e->time.valid);
+		sqlite3_bind_text(s, 9, e->text, -1, SQLITE_STATIC);
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return fail(st, "evidence insert");
+		have++;
+	}
+	sqlite3_clear_bindings(s);
+	return AD_OK;
+}
+
+int
+ad_store_incident_save(struct ad_store *st, struct ad_incident *inc)
+{
+	sqlite3_stmt *s = st->st[inc->id ? S_INC_UPDATE : S_INC_INSERT];
+	char a[AD_ADDR_STRLEN], svc[64], ports[AD_INC_PORTS_MAX * 6 + 1];
+	char targets[AD_INC_TARGETS_MAX * AD_ADDR_STRLEN + 1];
+	char users[AD_INC_USERS_MAX * (AD_INC_USER_LEN + 1) + 1];
+	int rc;
+
+	ports_text(inc, ports, sizeof(ports));
+	targets_text(inc, targets, sizeof(targets));
+	users_text(inc, users, sizeof(users));
+	sqlite3_reset(s);
+	sqlite3_bind_text(s, 1, ad_addr_format(&inc->src, a), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, ad_category_name(inc->category), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, inc->first.utc);
+	sqlite3_bind_int(s, 4, inc->first.usec);
+	sqlite3_bind_int(s, 5, inc->first.off_min);
+	sqlite3_bind_int64(s, 6, inc->last.utc);
+	sqlite3_bind_int(s, 7, inc->last.usec);
+	sqlite3_bind_int(s, 8, inc->last.off_min);
+	sqlite3_bind_int64(s, 9, (sqlite3_int64)inc->events);
+	sqlite3_bind_int64(s, 10, (sqlite3_int64)inc->proven);
+	sqlite3_bind_int64(s, 11, (sqlite3_int64)inc->spoofable);
+	sqlite3_bind_text(s, 12, ad_services_name(inc->services, svc,
+	    sizeof(svc)), -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 13, ports, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 14, inc->ports_more);
+	sqlite3_bind_text(s, 15, targets, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 16, inc->targets_more);
+	sqlite3_bind_text(s, 17, users, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 18, inc->users_more);
+	sqlite3_bind_text(s, 19, ad_inc_state_name(inc->state), -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int(s, 20, inc->reportable);
+	sqlite3_bind_text(s, 21, inc->reason, -1, SQLITE_STATIC);
+	if (inc->id)
+		sqlite3_bind_int64(s, 22, inc->id);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	if (rc != SQLITE_DONE)
+		return fail(st, "incident save");
+	if (inc->id == 0)
+		inc->id = sqlite3_last_insert_rowid(st->db);
+	return samples_append(st, inc);
+}
+
+int
+ad_store_incident_each(struct ad_store *st, const struct ad_incident_filter *f,
+    int (*fn)(void *, const struct ad_incident *), void *arg)
+{
+	sqlite3_stmt *s;
+	struct ad_incident inc;
+	int rc, r = AD_OK;
+
+	if (sqlite3_prepare_v2(st->db,
+	    "SELECT " INC_COLS " FROM incidents"
+	    " WHERE (?1 = 0 OR reportable = 1)"
+	    "  AND (?2 IS NULL OR state = ?2)"
+	    "  AND (?3 IS NULL OR category = ?3)"
+	    " ORDER BY id", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "incident list");
+	sqlite3_bind_int(s, 1, f && f->reportable_only);
+	if (f && f->state > 0)
+		sqlite3_bind_text(s, 2, ad_inc_state_name(
+		    (enum ad_inc_state)(f->state - 1)), -1, SQLITE_STATIC);
+	if (f && f->category >= 0)
+		sqlite3_bind_text(s, 3, ad_category_name(
+		    (enum ad_category)f->category), -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row_to_incident(s, &inc);
+		if ((r = fn(arg, &inc)) != 0)
+			break;
+	}
+	if (r == AD_OK && rc != SQLITE_DONE)
+		r = fail(st, "incident list");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+ad_store_samples_each(struct ad_store *st, int64_t id,
+    int (*fn)(void *, const struct ad_sample *), void *arg)
+{
+	sqlite3_stmt *s = st->st[S_EV_LIST];
+	struct ad_sample e;
+	int rc, r = AD_OK;
+
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, id);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		e.file = (char *)col_text(s, 0);
+		e.line = (uint64_t)sqlite3_column_int64(s, 1);
+		e.time.utc = sqlite3_column_int64(s, 2);
+		e.time.usec = sqlite3_column_int(s, 3);
+		e.time.off_min = (int16_t)sqlite3_column_int(s, 4);
+		e.time.valid = sqlite3_column_int(s, 5) != 0;
+		e.text = (char *)col_text(s, 6);
+		if ((r = fn(arg, &e)) != 0)
+			break;
+	}
+	if (r == AD_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
+		r = fail(st, "evidence list");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}

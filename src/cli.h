@@ -1,0 +1,61 @@
+/*
+ * cli.h - what the verbs of the abusedesk command share.
+ *
+ * src/ is a thin layer: options, output, exit codes. Anything a test would
+ * want to call lives in lib/.
+ */
+#ifndef AD_CLI_H
+#define AD_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "abusedesk/ad_config.h"
+#include "abusedesk/ad_ctx.h"
+#include "abusedesk/ad_store.h"
+
+/* Exit codes; scripts rely on them (documented in --help and README). */
+enum {
+	EXIT_OK = 0,
+	EXIT_USAGE = 1,		/* bad command line */
+	EXIT_INPUT = 2,		/* an input could not be read (others were) */
+	EXIT_STORE = 3,		/* the store could not be opened or written */
+	EXIT_CONFIG = 4,	/* bad configuration file or value */
+	EXIT_INTERNAL = 5,	/* out of memory, internal error */
+};
+
+struct cli {
+	struct ad_ctx		 ctx;
+	struct ad_config	 cfg;
+	const char		*prog;
+	const char		*config_path;	/* NULL: default location */
+	bool			 quiet;
+	bool			 json;
+	int			 year;
+	long long		 now;		/* --now, 0 if unset */
+	int			 family;	/* enum ad_family */
+};
+
+/* Common options every verb takes; returns 1 consumed (with *i moved), 0 not ours, -1 error. */
+int	cli_common_opt(struct cli *c, int argc, char **argv, int *i);
+/* --format, --year, --now (parse and scan); same return convention. */
+int	cli_input_opt(struct cli *c, int argc, char **argv, int *i);
+/* "skipped: N, k reason, ..." on stderr. */
+struct ad_parse_stats;
+void	cli_print_skips(const struct ad_parse_stats *s);
+/* Loads the config file, then applies TZ; call after option parsing. */
+int	cli_setup(struct cli *c);
+/* Opens the store at --db / config / XDG default, creating its folder. */
+int	cli_open_store(struct cli *c, struct ad_store **st);
+void	cli_err(const struct cli *c, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Exit code for a library error. */
+int	cli_exit_for(int err);
+
+extern const char cli_common_help[];
+
+int	cmd_scan(struct cli *c, int argc, char **argv);
+int	cmd_parse(struct cli *c, int argc, char **argv);
+int	cmd_incidents(struct cli *c, int argc, char **argv);
+
+#endif

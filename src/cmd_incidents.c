@@ -1,0 +1,206 @@
+/*
+ * cmd_incidents.c - abusedesk incidents: list what scan stored.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "abusedesk/ad_buf.h"
+#include "abusedesk/ad_json.h"
+#include "abusedesk/ad_store.h"
+#include "cli.h"
+
+static const char incidents_help[] =
+"usage: abusedesk incidents [--db PATH] [--json] [--all | --reportable]\n"
+"                           [--state STATE] [--category NAME] [--evidence]\n"
+"\n"
+"Lists stored incidents, oldest first. By default every incident that\n"
+"reached its threshold, including those that are not reportable to an\n"
+"outside network (private space, our own networks, the allowlist).\n"
+"\n"
+"  --json           JSON Lines: id, src, category, first, last (log time\n"
+"                   with UTC offset), first_utc, last_utc, events, services,\n"
+"                   targets, ports, users, state, reportable, reason,\n"
+"                   evidence (proven, spoofable or mixed)\n"
+"  --all            include incidents still below their threshold\n"
+"  --reportable     only incidents worth reporting\n"
+"  --state STATE    new, below-threshold, internal, allowlisted\n"
+"  --category NAME  ssh-bruteforce, ssh-probe, port-scan\n"
+"  --evidence       add the stored sample log lines (JSON: \"lines\")\n"
+"\n"
+"States: new (worth reporting), below-threshold, internal (private or\n"
+"reserved space, or our own networks: recorded, never reported outside),\n"
+"allowlisted (a source the configuration says never to report).\n";
+
+struct list {
+	struct cli	*c;
+	struct ad_store	*st;
+	struct ad_buf	 out;
+	bool		 all;
+	bool		 evidence;
+	unsigned long	 n;
+};
+
+static int
+add_line_json(void *arg, const struct ad_sample *e)
+{
+	struct list *l = arg;
+	char t[AD_ISO_STRLEN];
+	bool first = true;
+	int r;
+
+	if (l->out.p[l->out.len - 1] != '[' &&
+	    (r = ad_buf_addc(&l->out, ',')) != AD_OK)
+		return r;
+	if ((r = ad_buf_addc(&l->out, '{')) != AD_OK ||
+	    (r = ad_json_kv_str(&l->out, &first, "file", e->file)) != AD_OK ||
+	    (r = ad_json_kv_int(&l->out, &first, "line", (int64_t)e->line)) ||
+	    (r = ad_json_kv_str(&l->out, &first, "time", e->time.valid ?
+	    ad_instant_format(&e->time, t) : NULL)) != AD_OK ||
+	    (r = ad_json_kv_str(&l->out, &first, "text", e->text)) != AD_OK)
+		return r;
+	return ad_buf_addc(&l->out, '}');
+}
+
+static int
+add_line_text(void *arg, const struct ad_sample *e)
+{
+	struct list *l = arg;
+
+	return ad_buf_addf(&l->out, "      %s:%llu: %s\n", e->file,
+	    (unsigned long long)e->line, e->text);
+}
+
+static int
+print_one(void *arg, const struct ad_incident *inc)
+{
+	struct list *l = arg;
+	char a[AD_ADDR_STRLEN], t1[AD_ISO_STRLEN], t2[AD_ISO_STRLEN];
+	int r;
+	uint8_t i;
+
+	if (!l->all && inc->state == AD_STATE_BELOW)
+		return 0;
+	ad_buf_reset(&l->out);
+	if (l->c->json) {
+		if ((r = ad_incident_to_json(&l->out, inc)) != AD_OK)
+			return r;
+		if (l->evidence) {
+			l->out.len--;	/* reopen the object */
+			if ((r = ad_buf_adds(&l->out, ",\"lines\":[")) != AD_OK ||
+			    (r = ad_store_samples_each(l->st, inc->id,
+			    add_line_json, l)) != AD_OK ||
+			    (r = ad_buf_adds(&l->out, "]}")) != AD_OK)
+				return r;
+		}
+		if ((r = ad_buf_addc(&l->out, '\n')) != AD_OK)
+			return r;
+	} else {
+		if (l->n == 0 && (r = ad_buf_addf(&l->out, "%-6s %-39s %-15s %8s  %-25s %-25s %s\n",
+		    "ID", "SOURCE", "CATEGORY", "EVENTS", "FIRST", "LAST",
+		    "STATE")) != AD_OK)
+			return r;
+		if ((r = ad_buf_addf(&l->out, "%-6lld %-39s %-15s %8llu  %-25s %-25s %s%s\n",
+		    (long long)inc->id, ad_addr_format(&inc->src, a),
+		    ad_category_name(inc->category),
+		    (unsigned long long)inc->events,
+		    ad_instant_format(&inc->first, t1),
+		    ad_instant_format(&inc->last, t2),
+		    ad_inc_state_name(inc->state),
+		    inc->reportable ? "" : " (not reportable)")) != AD_OK)
+			return r;
+		if (inc->n_ports && (r = ad_buf_adds(&l->out, "       ports:")) == AD_OK) {
+			for (i = 0; i < inc->n_ports && r == AD_OK; i++)
+				r = ad_buf_addf(&l->out, " %u", inc->ports[i]);
+			if (r == AD_OK)
+				r = ad_buf_adds(&l->out, inc->ports_more ?
+				    " ...\n" : "\n");
+		}
+		if (r == AD_OK && inc->n_users &&
+		    (r = ad_buf_adds(&l->out, "       users:")) == AD_OK) {
+			for (i = 0; i < inc->n_users && r == AD_OK; i++)
+				r = ad_buf_addf(&l->out, " %s", inc->users[i]);
+			if (r == AD_OK)
+				r = ad_buf_adds(&l->out, inc->users_more ?
+				    " ...\n" : "\n");
+		}
+		if (r == AD_OK)
+			r = ad_buf_addf(&l->out, "       %s; evidence: %s\n",
+			    inc->reason, inc->proven && inc->spoofable ? "mixed" :
+			    inc->proven ? "proven (completed sessions)" :
+			    "spoofable (single packets)");
+		if (r == AD_OK && l->evidence)
+			r = ad_store_samples_each(l->st, inc->id,
+			    add_line_text, l);
+		if (r != AD_OK)
+			return r;
+	}
+	fwrite(l->out.p, 1, l->out.len, stdout);
+	l->n++;
+	return 0;
+}
+
+int
+cmd_incidents(struct cli *c, int argc, char **argv)
+{
+	struct ad_incident_filter f;
+	struct list l;
+	int i, r, ret;
+
+	memset(&f, 0, sizeof(f));
+	f.category = -1;
+	memset(&l, 0, sizeof(l));
+	l.c = c;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n%s", incidents_help, cli_common_help);
+			return EXIT_OK;
+		} else if (strcmp(a, "--json") == 0)
+			c->json = true;
+		else if (strcmp(a, "--all") == 0)
+			l.all = true;
+		else if (strcmp(a, "--reportable") == 0)
+			f.reportable_only = true;
+		else if (strcmp(a, "--evidence") == 0)
+			l.evidence = true;
+		else if ((strcmp(a, "--state") == 0 ||
+		    strcmp(a, "--category") == 0) && i + 1 < argc) {
+			const char *v = argv[++i];
+
+			if (a[2] == 's') {
+				if ((r = ad_inc_state_from_name(v)) < 0) {
+					cli_err(c, "unknown state \"%s\"", v);
+					return EXIT_USAGE;
+				}
+				f.state = r + 1;
+				l.all = true;
+			} else if ((f.category = ad_category_from_name(v)) < 0) {
+				cli_err(c, "unknown category \"%s\"", v);
+				return EXIT_USAGE;
+			}
+		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 1) {
+			if (r == 0)
+				cli_err(c, "incidents: unknown option %s", a);
+			return EXIT_USAGE;
+		}
+	}
+	if ((ret = cli_setup(c)) != EXIT_OK ||
+	    (ret = cli_open_store(c, &l.st)) != EXIT_OK)
+		return ret;
+	ad_buf_init(&l.out, 1u << 20);
+	r = ad_store_incident_each(l.st, &f, print_one, &l);
+	if (r != AD_OK) {
+		cli_err(c, "incidents: %s", r == AD_ERR_STORE ?
+		    ad_store_errmsg(l.st) : ad_strerror(r));
+		ret = cli_exit_for(r);
+	}
+	if (!c->json && !c->quiet && l.n == 0)
+		fprintf(stderr, "no incidents%s\n", l.all ? "" :
+		    " over their threshold (--all shows the rest)");
+	fflush(stdout);
+	ad_buf_free(&l.out);
+	ad_store_close(l.st);
+	return ret;
+}
