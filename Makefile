@@ -22,10 +22,10 @@ LDLIBS  += $(PKG_LIBS) -lpthread
 ifeq ($(SANITIZE),1)
 OPT     := -O1 -g -fno-omit-frame-pointer
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
-BUILD   := build/san
+BUILD   ?= build/san
 else
 SANFLAGS :=
-BUILD   := build/rel
+BUILD   ?= build/rel
 endif
 ifeq ($(WERROR),1)
 WARN    += -Werror
