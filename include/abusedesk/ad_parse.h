@@ -42,6 +42,7 @@ enum ad_skip {
 	AD_SKIP_HOSTNAME,	/* hostile, but names a host, not an address */
 	AD_SKIP_BAD_ADDRESS,	/* hostile, but the address is malformed */
 	AD_SKIP_TRUNCATED,	/* last line of a file without its newline */
+	AD_SKIP_AMBIGUOUS,	/* two candidate sources (user-name injection) */
 	AD_SKIP__COUNT
 };
 

@@ -97,15 +97,22 @@ take_tag(const char *p, const char *end, bool need_pid, struct envelope *env)
 			return NULL;
 		q++;
 	} else if (q < end && *q == '[') {
+		uint32_t v = 0;
+
 		q++;
-		while (q < end && dig((unsigned char)*q))
+		while (q < end && dig((unsigned char)*q)) {
+			v = v * 10 + (uint32_t)(*q - '0');
 			q++;
+		}
 		if (q >= end || *q != ']')
 			return NULL;
 		q++;
 		pid = true;
+		env->pid = v;
 	}
-	if (q >= end || *q != ':' || (need_pid && !pid))
+	if (bracketed && !need_pid && q < end && *q == ' ')
+		q--;		/* "[sshd] msg": the brackets are the tag's end */
+	else if (q >= end || *q != ':' || (need_pid && !pid))
 		return NULL;
 	q++;
 	if (q < end && *q != ' ')
@@ -178,6 +185,8 @@ host_and_tag(const char *p, const char *end, struct envelope *env)
 				if (have_host)
 					break;
 				have_host = true;
+				env->host = p;
+				env->host_len = (size_t)(sp - p);
 			}
 			p = sp;
 		}
@@ -236,8 +245,8 @@ field(const char *p, const char *end, const char **f, size_t *fl)
 static bool
 rfc5424(const char *p, const char *end, struct envelope *env)
 {
-	const char *f, *app;
-	size_t fl, appl;
+	const char *f, *app, *host;
+	size_t fl, appl, hostl;
 
 	if ((p = field(p, end, &f, &fl)) == NULL)	/* TIMESTAMP */
 		return false;
@@ -247,10 +256,17 @@ rfc5424(const char *p, const char *end, struct envelope *env)
 		env->time_kind = ENV_TIME_ISO;
 		env->time = f;
 	}
-	if ((p = field(p, end, &f, &fl)) == NULL ||	/* HOSTNAME */
+	if ((p = field(p, end, &host, &hostl)) == NULL ||	/* HOSTNAME */
 	    (p = field(p, end, &app, &appl)) == NULL ||	/* APP-NAME */
-	    (p = field(p, end, &f, &fl)) == NULL ||	/* PROCID */
-	    (p = field(p, end, &f, &fl)) == NULL)	/* MSGID */
+	    (p = field(p, end, &f, &fl)) == NULL)	/* PROCID */
+		return false;
+	if (!(hostl == 1 && *host == '-')) {
+		env->host = host;
+		env->host_len = hostl;
+	}
+	for (; fl > 0 && dig((unsigned char)*f); f++, fl--)
+		env->pid = env->pid * 10 + (uint32_t)(*f - '0');
+	if ((p = field(p, end, &f, &fl)) == NULL)	/* MSGID */
 		return false;
 	if ((p = skip_sd(p, end)) == NULL)
 		return false;
@@ -273,7 +289,7 @@ static bool
 journal_json(const char *line, size_t len, struct envelope *env,
     char *json_buf, size_t json_cap)
 {
-	json_t *root, *m, *id, *ts;
+	json_t *root, *m, *id, *ts, *pid;
 	size_t ml = 0, il = 0;
 	bool ok = false;
 
@@ -285,6 +301,11 @@ journal_json(const char *line, size_t len, struct envelope *env,
 	if (id == NULL)
 		id = json_object_get(root, "_COMM");
 	ts = json_object_get(root, "__REALTIME_TIMESTAMP");
+	pid = json_object_get(root, "_PID");
+	if (pid == NULL)
+		pid = json_object_get(root, "SYSLOG_PID");
+	if (json_is_string(pid))
+		env->pid = (uint32_t)strtoul(json_string_value(pid), NULL, 10);
 	if (json_is_string(m)) {
 		ml = json_string_length(m);
 		if (ml >= json_cap / 2)
@@ -373,6 +394,8 @@ envelope_split(const char *line, size_t len, struct envelope *env,
 		const char *sp = memchr(p, ' ', (size_t)(end - p)), *m;
 
 		if (sp && sp > p && (m = take_tag(sp + 1, end, true, env)) != NULL) {
+			env->host = p;
+			env->host_len = (size_t)(sp - p);
 			env->msg = m;
 			env->msg_len = (size_t)(end - m);
 			env->has_envelope = true;

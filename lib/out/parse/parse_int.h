@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "abusedesk/ad_event.h"
@@ -21,6 +22,7 @@ enum pr_result {
 	PR_EVENT,		/* hostile; ev filled */
 	PR_HOSTNAME,		/* hostile, but the source is a host name */
 	PR_BADADDR,		/* hostile, but the source address is malformed */
+	PR_AMBIGUOUS,		/* hostile, but two places could name the source */
 };
 
 enum env_time {
@@ -39,6 +41,9 @@ struct envelope {
 	size_t		 prog_len;
 	const char	*msg;
 	size_t		 msg_len;
+	const char	*host;		/* NULL if none */
+	size_t		 host_len;
+	uint32_t	 pid;		/* 0 if none */
 	bool		 has_envelope;	/* false: a bare message */
 	/* Journal JSON: the MESSAGE is decoded into storage owned by the parser. */
 };
@@ -51,8 +56,32 @@ struct envelope {
 bool	envelope_split(const char *line, size_t len, struct envelope *env,
 	    char *json_buf, size_t json_cap);
 
+/*
+ * sshd writes one process per connection, and some failure lines name no
+ * address ("Disconnecting: Too many authentication failures for root"):
+ * the address comes from an earlier line of the same process. A small
+ * direct-mapped table (host, pid) -> address remembers it; a collision
+ * only forgets, it never attributes to the wrong connection.
+ */
+#define CONN_SLOTS	4096
+
+struct conn_map {
+	uint64_t	key[CONN_SLOTS];	/* 0 = empty */
+	struct ad_addr	addr[CONN_SLOTS];
+};
+
+/* The connection a line belongs to: key 0 when unknown. */
+struct conn {
+	struct conn_map	*map;
+	uint64_t	 key;
+};
+
+void	conn_remember(const struct conn *c, const struct ad_addr *a);
+bool	conn_recall(const struct conn *c, struct ad_addr *out);
+
 /* Family parsers. msg is not NUL-terminated. */
-enum pr_result parse_sshd(const char *msg, size_t len, struct ad_event *ev);
+enum pr_result parse_sshd(const char *msg, size_t len, struct ad_event *ev,
+	    const struct conn *conn);
 enum pr_result parse_netfilter(const char *msg, size_t len, struct ad_event *ev);
 enum pr_result parse_filterlog(const char *msg, size_t len, struct ad_event *ev);
 

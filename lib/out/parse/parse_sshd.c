@@ -20,8 +20,23 @@
  *  - "Received disconnect ... 14: No supported authentication methods":
  *    not an event (fail2ban "extra" mode only): a misconfigured client.
  *  - Protocol probes (no identification string, bad banner, key exchange
- *    failures, reverse-mapping "POSSIBLE BREAK-IN ATTEMPT") are events of
- *    the separate category ssh-probe, so a scan is not called brute force.
+ *    failures, pre-auth closes) are events of the separate category
+ *    ssh-probe, so a scan is not called brute force.
+ *  - "Failed publickey" is not an event (fail2ban): every client with
+ *    several keys in its agent logs it before the right key. It is one for
+ *    an invalid user, and the "Too many authentication failures" line that
+ *    ends a publickey brute force is attributed through the connection.
+ *  - Reverse-mapping "POSSIBLE BREAK-IN ATTEMPT" is recognised but not an
+ *    event (fail2ban normal mode): it describes the client's DNS, not what
+ *    the client did; whatever it did next is logged and counted.
+ *  - pam_unix(sshd:auth) "authentication failure" and "PAM N more
+ *    authentication failures" are not events (fail2ban; CrowdSec counts
+ *    them): sshd logs every failed attempt itself ("Failed password"), so
+ *    they would count it twice, and with stacked PAM modules (pam_unix then
+ *    pam_ldap, fail2ban gh-2070) they precede a successful login.
+ *  - A successful login ("Accepted") is never an event, even after other
+ *    user names were tried (fail2ban counts that case): those tries are
+ *    already counted on their own lines.
  */
 #include "parse_int.h"
 
@@ -61,28 +76,77 @@ opt_port(const char **p, const char *end, struct ad_event *ev)
 }
 
 /*
+ * What sshd writes after the address: [ port N][ sshN][ via HOST], then the
+ * end, " [preauth]" or ": " (auth info). Anything else after a " from ADDR"
+ * means that text was not written by sshd at that place.
+ */
+static bool
+clean_tail(const char *q, const char *end, bool *has_port)
+{
+	*has_port = false;
+	if (eat(&q, end, LIT(" port "))) {
+		if (take_port(&q, end) == 0)
+			return false;
+		*has_port = true;
+	}
+	if (eat(&q, end, LIT(" ssh")))
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+	if (eat(&q, end, LIT(" via ")))
+		while (q < end && *q != ' ')
+			q++;
+	return q == end || starts(q, end, LIT(": ")) ||
+	    (end - q == 10 && starts(q, end, LIT(" [preauth]")));
+}
+
+#define FROM_MAX	8
+
+/*
  * "... for [invalid user |illegal user ]USER from ADDR[ port N]..." with
- * `u` at USER. Takes the last " from ".
+ * `u` at USER. User names are attacker text ("x from 6.6.6.6 port 22
+ * ssh2"), and so is some auth info (a certificate's key ID): a " from ADDR"
+ * counts only when followed by what sshd writes there (clean_tail), and
+ * when one candidate carries a port, those without one are discarded.
+ * If two candidates remain, the line is ambiguous and accuses nobody.
  */
 static enum pr_result
 user_from(const char *u, const char *end, struct ad_event *ev,
     enum ad_category cat, const char *kind)
 {
-	const char *f, *p;
+	const char *cand[FROM_MAX], *f = u, *p;
+	struct ad_event tmp;
+	bool port[FROM_MAX], any_port = false, hostname = false;
+	int n = 0, i, pick = -1, picks = 0;
 	enum pr_result r;
 
-	if ((f = rfind(u, end, LIT(" from "))) == NULL) {
-		/* Empty user: "Invalid user  from 1.2.3.4" still has the space. */
-		if (starts(u, end, LIT("from ")))
-			f = u - 1;
-		else
-			return PR_NONE;
+	if (!eat(&u, end, LIT("invalid user ")))
+		(void)eat(&u, end, LIT("illegal user "));
+	/* An empty user leaves "from" right at u: "Invalid user  from ..." */
+	f = starts(u, end, LIT("from ")) ? u - 1 : u;
+	while (n < FROM_MAX && (f = find(f, end, LIT(" from "))) != NULL) {
+		p = f + 6;
+		tmp = *ev;
+		r = take_src(&p, end, &tmp, ",;:");
+		if (r == PR_EVENT && clean_tail(p, end, &port[n])) {
+			any_port |= port[n];
+			cand[n++] = f;
+		} else if (r == PR_HOSTNAME)
+			hostname = true;
+		f += 6;
 	}
-	if (!eat(&u, f, LIT("invalid user ")))
-		(void)eat(&u, f, LIT("illegal user "));
-	set_user(ev, u, f);
+	for (i = 0; i < n; i++)
+		if (port[i] || !any_port) {
+			pick = i;
+			picks++;
+		}
+	if (picks == 0)
+		return hostname ? PR_HOSTNAME : PR_NONE;
+	if (picks > 1)
+		return PR_AMBIGUOUS;
+	f = cand[pick];
+	set_user(ev, u, f > u ? f : u);
 	p = f + 6;
-	if ((r = take_src(&p, end, ev, ",;")) != PR_EVENT)
+	if ((r = take_src(&p, end, ev, ",;:")) != PR_EVENT)
 		return r;
 	opt_port(&p, end, ev);
 	return hit(ev, cat, kind);
@@ -145,29 +209,23 @@ probe_from(const char *p, const char *end, struct ad_event *ev,
 	return hit(ev, AD_CAT_SSH_PROBE, kind);
 }
 
-/* "... rhost=ADDR[  user=USER]" of pam_unix. */
+/*
+ * "... rhost=ADDR[  user=USER]" of pam_unix: not an event (see the policy
+ * above), but it tells the connection's address.
+ */
 static enum pr_result
-pam_rhost(const char *p, const char *end, struct ad_event *ev)
+pam_rhost(const char *p, const char *end, const struct conn *conn)
 {
 	const char *r = find(p, end, LIT("rhost="));
-	const char *u;
-	enum pr_result res;
+	struct ad_event tmp;
 
 	if (r == NULL)
 		return PR_NONE;
 	r += 6;
-	if (r == end || *r == ' ')
-		return PR_NONE;		/* local login: no remote host */
-	if ((res = take_src(&r, end, ev, NULL)) != PR_EVENT)
-		return res;
-	if ((u = find(r, end, LIT("user="))) != NULL) {
-		const char *ue = u + 5;
-
-		while (ue < end && *ue != ' ')
-			ue++;
-		set_user(ev, u + 5, ue);
-	}
-	return hit(ev, AD_CAT_SSH_BRUTEFORCE, K("pam-failure"));
+	memset(&tmp, 0, sizeof(tmp));
+	if (take_src(&r, end, &tmp, NULL) == PR_EVENT)
+		conn_remember(conn, &tmp.src);
+	return PR_NONE;
 }
 
 /*
@@ -214,29 +272,47 @@ bracket_addr_port(const char **pp, const char *end, struct ad_event *ev)
 	return PR_EVENT;
 }
 
-enum pr_result
-parse_sshd(const char *m, size_t n, struct ad_event *ev)
+/* Lines that are no event but tell which address a connection has. */
+static enum pr_result
+remember_only(const char *u, const char *end, const struct conn *conn)
+{
+	struct ad_event tmp;
+
+	memset(&tmp, 0, sizeof(tmp));
+	if (user_from(u, end, &tmp, AD_CAT_SSH_BRUTEFORCE, "") == PR_EVENT)
+		conn_remember(conn, &tmp.src);
+	return PR_NONE;
+}
+
+static enum pr_result
+sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 {
 	const char *p = m, *end = m + n, *q;
 	enum pr_result r;
 
-	ev->service = "ssh";
-	ev->format = "sshd";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;	/* sshd logs after accept() */
 	if (n < 10)
 		return PR_NONE;
 	switch (*p) {
 	case 'F':
 		if (!eat(&p, end, LIT("Failed ")))
 			break;
-		/* method: password, publickey, keyboard-interactive/pam, none, ... */
+		/*
+		 * Method: password, keyboard-interactive/pam, none, ... A failed
+		 * publickey is what every client with several keys in its agent
+		 * logs before the right one (fail2ban gh-1263): not an event, but
+		 * the address serves a later "Too many authentication failures".
+		 */
+		q = p;
 		while (p < end && *p != ' ')
 			p++;
 		if (!eat(&p, end, LIT(" for ")))
 			break;
 		if (starts(p, end, LIT("<invalid username> ")))
 			p += sizeof("<invalid username>") - 1;
+		if (p - q == sizeof("publickey for ") - 1 &&
+		    starts(q, end, LIT("publickey ")) &&
+		    !starts(p, end, LIT("invalid user ")))
+			return remember_only(p, end, conn);
 		return user_from(p, end, ev, AD_CAT_SSH_BRUTEFORCE, K("failed-auth"));
 	case 'I':
 		if (eat(&p, end, LIT("Invalid user ")) ||
@@ -292,25 +368,31 @@ parse_sshd(const char *m, size_t n, struct ad_event *ev)
 	case 'f':
 		/* "fatal: Unable to negotiate ...", "fatal: Timeout before ..." */
 		if (eat(&p, end, LIT("fatal: ")))
-			return parse_sshd(p, (size_t)(end - p), ev);
+			return sshd_msg(p, (size_t)(end - p), ev, conn);
 		break;
 	case 'p':
 		if (eat(&p, end, LIT("pam_unix(sshd:auth): authentication failure;")) ||
 		    eat(&p, end, LIT("pam_unix(sshd-session:auth): authentication failure;")))
-			return pam_rhost(p, end, ev);
+			return pam_rhost(p, end, conn);
 		break;
 	case 'P':
 		if (eat(&p, end, LIT("PAM "))) {
-			unsigned more = take_port(&p, end);
-
-			if (more == 0 || !eat(&p, end, LIT(" more authentication failure")))
+			if (take_port(&p, end) == 0 ||
+			    !eat(&p, end, LIT(" more authentication failure")))
 				break;
-			if ((r = pam_rhost(p, end, ev)) == PR_EVENT)
-				ev->count = more;
-			return r;
+			return pam_rhost(p, end, conn);
 		}
 		break;
 	case 'C':
+		if (eat(&p, end, LIT("Connection from "))) {
+			/* "Connection from ADDR port N on ADDR port 22" (LogLevel VERBOSE) */
+			struct ad_event tmp;
+
+			memset(&tmp, 0, sizeof(tmp));
+			if (take_src(&p, end, &tmp, NULL) == PR_EVENT)
+				conn_remember(conn, &tmp.src);
+			return PR_NONE;
+		}
 		if (eat(&p, end, LIT("Connection closed by ")) ||
 		    eat(&p, end, LIT("Connection reset by "))) {
 			/* Only before authentication: after it, a session ended. */
@@ -323,6 +405,21 @@ parse_sshd(const char *m, size_t n, struct ad_event *ev)
 	case 'D':
 		if (eat(&p, end, LIT("Disconnected from ")))
 			return user_addr_port(p, end, ev, K("preauth-close"), NULL);
+		if (eat(&p, end, LIT("Disconnecting: Too many authentication failures"))) {
+			/* No address on this line: the connection's earlier one. */
+			if (!conn_recall(conn, &ev->src))
+				return PR_NONE;
+			if (eat(&p, end, LIT(" for "))) {
+				const char *ue = end;
+
+				if (ue - p >= 10 && starts(ue - 10, ue, LIT(" [preauth]")))
+					ue -= 10;
+				if (!eat(&p, ue, LIT("invalid user ")))
+					(void)eat(&p, ue, LIT("illegal user "));
+				set_user(ev, p, ue);
+			}
+			return hit(ev, AD_CAT_SSH_BRUTEFORCE, K("max-auth"));
+		}
 		if (eat(&p, end, LIT("Disconnecting "))) {
 			if ((q = find(p, end, LIT(": "))) == NULL)
 				break;
@@ -340,22 +437,36 @@ parse_sshd(const char *m, size_t n, struct ad_event *ev)
 			return probe_from(p - 5, end, ev, K("bad-banner"));
 		break;
 	case 'A':
+		if (eat(&p, end, LIT("Accepted "))) {
+			while (p < end && *p != ' ')
+				p++;
+			if (eat(&p, end, LIT(" for ")))
+				return remember_only(p, end, conn);
+			break;
+		}
 		if (eat(&p, end, LIT("Address ")) &&
 		    find(p, end, LIT("POSSIBLE BREAK-IN ATTEMPT"))) {
-			if ((r = take_src(&p, end, ev, NULL)) != PR_EVENT)
-				return r;
-			return hit(ev, AD_CAT_SSH_PROBE, K("reverse-mapping"));
+			struct ad_event tmp;
+
+			/* Recognised, not an event: see the policy above. */
+			memset(&tmp, 0, sizeof(tmp));
+			if (take_src(&p, end, &tmp, NULL) == PR_EVENT)
+				conn_remember(conn, &tmp.src);
+			return PR_NONE;
 		}
 		break;
 	case 'r':
 		if (eat(&p, end, LIT("reverse mapping checking getaddrinfo for ")) &&
 		    find(p, end, LIT("POSSIBLE BREAK-IN ATTEMPT"))) {
-			if ((q = rfind(p, end, LIT(" ["))) == NULL)
-				break;
-			q += 2;
-			if ((r = take_src(&q, end, ev, "]")) != PR_EVENT)
-				return r;
-			return hit(ev, AD_CAT_SSH_PROBE, K("reverse-mapping"));
+			struct ad_event tmp;
+
+			memset(&tmp, 0, sizeof(tmp));
+			if ((q = rfind(p, end, LIT(" ["))) != NULL) {
+				q += 2;
+				if (take_src(&q, end, &tmp, "]") == PR_EVENT)
+					conn_remember(conn, &tmp.src);
+			}
+			return PR_NONE;
 		}
 		if (eat(&p, end, LIT("refused connect from "))) {
 			/* tcpwrappers: "refused connect from HOST (ADDR)" */
@@ -417,9 +528,23 @@ parse_sshd(const char *m, size_t n, struct ad_event *ev)
 				break;
 			if (end > p && end[-1] == ']')
 				end--;
-			if ((r = parse_sshd(p, (size_t)(end - p), ev)) == PR_EVENT)
+			if ((r = sshd_msg(p, (size_t)(end - p), ev, conn)) == PR_EVENT)
 				ev->count = times;
 			return r;
+		}
+		break;
+	case 'k':
+		/* "kernel:[  970.699396]: Failed ..." glued on by some relays */
+		if (eat(&p, end, LIT("kernel:"))) {
+			(void)eat(&p, end, LIT(" "));
+			if (!eat(&p, end, LIT("[")) ||
+			    (q = memchr(p, ']', (size_t)(end - p))) == NULL)
+				break;
+			p = q + 1;
+			(void)eat(&p, end, LIT(":"));
+			while (p < end && *p == ' ')
+				p++;
+			return sshd_msg(p, (size_t)(end - p), ev, conn);
 		}
 		break;
 	}
@@ -431,4 +556,21 @@ negotiate:
 		return r;
 	opt_port(&p, end, ev);
 	return hit(ev, AD_CAT_SSH_PROBE, K("kex-failed"));
+}
+
+enum pr_result
+parse_sshd(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
+{
+	enum pr_result r;
+
+	ev->service = "ssh";
+	ev->format = "sshd";
+	ev->proto = AD_PROTO_TCP;
+	ev->evidence = AD_EVIDENCE_PROVEN;	/* sshd logs after accept() */
+	while (n > 0 && (m[n - 1] == ' ' || m[n - 1] == '\r' || m[n - 1] == '\t'))
+		n--;		/* CRLF logs, trailing blanks */
+	r = sshd_msg(m, n, ev, conn);
+	if (r == PR_EVENT)
+		conn_remember(conn, &ev->src);
+	return r;
 }

@@ -10,6 +10,8 @@
 
 #define JSON_MSG_CAP	(2 * AD_LINE_MAX)
 
+static uint64_t conn_key(const char *host, size_t n, uint32_t pid);
+
 enum sniff {
 	SNIFF_UNKNOWN = 0,
 	SNIFF_SYSLOG,		/* lines carry an envelope */
@@ -23,6 +25,7 @@ struct ad_parser {
 	int64_t			ref;
 	int			year;
 	struct ad_parse_stats	stats;
+	struct conn_map		conns;
 	char			json_msg[JSON_MSG_CAP];
 };
 
@@ -50,6 +53,7 @@ ad_parser_reset(struct ad_parser *p, int64_t ref)
 {
 	p->sniff = SNIFF_UNKNOWN;
 	p->ref = ref;
+	memset(p->conns.key, 0, sizeof(p->conns.key));
 	ad_clockref_init(&p->clock, ref, p->year);
 }
 
@@ -187,9 +191,14 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	memset(ev, 0, sizeof(*ev));
 	ev->count = 1;
 	switch (fam) {
-	case AD_FAMILY_SSHD:
-		r = parse_sshd(m, (size_t)(mend - m), ev);
+	case AD_FAMILY_SSHD: {
+		struct conn c = { &p->conns, 0 };
+
+		if (env.pid != 0)
+			c.key = conn_key(env.host, env.host_len, env.pid);
+		r = parse_sshd(m, (size_t)(mend - m), ev, &c);
 		break;
+	}
 	case AD_FAMILY_NETFILTER:
 		r = parse_netfilter(m, (size_t)(mend - m), ev);
 		break;
@@ -209,6 +218,9 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	case PR_BADADDR:
 		p->stats.skipped[AD_SKIP_BAD_ADDRESS]++;
 		return 0;
+	case PR_AMBIGUOUS:
+		p->stats.skipped[AD_SKIP_AMBIGUOUS]++;
+		return 0;
 	case PR_EVENT:
 		break;
 	}
@@ -224,6 +236,48 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	event_time(p, &env, ev);
 	p->stats.events++;
 	return 1;
+}
+
+/* --- connections ---------------------------------------------------- */
+
+static uint64_t
+conn_key(const char *host, size_t n, uint32_t pid)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)host[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= (uint64_t)pid * 0x9e3779b97f4a7c15ULL;
+	return h | 1;		/* never 0 */
+}
+
+void
+conn_remember(const struct conn *c, const struct ad_addr *a)
+{
+	size_t i;
+
+	if (c == NULL || c->key == 0)
+		return;
+	i = (size_t)(c->key >> 7) % CONN_SLOTS;
+	c->map->key[i] = c->key;
+	c->map->addr[i] = *a;
+}
+
+bool
+conn_recall(const struct conn *c, struct ad_addr *out)
+{
+	size_t i;
+
+	if (c == NULL || c->key == 0)
+		return false;
+	i = (size_t)(c->key >> 7) % CONN_SLOTS;
+	if (c->map->key[i] != c->key)
+		return false;
+	*out = c->map->addr[i];
+	return true;
 }
 
 /* --- names and legends ---------------------------------------------- */
@@ -271,7 +325,8 @@ ad_skip_name(enum ad_skip s)
 	case AD_SKIP_UNKNOWN_FORMAT:	return "unknown format";
 	case AD_SKIP_HOSTNAME:		return "host name instead of address";
 	case AD_SKIP_BAD_ADDRESS:	return "malformed address";
-	case AD_SKIP_TRUNCATED:		return "truncated last line";
+	case AD_SKIP_TRUNCATED:		return "unfinished last line";
+	case AD_SKIP_AMBIGUOUS:		return "ambiguous source (injection?)";
 	case AD_SKIP__COUNT:		break;
 	}
 	return "?";
