@@ -6,10 +6,13 @@
  * small capped sets (ports, targets, services, users) and a sample of the
  * log lines - never every event - so memory per attacker is fixed.
  *
- * struct ad_agg is the in-memory table of one scan batch. It has a memory
- * budget: when full, the scan flushes it into the store (which merges the
- * deltas into stored incidents) and starts over. That is what keeps a scan's
- * peak memory flat however large the input and however many attackers.
+ * struct ad_agg is the in-memory table of the incidents a scan is working
+ * on. Each entry holds the whole incident (once merged with its stored row),
+ * so a checkpoint writes one row per changed incident and never reads it
+ * back. Entries whose window has closed are written and dropped; when the
+ * table outgrows its memory budget, the least recently active clean entries
+ * are evicted (and merged with the store again if their source returns).
+ * Attackers come and go, so memory stays flat however large the input.
  *
  * Whether an incident is worth reporting is decided by ad_incident_assess():
  * thresholds per category, own networks and private space (still recorded -
@@ -50,7 +53,7 @@ enum ad_inc_state {
 };
 
 struct ad_sample {
-	char		*file;		/* owned */
+	const char	*file;		/* borrowed: valid until the next checkpoint */
 	uint64_t	 line;		/* 1-based */
 	struct ad_instant time;
 	char		*text;		/* owned, cut to AD_SAMPLE_LINE_MAX */
@@ -76,9 +79,13 @@ struct ad_incident {
 	enum ad_inc_state	state;
 	bool			reportable;
 	char			reason[96];	/* why (not) reportable */
-	/* Sample lines of this batch (not loaded back from the store). */
+	uint8_t			samples_stored;	/* sample lines in the store */
+	/* Sample lines not yet stored (never loaded back from the store). */
 	struct ad_sample	samples[AD_SAMPLE_MEM];
 	uint8_t			n_samples;
+	/* Aggregation state. */
+	bool			dirty;		/* changed since the last checkpoint */
+	bool			merged;		/* holds its stored row's state too */
 };
 
 struct ad_detect_config {
@@ -113,26 +120,35 @@ int	ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 	    const struct ad_instant *fallback, const char *file,
 	    uint64_t lineno, const char *line, size_t len) AD_WUR;
 
-/* True when the batch should be flushed. */
+/* True when the table outgrew its budget: time for a checkpoint. */
 bool	ad_agg_full(const struct ad_agg *a);
+/* Entries in memory (open and closed). */
 size_t	ad_agg_count(const struct ad_agg *a);
 
 /*
- * Calls fn for every incident delta in the batch (closed windows first),
- * then empties the batch. Stops at and returns the first non-zero result.
+ * Calls save for every changed incident (closed windows first). save must
+ * merge an incident whose `merged` is false with its stored row (if any),
+ * store it, set id, samples_stored and merged. When every save succeeded,
+ * closed incidents are dropped, sample lines freed, dirty flags cleared and,
+ * over budget, the least recently active entries evicted. On failure the
+ * table no longer matches the store: the caller rolls the store back and
+ * discards the table (a rescan redoes the work from the committed offset).
+ * Returns 0 or the first non-zero result of save.
  */
-int	ad_agg_drain(struct ad_agg *a,
-	    int (*fn)(void *arg, struct ad_incident *delta), void *arg);
+int	ad_agg_checkpoint(struct ad_agg *a,
+	    int (*save)(void *arg, struct ad_incident *inc), void *arg);
 
 /* --- incidents ------------------------------------------------------- */
 
-/* Merges delta into inc (counters, times, capped sets). */
+/* Merges delta into inc (counters, times, capped sets; not samples). */
 void	ad_incident_merge(struct ad_incident *inc, const struct ad_incident *delta);
 /* Decides state, reportable and reason from cfg (keeps later states). */
 void	ad_incident_assess(struct ad_incident *inc,
 	    const struct ad_detect_config *cfg);
 /* Frees the sample lines of inc (not inc itself). */
 void	ad_incident_clear_samples(struct ad_incident *inc);
+/* Sample lines still wanted: AD_SAMPLE_MAX minus stored and pending. */
+unsigned ad_incident_samples_wanted(const struct ad_incident *inc);
 
 /*
  * Appends the incident's JSON object (no newline): id, src, category,

@@ -243,57 +243,72 @@ ad_cidr_parse(const char *s, size_t n, struct ad_cidr *out)
 	return true;
 }
 
+static bool prefix_match(const uint8_t net[16], unsigned bits,
+    const uint8_t a[16]);
+
 bool
 ad_cidr_contains(const struct ad_cidr *c, const struct ad_addr *a)
 {
-	unsigned bits, full, rest;
-
 	if (c->addr.af != a->af)
 		return false;
-	bits = c->addr.af == 4 ? c->prefix + 96u : c->prefix;
-	full = bits / 8;
-	rest = bits % 8;
-	if (memcmp(c->addr.b, a->b, full) != 0)
-		return false;
-	if (rest == 0)
-		return true;
-	return ((c->addr.b[full] ^ a->b[full]) & (uint8_t)(0xff00u >> rest)) == 0;
+	return prefix_match(c->addr.b, c->addr.af == 4 ? c->prefix + 96u :
+	    c->prefix, a->b);
 }
 
 struct special {
-	const char		*cidr;
+	uint8_t			 b[16];	/* network, IPv6 or IPv4-mapped */
+	uint8_t			 bits;	/* prefix length over all 128 bits */
 	enum ad_addr_class	 cls;
 };
 
+#define V4(a, b2, c, d, len, cls) \
+	{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, a, b2, c, d }, \
+	  96 + (len), cls }
+#define V6(h0, h1, h2, len, cls) \
+	{ { (h0) >> 8, (h0) & 0xff, (h1) >> 8, (h1) & 0xff, (h2) >> 8, \
+	    (h2) & 0xff }, len, cls }
+
 /* IANA IPv4/IPv6 special-purpose address registries, most specific first. */
 static const struct special specials[] = {
-	{ "0.0.0.0/8", AD_ADDR_RESERVED },
-	{ "10.0.0.0/8", AD_ADDR_PRIVATE },
-	{ "100.64.0.0/10", AD_ADDR_SHARED },
-	{ "127.0.0.0/8", AD_ADDR_LOOPBACK },
-	{ "169.254.0.0/16", AD_ADDR_LINKLOCAL },
-	{ "172.16.0.0/12", AD_ADDR_PRIVATE },
-	{ "192.0.0.0/24", AD_ADDR_RESERVED },
-	{ "192.0.2.0/24", AD_ADDR_DOCUMENTATION },
-	{ "192.88.99.0/24", AD_ADDR_RESERVED },
-	{ "192.168.0.0/16", AD_ADDR_PRIVATE },
-	{ "198.18.0.0/15", AD_ADDR_RESERVED },
-	{ "198.51.100.0/24", AD_ADDR_DOCUMENTATION },
-	{ "203.0.113.0/24", AD_ADDR_DOCUMENTATION },
-	{ "224.0.0.0/4", AD_ADDR_MULTICAST },
-	{ "240.0.0.0/4", AD_ADDR_RESERVED },
-	{ "::/128", AD_ADDR_RESERVED },
-	{ "::1/128", AD_ADDR_LOOPBACK },
-	{ "64:ff9b:1::/48", AD_ADDR_RESERVED },
-	{ "100::/64", AD_ADDR_RESERVED },
-	{ "2001:db8::/32", AD_ADDR_DOCUMENTATION },
-	{ "2001::/23", AD_ADDR_RESERVED },
-	{ "3fff::/20", AD_ADDR_DOCUMENTATION },
-	{ "fc00::/7", AD_ADDR_PRIVATE },
-	{ "fe80::/10", AD_ADDR_LINKLOCAL },
-	{ "fec0::/10", AD_ADDR_RESERVED },
-	{ "ff00::/8", AD_ADDR_MULTICAST },
+	V4(0, 0, 0, 0, 8, AD_ADDR_RESERVED),
+	V4(10, 0, 0, 0, 8, AD_ADDR_PRIVATE),
+	V4(100, 64, 0, 0, 10, AD_ADDR_SHARED),
+	V4(127, 0, 0, 0, 8, AD_ADDR_LOOPBACK),
+	V4(169, 254, 0, 0, 16, AD_ADDR_LINKLOCAL),
+	V4(172, 16, 0, 0, 12, AD_ADDR_PRIVATE),
+	V4(192, 0, 0, 0, 24, AD_ADDR_RESERVED),
+	V4(192, 0, 2, 0, 24, AD_ADDR_DOCUMENTATION),
+	V4(192, 88, 99, 0, 24, AD_ADDR_RESERVED),
+	V4(192, 168, 0, 0, 16, AD_ADDR_PRIVATE),
+	V4(198, 18, 0, 0, 15, AD_ADDR_RESERVED),
+	V4(198, 51, 100, 0, 24, AD_ADDR_DOCUMENTATION),
+	V4(203, 0, 113, 0, 24, AD_ADDR_DOCUMENTATION),
+	V4(224, 0, 0, 0, 4, AD_ADDR_MULTICAST),
+	V4(240, 0, 0, 0, 4, AD_ADDR_RESERVED),
+	{ { 0 }, 128, AD_ADDR_RESERVED },				/* ::/128 */
+	{ { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 }, 128,
+	  AD_ADDR_LOOPBACK },						/* ::1 */
+	V6(0x0064, 0xff9b, 0x0001, 48, AD_ADDR_RESERVED),
+	V6(0x0100, 0, 0, 64, AD_ADDR_RESERVED),
+	V6(0x2001, 0x0db8, 0, 32, AD_ADDR_DOCUMENTATION),
+	V6(0x2001, 0, 0, 23, AD_ADDR_RESERVED),
+	V6(0x3fff, 0, 0, 20, AD_ADDR_DOCUMENTATION),
+	V6(0xfc00, 0, 0, 7, AD_ADDR_PRIVATE),
+	V6(0xfe80, 0, 0, 10, AD_ADDR_LINKLOCAL),
+	V6(0xfec0, 0, 0, 10, AD_ADDR_RESERVED),
+	V6(0xff00, 0, 0, 8, AD_ADDR_MULTICAST),
 };
+
+static bool
+prefix_match(const uint8_t net[16], unsigned bits, const uint8_t a[16])
+{
+	unsigned full = bits / 8, rest = bits % 8;
+
+	if (memcmp(net, a, full) != 0)
+		return false;
+	return rest == 0 ||
+	    ((net[full] ^ a[full]) & (uint8_t)(0xff00u >> rest)) == 0;
+}
 
 enum ad_addr_class
 ad_addr_classify(const struct ad_addr *a)
@@ -301,11 +316,11 @@ ad_addr_classify(const struct ad_addr *a)
 	size_t i;
 
 	for (i = 0; i < sizeof(specials) / sizeof(specials[0]); i++) {
-		struct ad_cidr c;
-
-		/* Tiny table, parsed on use: cheaper than keeping it in sync. */
-		if (ad_cidr_parse(specials[i].cidr, strlen(specials[i].cidr), &c) &&
-		    ad_cidr_contains(&c, a))
+		/* IPv4 entries only match IPv4, IPv6 ones only IPv6. */
+		if ((specials[i].bits >= 96 && specials[i].b[10] == 0xff) !=
+		    (a->af == 4))
+			continue;
+		if (prefix_match(specials[i].b, specials[i].bits, a->b))
 			return specials[i].cls;
 	}
 	return AD_ADDR_PUBLIC;

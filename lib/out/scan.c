@@ -62,33 +62,38 @@ ad_scan_summary(const struct ad_scan *sc)
 	return &sc->sum;
 }
 
-/* Merges one batch delta into the store. */
+/*
+ * Stores one changed incident. The first time an incident is stored in this
+ * run it is merged with the stored row of its source and category whose
+ * window it falls in (an earlier scan's), if any; after that the in-memory
+ * incident is the whole truth and is written back by id.
+ */
 static int
-store_delta(void *arg, struct ad_incident *d)
+save_incident(void *arg, struct ad_incident *inc)
 {
 	struct ad_scan *sc = arg;
-	struct ad_incident inc;
+	struct ad_incident row;
 	int r;
 
-	r = ad_store_incident_find(sc->store, &d->src, d->category,
-	    d->first.utc, d->last.utc, sc->cfg->window, &inc);
-	if (r < 0)
-		return r;
-	if (r == 1) {
-		ad_incident_merge(&inc, d);
-		/* Hand the batch's sample lines over for saving. */
-		memcpy(inc.samples, d->samples, sizeof(d->samples));
-		inc.n_samples = d->n_samples;
-		ad_incident_assess(&inc, sc->cfg);
-		r = ad_store_incident_save(sc->store, &inc);
-		inc.n_samples = 0;	/* still owned by d */
-		sc->sum.incidents_updated++;
-		return r;
+	if (!inc->merged) {
+		r = ad_store_incident_find(sc->store, &inc->src, inc->category,
+		    inc->first.utc, inc->last.utc, sc->cfg->window, &row);
+		if (r < 0)
+			return r;
+		if (r == 1) {
+			ad_incident_merge(&row, inc);
+			row.n_samples = 0;
+			memcpy(row.samples, inc->samples, sizeof(row.samples));
+			row.n_samples = inc->n_samples;
+			row.dirty = inc->dirty;
+			*inc = row;
+			sc->sum.incidents_updated++;
+		} else
+			sc->sum.incidents_new++;
+		inc->merged = true;
 	}
-	ad_incident_assess(d, sc->cfg);
-	r = ad_store_incident_save(sc->store, d);
-	sc->sum.incidents_new++;
-	return r;
+	ad_incident_assess(inc, sc->cfg);
+	return ad_store_incident_save(sc->store, inc);
 }
 
 static int
@@ -99,7 +104,7 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs,
 
 	if ((r = ad_store_begin(sc->store)) != AD_OK)
 		goto fail;
-	if ((r = ad_agg_drain(sc->agg, store_delta, sc)) != AD_OK ||
+	if ((r = ad_agg_checkpoint(sc->agg, save_incident, sc)) != AD_OK ||
 	    (r = ad_store_file_save(sc->store, fs)) != AD_OK) {
 		ad_store_rollback(sc->store);
 		goto fail;
@@ -112,6 +117,9 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs,
 		    "stopped after a batch (injected fault)");
 	return AD_OK;
 fail:
+	/* The table may hold ids the rollback took back: start afresh. */
+	ad_agg_free(sc->agg);
+	sc->agg = ad_agg_new(sc->cfg, sc->opts.agg_budget);
 	return ad_diag_set(diag, r, fs->path, 0, "store: %s",
 	    ad_store_errmsg(sc->store));
 }

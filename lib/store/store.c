@@ -10,7 +10,7 @@
 
 /* Migration k brings user_version from k to k+1. Never edit one; append. */
 static const char *const migrations[] = {
-	/* 0 -> 1: files, incidents, evidence */
+	/* 0 -> 1: files, incidents, samples (log lines kept as evidence) */
 	"CREATE TABLE files ("
 	"  fingerprint TEXT PRIMARY KEY,"
 	"  path TEXT NOT NULL,"
@@ -31,9 +31,10 @@ static const char *const migrations[] = {
 	"  targets TEXT, targets_more INTEGER,"
 	"  users TEXT, users_more INTEGER,"
 	"  state TEXT NOT NULL, reportable INTEGER NOT NULL, reason TEXT,"
+	"  n_samples INTEGER NOT NULL DEFAULT 0,"
 	"  created INTEGER, updated INTEGER);"
 	"CREATE INDEX incidents_key ON incidents(src, category, last_utc);"
-	"CREATE TABLE evidence ("
+	"CREATE TABLE samples ("
 	"  incident_id INTEGER NOT NULL REFERENCES incidents(id)"
 	"    ON DELETE CASCADE,"
 	"  seq INTEGER NOT NULL,"
@@ -52,7 +53,6 @@ enum stmt {
 	S_INC_FIND,
 	S_INC_INSERT,
 	S_INC_UPDATE,
-	S_EV_COUNT,
 	S_EV_INSERT,
 	S_EV_LIST,
 	S__COUNT
@@ -62,7 +62,7 @@ enum stmt {
 	"id, src, category, first_utc, first_usec, first_off, last_utc," \
 	" last_usec, last_off, events, proven, spoofable, services, ports," \
 	" ports_more, targets, targets_more, users, users_more, state," \
-	" reportable, reason"
+	" reportable, reason, n_samples"
 
 static const char *const sql[S__COUNT] = {
 	[S_FILE_BY_FP] =
@@ -88,28 +88,27 @@ static const char *const sql[S__COUNT] = {
 	    "INSERT INTO incidents (src, category, first_utc, first_usec,"
 	    "  first_off, last_utc, last_usec, last_off, events, proven,"
 	    "  spoofable, services, ports, ports_more, targets, targets_more,"
-	    "  users, users_more, state, reportable, reason, created, updated)"
+	    "  users, users_more, state, reportable, reason, n_samples, created,"
+	    "  updated)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    "  ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, strftime('%s','now'),"
-	    "  strftime('%s','now'))",
+	    "  ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?23,"
+	    "  strftime('%s','now'), strftime('%s','now'))",
 	[S_INC_UPDATE] =
 	    "UPDATE incidents SET src = ?1, category = ?2, first_utc = ?3,"
 	    "  first_usec = ?4, first_off = ?5, last_utc = ?6, last_usec = ?7,"
 	    "  last_off = ?8, events = ?9, proven = ?10, spoofable = ?11,"
 	    "  services = ?12, ports = ?13, ports_more = ?14, targets = ?15,"
 	    "  targets_more = ?16, users = ?17, users_more = ?18, state = ?19,"
-	    "  reportable = ?20, reason = ?21, updated = strftime('%s','now')"
+	    "  reportable = ?20, reason = ?21, n_samples = ?23,"
+	    "  updated = strftime('%s','now')"
 	    " WHERE id = ?22",
-	[S_EV_COUNT] =
-	    "SELECT count(*), coalesce(max(seq), 0) FROM evidence"
-	    " WHERE incident_id = ?1",
 	[S_EV_INSERT] =
-	    "INSERT INTO evidence (incident_id, seq, file, line, time_utc,"
+	    "INSERT INTO samples (incident_id, seq, file, line, time_utc,"
 	    "  time_usec, time_off, time_valid, text)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[S_EV_LIST] =
 	    "SELECT file, line, time_utc, time_usec, time_off, time_valid, text"
-	    " FROM evidence WHERE incident_id = ?1 ORDER BY seq",
+	    " FROM samples WHERE incident_id = ?1 ORDER BY seq",
 };
 
 struct ad_store {
@@ -228,6 +227,9 @@ ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
 	 */
 	if ((r = exec(st, "PRAGMA journal_mode = WAL")) != AD_OK ||
 	    (r = exec(st, "PRAGMA synchronous = NORMAL")) != AD_OK ||
+	    /* Fewer, larger WAL checkpoints: a scan writes in bursts. */
+	    (r = exec(st, "PRAGMA wal_autocheckpoint = 16384")) != AD_OK ||
+	    (r = exec(st, "PRAGMA cache_size = -8192")) != AD_OK ||
 	    (r = exec(st, "PRAGMA foreign_keys = ON")) != AD_OK ||
 	    (r = migrate(st)) != AD_OK)
 		goto fail_diag;
@@ -478,6 +480,9 @@ row_to_incident(sqlite3_stmt *s, struct ad_incident *inc)
 	inc->state = c < 0 ? AD_STATE_BELOW : (enum ad_inc_state)c;
 	inc->reportable = sqlite3_column_int(s, 20) != 0;
 	snprintf(inc->reason, sizeof(inc->reason), "%s", col_text(s, 21));
+	c = sqlite3_column_int(s, 22);
+	inc->samples_stored = (uint8_t)(c < 0 ? 0 : c > 255 ? 255 : c);
+	inc->merged = true;
 }
 
 int
@@ -506,32 +511,21 @@ ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 	return r;
 }
 
+/* Appends the pending sample lines while the incident holds fewer than max. */
 static int
-samples_append(struct ad_store *st, const struct ad_incident *inc)
+samples_append(struct ad_store *st, struct ad_incident *inc)
 {
-	sqlite3_stmt *s = st->st[S_EV_COUNT];
-	int64_t have, seq;
+	sqlite3_stmt *s = st->st[S_EV_INSERT];
 	uint8_t i;
 	int rc;
 
-	if (inc->n_samples == 0)
-		return AD_OK;
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, inc->id);
-	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
-		sqlite3_reset(s);
-		return fail(st, "evidence count");
-	}
-	have = sqlite3_column_int64(s, 0);
-	seq = sqlite3_column_int64(s, 1);
-	sqlite3_reset(s);
-	s = st->st[S_EV_INSERT];
-	for (i = 0; i < inc->n_samples && have < AD_SAMPLE_MAX; i++) {
+	for (i = 0; i < inc->n_samples && inc->samples_stored < AD_SAMPLE_MAX;
+	    i++) {
 		const struct ad_sample *e = &inc->samples[i];
 
 		sqlite3_reset(s);
 		sqlite3_bind_int64(s, 1, inc->id);
-		sqlite3_bind_int64(s, 2, ++seq);
+		sqlite3_bind_int64(s, 2, inc->samples_stored + 1);
 		sqlite3_bind_text(s, 3, e->file, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(s, 4, (sqlite3_int64)e->line);
 		sqlite3_bind_int64(s, 5, e->time.utc);
@@ -542,8 +536,8 @@ samples_append(struct ad_store *st, const struct ad_incident *inc)
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
-			return fail(st, "evidence insert");
-		have++;
+			return fail(st, "sample insert");
+		inc->samples_stored++;
 	}
 	sqlite3_clear_bindings(s);
 	return AD_OK;
@@ -556,7 +550,7 @@ ad_store_incident_save(struct ad_store *st, struct ad_incident *inc)
 	char a[AD_ADDR_STRLEN], svc[64], ports[AD_INC_PORTS_MAX * 6 + 1];
 	char targets[AD_INC_TARGETS_MAX * AD_ADDR_STRLEN + 1];
 	char users[AD_INC_USERS_MAX * (AD_INC_USER_LEN + 1) + 1];
-	int rc;
+	int rc, n;
 
 	ports_text(inc, ports, sizeof(ports));
 	targets_text(inc, targets, sizeof(targets));
@@ -588,6 +582,9 @@ ad_store_incident_save(struct ad_store *st, struct ad_incident *inc)
 	sqlite3_bind_text(s, 21, inc->reason, -1, SQLITE_STATIC);
 	if (inc->id)
 		sqlite3_bind_int64(s, 22, inc->id);
+	/* The row counts the lines appended right after it. */
+	n = inc->samples_stored + inc->n_samples;
+	sqlite3_bind_int(s, 23, n > AD_SAMPLE_MAX ? AD_SAMPLE_MAX : n);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);

@@ -1,11 +1,14 @@
 /*
- * aggregate.c - the batch table: (source, category) -> incident delta.
+ * aggregate.c - the working table: (source, category) -> incident.
  *
  * Open addressing with linear probing over a power-of-two array; the key
  * is hashed with a 64-bit mix of the 16 address bytes and the category.
- * An event outside the current window of its key closes that delta (it
- * moves to the `closed` list) and starts a new one.
+ * An event outside the window of its key's incident closes that incident
+ * (it moves to the `closed` list, written and freed at the next checkpoint)
+ * and opens a new one in the same slot, so probe chains never break.
+ * Eviction rebuilds the table from the survivors.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "abusedesk/ad_ctx.h"
@@ -62,29 +65,17 @@ incident_free(struct ad_incident *inc)
 	ad_free(inc);
 }
 
-static void
-clear(struct ad_agg *a)
-{
-	size_t i;
-
-	for (i = 0; i < a->cap; i++) {
-		incident_free(a->slots[i]);
-		a->slots[i] = NULL;
-	}
-	for (i = 0; i < a->n_closed; i++)
-		incident_free(a->closed[i]);
-	a->n_closed = 0;
-	a->count = 0;
-	a->bytes = a->cap * sizeof(*a->slots) +
-	    a->cap_closed * sizeof(*a->closed);
-}
-
 void
 ad_agg_free(struct ad_agg *a)
 {
+	size_t i;
+
 	if (a == NULL)
 		return;
-	clear(a);
+	for (i = 0; i < a->cap; i++)
+		incident_free(a->slots[i]);
+	for (i = 0; i < a->n_closed; i++)
+		incident_free(a->closed[i]);
 	ad_free(a->slots);
 	ad_free(a->closed);
 	ad_free(a);
@@ -102,29 +93,31 @@ ad_agg_count(const struct ad_agg *a)
 	return a->count + a->n_closed;
 }
 
+static void
+place(struct ad_incident **slots, size_t cap, struct ad_incident *inc)
+{
+	size_t j = key_hash(&inc->src, inc->category) & (cap - 1);
+
+	while (slots[j] != NULL)
+		j = (j + 1) & (cap - 1);
+	slots[j] = inc;
+}
+
 static int
 grow(struct ad_agg *a)
 {
-	struct ad_incident **old = a->slots, **ns;
-	size_t oldcap = a->cap, ncap = a->cap * 2, i;
+	struct ad_incident **ns;
+	size_t ncap = a->cap * 2, i;
 
 	if ((ns = ad_calloc(ncap, sizeof(*ns))) == NULL)
 		return AD_ERR_NOMEM;
-	for (i = 0; i < oldcap; i++) {
-		struct ad_incident *inc = old[i];
-		size_t j;
-
-		if (inc == NULL)
-			continue;
-		j = key_hash(&inc->src, inc->category) & (ncap - 1);
-		while (ns[j] != NULL)
-			j = (j + 1) & (ncap - 1);
-		ns[j] = inc;
-	}
-	ad_free(old);
+	for (i = 0; i < a->cap; i++)
+		if (a->slots[i] != NULL)
+			place(ns, ncap, a->slots[i]);
+	ad_free(a->slots);
+	a->bytes += (ncap - a->cap) * sizeof(*ns);
 	a->slots = ns;
 	a->cap = ncap;
-	a->bytes += (ncap - oldcap) * sizeof(*ns);
 	return AD_OK;
 }
 
@@ -187,7 +180,7 @@ add_user(struct ad_incident *inc, const char *u, size_t n)
 	if (n > AD_INC_USER_LEN)
 		n = AD_INC_USER_LEN;
 	for (i = 0; i < inc->n_users; i++)
-		if (strlen(inc->users[i]) == n && memcmp(inc->users[i], u, n) == 0)
+		if (strncmp(inc->users[i], u, n) == 0 && inc->users[i][n] == '\0')
 			return;
 	if (inc->n_users < AD_INC_USERS_MAX) {
 		memcpy(inc->users[inc->n_users], u, n);
@@ -201,23 +194,20 @@ static int
 add_sample(struct ad_agg *a, struct ad_incident *inc, const char *file,
     uint64_t lineno, const struct ad_instant *t, const char *line, size_t len)
 {
-	struct ad_sample *e;
+	struct ad_sample *s;
 
-	if (inc->n_samples >= AD_SAMPLE_MEM)
+	if (ad_incident_samples_wanted(inc) == 0)
 		return AD_OK;
 	if (len > AD_SAMPLE_LINE_MAX)
 		len = AD_SAMPLE_LINE_MAX;
-	e = &inc->samples[inc->n_samples];
-	if ((e->text = ad_strndup(line, len)) == NULL ||
-	    (e->file = ad_strndup(file, strlen(file))) == NULL) {
-		ad_free(e->text);
-		e->text = NULL;
+	s = &inc->samples[inc->n_samples];
+	if ((s->text = ad_strndup(line, len)) == NULL)
 		return AD_ERR_NOMEM;
-	}
-	e->line = lineno;
-	e->time = *t;
+	s->file = file;
+	s->line = lineno;
+	s->time = *t;
 	inc->n_samples++;
-	a->bytes += len + strlen(file) + 2;
+	a->bytes += len + 1;
 	return AD_OK;
 }
 
@@ -263,6 +253,7 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 		inc->first = *t;
 	if (t->utc >= inc->last.utc)
 		inc->last = *t;
+	inc->dirty = true;
 	inc->events += ev->count;
 	if (ev->evidence == AD_EVIDENCE_PROVEN)
 		inc->proven += ev->count;
@@ -275,18 +266,75 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 	return add_sample(a, inc, file, lineno, t, line, len);
 }
 
+static int
+by_last(const void *x, const void *y)
+{
+	const struct ad_incident *a = *(struct ad_incident *const *)x;
+	const struct ad_incident *b = *(struct ad_incident *const *)y;
+
+	return (a->last.utc > b->last.utc) - (a->last.utc < b->last.utc);
+}
+
+/* Drops the least recently active entries until half the budget is free. */
+static void
+evict(struct ad_agg *a)
+{
+	struct ad_incident **all;
+	size_t n = 0, i, keep;
+
+	if ((all = ad_reallocarray(NULL, a->count ? a->count : 1,
+	    sizeof(*all))) == NULL)
+		return;		/* no memory to sort: try next time */
+	for (i = 0; i < a->cap; i++)
+		if (a->slots[i] != NULL)
+			all[n++] = a->slots[i];
+	qsort(all, n, sizeof(*all), by_last);
+	memset(a->slots, 0, a->cap * sizeof(*a->slots));
+	for (i = 0; i < n && a->bytes > a->budget / 2; i++) {
+		a->bytes -= sizeof(*all[i]);
+		incident_free(all[i]);
+	}
+	keep = i;
+	for (; i < n; i++)
+		place(a->slots, a->cap, all[i]);
+	a->count = n - keep;
+	ad_free(all);
+}
+
 int
-ad_agg_drain(struct ad_agg *a, int (*fn)(void *, struct ad_incident *),
+ad_agg_checkpoint(struct ad_agg *a, int (*save)(void *, struct ad_incident *),
     void *arg)
 {
 	size_t i;
-	int r = 0;
+	uint8_t k;
+	int r;
 
-	for (i = 0; i < a->n_closed && r == 0; i++)
-		r = fn(arg, a->closed[i]);
-	for (i = 0; i < a->cap && r == 0; i++)
-		if (a->slots[i] != NULL)
-			r = fn(arg, a->slots[i]);
-	clear(a);
-	return r;
+	for (i = 0; i < a->n_closed; i++)
+		if ((r = save(arg, a->closed[i])) != 0)
+			return r;
+	for (i = 0; i < a->cap; i++)
+		if (a->slots[i] != NULL && a->slots[i]->dirty &&
+		    (r = save(arg, a->slots[i])) != 0)
+			return r;
+	/* Everything is stored: now forget what is no longer needed. */
+	for (i = 0; i < a->n_closed; i++) {
+		for (k = 0; k < a->closed[i]->n_samples; k++)
+			a->bytes -= strlen(a->closed[i]->samples[k].text) + 1;
+		a->bytes -= sizeof(*a->closed[i]);
+		incident_free(a->closed[i]);
+	}
+	a->n_closed = 0;
+	for (i = 0; i < a->cap; i++) {
+		struct ad_incident *inc = a->slots[i];
+
+		if (inc == NULL)
+			continue;
+		for (k = 0; k < inc->n_samples; k++)
+			a->bytes -= strlen(inc->samples[k].text) + 1;
+		ad_incident_clear_samples(inc);
+		inc->dirty = false;
+	}
+	if (a->bytes > a->budget)
+		evict(a);
+	return 0;
 }

@@ -26,11 +26,21 @@ ad_incident_clear_samples(struct ad_incident *inc)
 {
 	uint8_t i;
 
-	for (i = 0; i < inc->n_samples; i++) {
-		ad_free(inc->samples[i].file);
+	for (i = 0; i < inc->n_samples; i++)
 		ad_free(inc->samples[i].text);
-	}
 	inc->n_samples = 0;
+}
+
+unsigned
+ad_incident_samples_wanted(const struct ad_incident *inc)
+{
+	unsigned have = (unsigned)inc->samples_stored + inc->n_samples;
+
+	if (have >= AD_SAMPLE_MAX)
+		return 0;
+	if (inc->n_samples >= AD_SAMPLE_MEM)
+		return 0;
+	return AD_SAMPLE_MAX - have;
 }
 
 void

@@ -68,6 +68,7 @@ bool	envelope_split(const char *line, size_t len, struct envelope *env,
 struct conn_map {
 	uint64_t	key[CONN_SLOTS];	/* 0 = empty */
 	struct ad_addr	addr[CONN_SLOTS];
+	bool		auth[CONN_SLOTS];	/* it failed an authentication */
 };
 
 /* The connection a line belongs to: key 0 when unknown. */
@@ -76,8 +77,9 @@ struct conn {
 	uint64_t	 key;
 };
 
-void	conn_remember(const struct conn *c, const struct ad_addr *a);
-bool	conn_recall(const struct conn *c, struct ad_addr *out);
+void	conn_remember(const struct conn *c, const struct ad_addr *a, bool auth);
+/* True and *out set when the connection's address is known. */
+bool	conn_recall(const struct conn *c, struct ad_addr *out, bool *auth);
 
 /* Family parsers. msg is not NUL-terminated. */
 enum pr_result parse_sshd(const char *msg, size_t len, struct ad_event *ev,

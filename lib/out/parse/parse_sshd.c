@@ -224,7 +224,7 @@ pam_rhost(const char *p, const char *end, const struct conn *conn)
 	r += 6;
 	memset(&tmp, 0, sizeof(tmp));
 	if (take_src(&r, end, &tmp, NULL) == PR_EVENT)
-		conn_remember(conn, &tmp.src);
+		conn_remember(conn, &tmp.src, false);
 	return PR_NONE;
 }
 
@@ -280,7 +280,7 @@ remember_only(const char *u, const char *end, const struct conn *conn)
 
 	memset(&tmp, 0, sizeof(tmp));
 	if (user_from(u, end, &tmp, AD_CAT_SSH_BRUTEFORCE, "") == PR_EVENT)
-		conn_remember(conn, &tmp.src);
+		conn_remember(conn, &tmp.src, false);
 	return PR_NONE;
 }
 
@@ -390,7 +390,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 
 			memset(&tmp, 0, sizeof(tmp));
 			if (take_src(&p, end, &tmp, NULL) == PR_EVENT)
-				conn_remember(conn, &tmp.src);
+				conn_remember(conn, &tmp.src, false);
 			return PR_NONE;
 		}
 		if (eat(&p, end, LIT("Connection closed by ")) ||
@@ -407,7 +407,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 			return user_addr_port(p, end, ev, K("preauth-close"), NULL);
 		if (eat(&p, end, LIT("Disconnecting: Too many authentication failures"))) {
 			/* No address on this line: the connection's earlier one. */
-			if (!conn_recall(conn, &ev->src))
+			if (!conn_recall(conn, &ev->src, NULL))
 				return PR_NONE;
 			if (eat(&p, end, LIT(" for "))) {
 				const char *ue = end;
@@ -451,7 +451,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 			/* Recognised, not an event: see the policy above. */
 			memset(&tmp, 0, sizeof(tmp));
 			if (take_src(&p, end, &tmp, NULL) == PR_EVENT)
-				conn_remember(conn, &tmp.src);
+				conn_remember(conn, &tmp.src, false);
 			return PR_NONE;
 		}
 		break;
@@ -464,7 +464,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 			if ((q = rfind(p, end, LIT(" ["))) != NULL) {
 				q += 2;
 				if (take_src(&q, end, &tmp, "]") == PR_EVENT)
-					conn_remember(conn, &tmp.src);
+					conn_remember(conn, &tmp.src, false);
 			}
 			return PR_NONE;
 		}
@@ -570,7 +570,17 @@ parse_sshd(const char *m, size_t n, struct ad_event *ev, const struct conn *conn
 	while (n > 0 && (m[n - 1] == ' ' || m[n - 1] == '\r' || m[n - 1] == '\t'))
 		n--;		/* CRLF logs, trailing blanks */
 	r = sshd_msg(m, n, ev, conn);
-	if (r == PR_EVENT)
-		conn_remember(conn, &ev->src);
+	if (r != PR_EVENT)
+		return r;
+	if (ev->category == AD_CAT_SSH_PROBE) {
+		struct ad_addr a;
+		bool auth = false;
+
+		/* A pre-auth close after failed logins ends that brute force. */
+		if (conn_recall(conn, &a, &auth) && auth &&
+		    ad_addr_equal(&a, &ev->src))
+			ev->category = AD_CAT_SSH_BRUTEFORCE;
+	}
+	conn_remember(conn, &ev->src, ev->category == AD_CAT_SSH_BRUTEFORCE);
 	return r;
 }

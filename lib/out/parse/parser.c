@@ -255,19 +255,23 @@ conn_key(const char *host, size_t n, uint32_t pid)
 }
 
 void
-conn_remember(const struct conn *c, const struct ad_addr *a)
+conn_remember(const struct conn *c, const struct ad_addr *a, bool auth)
 {
 	size_t i;
 
 	if (c == NULL || c->key == 0)
 		return;
 	i = (size_t)(c->key >> 7) % CONN_SLOTS;
-	c->map->key[i] = c->key;
-	c->map->addr[i] = *a;
+	if (c->map->key[i] != c->key || !ad_addr_equal(&c->map->addr[i], a)) {
+		c->map->key[i] = c->key;
+		c->map->addr[i] = *a;
+		c->map->auth[i] = false;
+	}
+	c->map->auth[i] |= auth;
 }
 
 bool
-conn_recall(const struct conn *c, struct ad_addr *out)
+conn_recall(const struct conn *c, struct ad_addr *out, bool *auth)
 {
 	size_t i;
 
@@ -277,6 +281,8 @@ conn_recall(const struct conn *c, struct ad_addr *out)
 	if (c->map->key[i] != c->key)
 		return false;
 	*out = c->map->addr[i];
+	if (auth)
+		*auth = c->map->auth[i];
 	return true;
 }
 
