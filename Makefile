@@ -79,6 +79,10 @@ $(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay_main.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< tests/fuzz/replay_main.c $(LIBA) $(LDLIBS)
 
+$(BUILD)/bench/parse_only: bench/parse_only.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
 unit-bins: $(UNIT_BIN) $(REPLAY_BIN)
 
 check: $(PROG) unit-bins
