@@ -149,6 +149,9 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "  incidents: %llu new, %llu updated",
 		    (unsigned long long)sum->incidents_new,
 		    (unsigned long long)sum->incidents_updated);
+		fprintf(stderr, " (%llu writes in %llu checkpoints)",
+		    (unsigned long long)sum->incident_writes,
+		    (unsigned long long)sum->batches);
 		if (sum->files_rotated || sum->files_truncated)
 			fprintf(stderr, "; %llu rotated, %llu truncated file(s) "
 			    "read from the start",

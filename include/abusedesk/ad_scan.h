@@ -46,7 +46,8 @@ struct ad_scan_summary {
 	uint64_t	bytes_read;	/* new bytes this run */
 	uint64_t	incidents_new;
 	uint64_t	incidents_updated;
-	uint64_t	batches;
+	uint64_t	batches;	/* checkpoints committed */
+	uint64_t	incident_writes;	/* rows written (one per changed incident per checkpoint) */
 };
 
 struct ad_scan;

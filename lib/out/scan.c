@@ -36,7 +36,7 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 	if (sc->opts.batch_bytes == 0)
 		sc->opts.batch_bytes = 64u << 20;
 	if (sc->opts.agg_budget == 0)
-		sc->opts.agg_budget = 8u << 20;
+		sc->opts.agg_budget = 16u << 20;
 	sc->parser = ad_parser_new(opts->family, opts->now, opts->year);
 	sc->agg = ad_agg_new(cfg, sc->opts.agg_budget);
 	if (sc->parser == NULL || sc->agg == NULL) {
@@ -93,6 +93,7 @@ save_incident(void *arg, struct ad_incident *inc)
 		inc->merged = true;
 	}
 	ad_incident_assess(inc, sc->cfg);
+	sc->sum.incident_writes++;
 	return ad_store_incident_save(sc->store, inc);
 }
 

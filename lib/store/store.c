@@ -229,7 +229,7 @@ ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
 	    (r = exec(st, "PRAGMA synchronous = NORMAL")) != AD_OK ||
 	    /* Fewer, larger WAL checkpoints: a scan writes in bursts. */
 	    (r = exec(st, "PRAGMA wal_autocheckpoint = 16384")) != AD_OK ||
-	    (r = exec(st, "PRAGMA cache_size = -8192")) != AD_OK ||
+	    (r = exec(st, "PRAGMA cache_size = -2048")) != AD_OK ||
 	    (r = exec(st, "PRAGMA foreign_keys = ON")) != AD_OK ||
 	    (r = migrate(st)) != AD_OK)
 		goto fail_diag;
