@@ -106,6 +106,17 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	}
 	if ((ret = cli_setup(c)) != EXIT_OK || (ret = cli_open_store(c, &st)) != EXIT_OK)
 		goto out;
+	if ((r = ad_store_lock(st, false)) == AD_ERR_BUSY) {
+		if (!c->quiet)
+			fprintf(stderr, "abusedesk scan: waiting for another scan "
+			    "of this store to finish\n");
+		r = ad_store_lock(st, true);
+	}
+	if (r != AD_OK) {
+		cli_err(c, "scan: %s", ad_store_errmsg(st));
+		ret = EXIT_STORE;
+		goto out;
+	}
 	memset(&opts, 0, sizeof(opts));
 	memset(&pg, 0, sizeof(pg));
 	clock_gettime(CLOCK_MONOTONIC, &pg.t0);

@@ -31,6 +31,7 @@ enum ad_err {
 	AD_ERR_USAGE = -7,	/* bad argument from the caller */
 	AD_ERR_FAULT = -8,	/* an injected fault (tests only) */
 	AD_ERR_NOTFOUND = -9,	/* a named thing does not exist */
+	AD_ERR_BUSY = -10,	/* held by another process */
 };
 
 /* Returns a static string naming the error; never NULL. */

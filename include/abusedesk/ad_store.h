@@ -55,6 +55,14 @@ void	ad_store_close(struct ad_store *st);
 /* The schema version this binary writes. */
 int	ad_store_schema_version(void);
 
+/*
+ * Takes the store's writer lock (a lock file beside it), so that two scans
+ * never interleave their in-memory incidents. wait: block until free.
+ * Returns AD_OK, or AD_ERR_BUSY when !wait and another writer holds it.
+ * Released by ad_store_close().
+ */
+int	ad_store_lock(struct ad_store *st, bool wait) AD_WUR;
+
 int	ad_store_begin(struct ad_store *st) AD_WUR;
 /* Commits; AD_FAULT_STORE_COMMIT makes it fail (and roll back). */
 int	ad_store_commit(struct ad_store *st) AD_WUR;

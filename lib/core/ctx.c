@@ -21,6 +21,7 @@ static const char *const err_names[] = {
 	[7] = "bad usage",
 	[8] = "injected fault",
 	[9] = "not found",
+	[10] = "busy",
 };
 
 const char *

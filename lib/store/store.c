@@ -1,8 +1,12 @@
 /*
  * store.c - every SQL statement of abusedesk, and the schema migrations.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +118,8 @@ static const char *const sql[S__COUNT] = {
 struct ad_store {
 	struct ad_ctx	*ctx;
 	sqlite3		*db;
+	char		*path;
+	int		 lock_fd;
 	sqlite3_stmt	*st[S__COUNT];
 	char		 err[256];
 };
@@ -210,6 +216,11 @@ ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
 	if ((st = ad_calloc(1, sizeof(*st))) == NULL)
 		return ad_diag_set(diag, AD_ERR_NOMEM, path, 0, "out of memory");
 	st->ctx = ctx;
+	st->lock_fd = -1;
+	if ((st->path = ad_strndup(path, strlen(path))) == NULL) {
+		r = ad_diag_set(diag, AD_ERR_NOMEM, path, 0, "out of memory");
+		goto fail;
+	}
 	if (ad_fault(ctx, AD_FAULT_STORE_OPEN)) {
 		r = ad_diag_set(diag, AD_ERR_STORE, path, 0, "injected fault");
 		goto fail;
@@ -258,7 +269,40 @@ ad_store_close(struct ad_store *st)
 	for (i = 0; i < S__COUNT; i++)
 		sqlite3_finalize(st->st[i]);
 	sqlite3_close(st->db);
+	if (st->lock_fd >= 0)
+		close(st->lock_fd);	/* releases the flock */
+	ad_free(st->path);
 	ad_free(st);
+}
+
+int
+ad_store_lock(struct ad_store *st, bool wait)
+{
+	char lp[4096];
+
+	if (st->lock_fd >= 0)
+		return AD_OK;
+	if (snprintf(lp, sizeof(lp), "%s.lock", st->path) >= (int)sizeof(lp)) {
+		snprintf(st->err, sizeof(st->err), "path too long");
+		return AD_ERR_LIMIT;
+	}
+	st->lock_fd = open(lp, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (st->lock_fd < 0) {
+		snprintf(st->err, sizeof(st->err), "%.200s: %s", lp,
+		    strerror(errno));
+		return AD_ERR_STORE;
+	}
+	while (flock(st->lock_fd, wait ? LOCK_EX : LOCK_EX | LOCK_NB) != 0) {
+		if (errno == EINTR)
+			continue;
+		snprintf(st->err, sizeof(st->err), "%.200s: %s", lp,
+		    errno == EWOULDBLOCK ? "another scan holds the store" :
+		    strerror(errno));
+		close(st->lock_fd);
+		st->lock_fd = -1;
+		return errno == EWOULDBLOCK ? AD_ERR_BUSY : AD_ERR_STORE;
+	}
+	return AD_OK;
 }
 
 int
