@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# scripts/deps.sh - install the Debian packages that building and testing
+# abusedesk needs. Idempotent: when everything is present it says nothing
+# and touches neither the network nor the package lists.
+#
+#   scripts/deps.sh            install what is missing
+#   scripts/deps.sh --check    only report what is missing (exit 1 if any)
+#
+# Runs apt-get through sudo when not root and sudo exists.
+set -euo pipefail
+
+# build: compiler, make, pkg-config and the libraries of the Makefile;
+# fuzz: clang with its libFuzzer/sanitizer runtimes;
+# tests: python3 (JSON checks, corpus generator), the sqlite3 CLI (looking
+# into the store), gzip (rotated logs), procps (ps/pkill-free process checks).
+PKGS=(
+	build-essential
+	pkg-config
+	libsqlite3-dev
+	zlib1g-dev
+	libjansson-dev
+	clang
+	libclang-rt-14-dev
+	python3
+	sqlite3
+	gzip
+	procps
+	coreutils
+)
+
+check_only=false
+case ${1:-} in
+--check) check_only=true ;;
+'') ;;
+-h|--help) sed -n '2,9s/^# \{0,1\}//p' "$0"; exit 0 ;;
+*) echo "deps.sh: unknown argument $1" >&2; exit 1 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps.sh: not a Debian system (no dpkg-query); install by hand:" \
+	    "${PKGS[*]}" >&2
+	exit 1
+fi
+
+missing=()
+for p in "${PKGS[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
+	case $st in
+	ii*) ;;
+	*) missing+=("$p") ;;
+	esac
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if $check_only; then
+	echo "deps.sh: missing: ${missing[*]}" >&2
+	exit 1
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+	SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+	SUDO=(sudo)
+else
+	echo "deps.sh: missing ${missing[*]}; run as root (no sudo here)" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    --no-install-recommends "${missing[@]}" >/dev/null
