@@ -45,7 +45,7 @@ static const char *const migrations[] = {
 	"  file TEXT, line INTEGER,"
 	"  time_utc INTEGER, time_usec INTEGER, time_off INTEGER, time_valid INTEGER,"
 	"  text TEXT NOT NULL,"
-	"  PRIMARY KEY (incident_id, seq));",
+	"  PRIMARY KEY (incident_id, seq)) WITHOUT ROWID;",
 };
 
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
@@ -240,7 +240,7 @@ ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
 	    (r = exec(st, "PRAGMA synchronous = NORMAL")) != AD_OK ||
 	    /* Fewer, larger WAL checkpoints: a scan writes in bursts. */
 	    (r = exec(st, "PRAGMA wal_autocheckpoint = 16384")) != AD_OK ||
-	    (r = exec(st, "PRAGMA cache_size = -2048")) != AD_OK ||
+	    (r = exec(st, "PRAGMA cache_size = -4096")) != AD_OK ||
 	    (r = exec(st, "PRAGMA foreign_keys = ON")) != AD_OK ||
 	    (r = migrate(st)) != AD_OK)
 		goto fail_diag;

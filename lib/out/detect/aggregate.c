@@ -23,6 +23,7 @@ struct ad_agg {
 	size_t				  n_closed, cap_closed;
 	size_t				  bytes;	/* memory held */
 	size_t				  budget;
+	int64_t				  newest;	/* latest event time seen */
 };
 
 static uint64_t
@@ -249,6 +250,8 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 		a->slots[i] = inc = fresh;
 		a->bytes += sizeof(*inc);
 	}
+	if (t->utc > a->newest)
+		a->newest = t->utc;
 	if (t->utc < inc->first.utc)
 		inc->first = *t;
 	if (t->utc >= inc->last.utc)
@@ -275,12 +278,17 @@ by_last(const void *x, const void *y)
 	return (a->last.utc > b->last.utc) - (a->last.utc < b->last.utc);
 }
 
-/* Drops the least recently active entries until half the budget is free. */
+/*
+ * Drops the entries whose window has passed (an event for them would open a
+ * new incident anyway), then, still over budget, the least recently active
+ * ones until half the budget is free.
+ */
 static void
 evict(struct ad_agg *a)
 {
 	struct ad_incident **all;
 	size_t n = 0, i, keep;
+	int64_t expired = a->newest - a->cfg->window;
 
 	if ((all = ad_reallocarray(NULL, a->count ? a->count : 1,
 	    sizeof(*all))) == NULL)
@@ -290,7 +298,8 @@ evict(struct ad_agg *a)
 			all[n++] = a->slots[i];
 	qsort(all, n, sizeof(*all), by_last);
 	memset(a->slots, 0, a->cap * sizeof(*a->slots));
-	for (i = 0; i < n && a->bytes > a->budget / 2; i++) {
+	for (i = 0; i < n && (all[i]->last.utc < expired ||
+	    a->bytes > a->budget / 2); i++) {
 		a->bytes -= sizeof(*all[i]);
 		incident_free(all[i]);
 	}
@@ -334,7 +343,6 @@ ad_agg_checkpoint(struct ad_agg *a, int (*save)(void *, struct ad_incident *),
 		ad_incident_clear_samples(inc);
 		inc->dirty = false;
 	}
-	if (a->bytes > a->budget)
-		evict(a);
+	evict(a);
 	return 0;
 }
