@@ -145,6 +145,14 @@ parse_file(struct cli *c, struct ad_parser *p, const char *path,
 	}
 	for (; dropped < ad_reader_dropped_lines(rd); dropped++)
 		ad_parser_count_skip(p, AD_SKIP_TOO_LONG);
+	if (r >= 0 && ad_reader_truncated(rd)) {
+		cli_err(c, "%s: compressed data ends early (truncated .gz); "
+		    "the %llu lines before were read", path,
+		    (unsigned long long)lineno);
+		r = AD_ERR_IO;
+		ad_reader_free(rd);
+		return r;
+	}
 	if (r < 0)
 		cli_err(c, "%s: %s", path, r == AD_ERR_NOMEM ?
 		    "out of memory" : d.msg);

@@ -57,6 +57,7 @@ struct ad_sample {
 	uint64_t	 line;		/* 1-based */
 	struct ad_instant time;
 	char		*text;		/* owned, cut to AD_SAMPLE_LINE_MAX */
+	size_t		 len;		/* bytes of text */
 };
 
 struct ad_incident {

@@ -67,6 +67,8 @@ int	ad_reader_chunk(struct ad_reader *r, struct ad_chunk *c,
 
 /* Lines dropped so far for exceeding the buffer. */
 uint64_t ad_reader_dropped_lines(const struct ad_reader *r);
+/* True after the end of a gzip file that stopped in mid-stream. */
+bool	ad_reader_truncated(const struct ad_reader *r);
 /* Uncompressed bytes consumed so far (end of the last chunk). */
 uint64_t ad_reader_offset(const struct ad_reader *r);
 

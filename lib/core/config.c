@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,19 +33,22 @@ long long
 ad_parse_duration(const char *s)
 {
 	char *e;
-	long long v;
+	long long v, mult;
 
 	errno = 0;
 	v = strtoll(s, &e, 10);
 	if (e == s || errno || v < 0)
 		return -1;
 	switch (*e) {
-	case '\0': case 's': break;
-	case 'm': v *= 60; break;
-	case 'h': v *= 3600; break;
-	case 'd': v *= 86400; break;
+	case '\0': case 's': mult = 1; break;
+	case 'm': mult = 60; break;
+	case 'h': mult = 3600; break;
+	case 'd': mult = 86400; break;
 	default: return -1;
 	}
+	if (v > LLONG_MAX / mult)
+		return -1;
+	v *= mult;
 	if (*e && e[1] != '\0')
 		return -1;
 	return v;
@@ -189,7 +193,12 @@ ad_config_load(struct ad_config *cfg, const char *path, bool must_exist,
 			return AD_OK;
 		return ad_diag_set(diag, AD_ERR_IO, path, 0, "%s", strerror(errno));
 	}
-	while (fgets(line, sizeof(line), f) != NULL) {
+	while (fgets(line, sizeof(line), f) != NULL || ferror(f)) {
+		if (ferror(f)) {	/* e.g. EISDIR: fopen() opens folders */
+			r = ad_diag_set(diag, AD_ERR_IO, path, n, "%s",
+			    strerror(errno));
+			break;
+		}
 		char *hash, *eq, *k, *v;
 
 		n++;

@@ -151,6 +151,7 @@ static int
 infer_year(struct ad_clockref *cr, int mon, int day)
 {
 	int ry, rm, rd;
+	int64_t local, ref_days;
 
 	if (cr->year > 0) {
 		if (cr->last_year == 0)
@@ -160,9 +161,12 @@ infer_year(struct ad_clockref *cr, int mon, int day)
 		cr->last_mon = mon;
 		return cr->last_year;
 	}
-	civil_from_days(cr->ref / 86400 - (cr->ref % 86400 < 0), &ry, &rm, &rd);
+	/* The reference's local date: stamps are local time. */
+	local = cr->ref + ad_local_offset_at(cr->ref);
+	ref_days = local / 86400 - (local % 86400 < 0);
+	civil_from_days(ref_days, &ry, &rm, &rd);
 	/* A stamp more than a day after the reference was written last year. */
-	if (mon > rm || (mon == rm && day > rd + 1))
+	if (ad_days_from_civil(ry, (unsigned)mon, (unsigned)day) > ref_days + 1)
 		return ry - 1;
 	return ry;
 }
@@ -175,7 +179,7 @@ ad_time_scan_bsd(const char *p, const char *end, struct ad_clockref *cr,
 	int mon, day, h, mi, s, y = 0;
 	int32_t usec = 0;
 
-	if (end - q < 15 || (mon = month_of(q)) == 0 || q[3] != ' ')
+	if (end - q < 14 || (mon = month_of(q)) == 0 || q[3] != ' ')
 		return 0;
 	q += 4;
 	if (*q == ' ' && dig((unsigned char)q[1])) {

@@ -179,7 +179,13 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 	}
 	if (r < 0)
 		return r;
-	return commit_batch(sc, fs, diag);
+	if ((r = commit_batch(sc, fs, diag)) != AD_OK)
+		return r;
+	if (ad_reader_truncated(rd))
+		return ad_diag_set(diag, AD_ERR_IO, fs->path, fs->lines,
+		    "compressed data ends early (truncated .gz); the %llu "
+		    "lines before were read", (unsigned long long)fs->lines);
+	return AD_OK;
 }
 
 static int scan_path(struct ad_scan *, const char *, struct ad_diag *);
@@ -195,7 +201,7 @@ finish_rotated(struct ad_scan *sc, const char *path,
 	char prev[PATH_MAX];
 	struct stat st;
 
-	if (sc->depth > 0 ||
+	if (sc->depth > 1 ||
 	    snprintf(prev, sizeof(prev), "%s.1", path) >= (int)sizeof(prev) ||
 	    stat(prev, &st) != 0 || (int64_t)st.st_ino != old->ino ||
 	    (int64_t)st.st_dev != old->dev)

@@ -186,9 +186,18 @@ migrate(struct ad_store *st)
 		    v, SCHEMA_VERSION);
 		return AD_ERR_STORE;
 	}
-	for (; v < SCHEMA_VERSION; v++) {
+	while (v < SCHEMA_VERSION) {
 		if ((r = exec(st, "BEGIN IMMEDIATE")) != AD_OK)
 			return r;
+		/* Another process may have migrated while we waited. */
+		if ((r = user_version(st, &v)) != AD_OK) {
+			(void)exec(st, "ROLLBACK");
+			return r;
+		}
+		if (v >= SCHEMA_VERSION) {
+			(void)exec(st, "ROLLBACK");
+			break;
+		}
 		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
 		if ((r = exec(st, migrations[v])) != AD_OK ||
 		    (r = exec(st, set)) != AD_OK) {
@@ -201,6 +210,7 @@ migrate(struct ad_store *st)
 		}
 		if ((r = exec(st, "COMMIT")) != AD_OK)
 			return r;
+		v++;
 	}
 	return AD_OK;
 }
@@ -576,7 +586,7 @@ samples_append(struct ad_store *st, struct ad_incident *inc)
 		sqlite3_bind_int(s, 6, e->time.usec);
 		sqlite3_bind_int(s, 7, e->time.off_min);
 		sqlite3_bind_int(s, 8, e->time.valid);
-		sqlite3_bind_text(s, 9, e->text, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 9, e->text, (int)e->len, SQLITE_STATIC);
 		rc = sqlite3_step(s);
 		sqlite3_reset(s);
 		if (rc != SQLITE_DONE)
@@ -690,6 +700,7 @@ ad_store_samples_each(struct ad_store *st, int64_t id,
 		e.time.off_min = (int16_t)sqlite3_column_int(s, 4);
 		e.time.valid = sqlite3_column_int(s, 5) != 0;
 		e.text = (char *)col_text(s, 6);
+		e.len = (size_t)sqlite3_column_bytes(s, 6);
 		if ((r = fn(arg, &e)) != 0)
 			break;
 	}

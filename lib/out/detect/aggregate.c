@@ -204,6 +204,7 @@ add_sample(struct ad_agg *a, struct ad_incident *inc, const char *file,
 	s = &inc->samples[inc->n_samples];
 	if ((s->text = ad_strndup(line, len)) == NULL)
 		return AD_ERR_NOMEM;
+	s->len = len;
 	s->file = file;
 	s->line = lineno;
 	s->time = *t;
@@ -328,7 +329,7 @@ ad_agg_checkpoint(struct ad_agg *a, int (*save)(void *, struct ad_incident *),
 	/* Everything is stored: now forget what is no longer needed. */
 	for (i = 0; i < a->n_closed; i++) {
 		for (k = 0; k < a->closed[i]->n_samples; k++)
-			a->bytes -= strlen(a->closed[i]->samples[k].text) + 1;
+			a->bytes -= a->closed[i]->samples[k].len + 1;
 		a->bytes -= sizeof(*a->closed[i]);
 		incident_free(a->closed[i]);
 	}
@@ -339,7 +340,7 @@ ad_agg_checkpoint(struct ad_agg *a, int (*save)(void *, struct ad_incident *),
 		if (inc == NULL)
 			continue;
 		for (k = 0; k < inc->n_samples; k++)
-			a->bytes -= strlen(inc->samples[k].text) + 1;
+			a->bytes -= inc->samples[k].len + 1;
 		ad_incident_clear_samples(inc);
 		inc->dirty = false;
 	}

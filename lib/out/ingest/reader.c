@@ -24,6 +24,7 @@ struct ad_reader {
 	size_t			 start, end;	/* unread bytes are buf[start, end) */
 	uint64_t		 offset;	/* stream offset of buf[start] */
 	bool			 eof;
+	bool			 truncated;	/* gzip stream ended early */
 	bool			 discarding;	/* inside a line too long to hold */
 	uint64_t		 dropped;
 };
@@ -55,6 +56,14 @@ fill(struct ad_reader *r, struct ad_diag *diag)
 
 			return ad_diag_set(diag, AD_ERR_IO, r->path, 0,
 			    "gzip: %s", msg);
+		}
+		if (k == 0) {
+			int zerr;
+
+			/* Z_BUF_ERROR at the end: the input stopped mid-stream. */
+			(void)gzerror(r->gz, &zerr);
+			if (zerr == Z_BUF_ERROR)
+				r->truncated = true;
 		}
 		n = k;
 	} else {
@@ -186,6 +195,12 @@ uint64_t
 ad_reader_dropped_lines(const struct ad_reader *r)
 {
 	return r->dropped;
+}
+
+bool
+ad_reader_truncated(const struct ad_reader *r)
+{
+	return r->truncated;
 }
 
 uint64_t
