@@ -148,7 +148,10 @@ void	ad_incident_assess(struct ad_incident *inc,
 	    const struct ad_detect_config *cfg);
 /* Frees the sample lines of inc (not inc itself). */
 void	ad_incident_clear_samples(struct ad_incident *inc);
-/* Sample lines still wanted: AD_SAMPLE_MAX minus stored and pending. */
+/*
+ * How many more sample lines the incident takes now: 0 once it holds
+ * AD_SAMPLE_MAX (stored and pending) or AD_SAMPLE_MEM are pending.
+ */
 unsigned ad_incident_samples_wanted(const struct ad_incident *inc);
 
 /*

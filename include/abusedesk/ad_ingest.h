@@ -55,7 +55,10 @@ void	ad_reader_free(struct ad_reader *r);
 
 const struct ad_file_info *ad_reader_info(const struct ad_reader *r);
 
-/* Skips to uncompressed offset off (seek, or read and discard). */
+/*
+ * Skips forward to uncompressed offset off (seek, or read and discard).
+ * Only plain files can go back; a stream ignores an earlier offset.
+ */
 int	ad_reader_skip(struct ad_reader *r, uint64_t off, struct ad_diag *diag) AD_WUR;
 
 /*

@@ -255,6 +255,7 @@ rfc5424(const char *p, const char *end, struct envelope *env)
 			return false;
 		env->time_kind = ENV_TIME_ISO;
 		env->time = f;
+		env->time_end = f + fl;
 	}
 	if ((p = field(p, end, &host, &hostl)) == NULL ||	/* HOSTNAME */
 	    (p = field(p, end, &app, &appl)) == NULL ||	/* APP-NAME */
@@ -378,6 +379,7 @@ envelope_split(const char *line, size_t len, struct envelope *env,
 	if ((l = bsd_len(p, end)) > 0) {
 		env->time_kind = ENV_TIME_BSD;
 		env->time = p;
+		env->time_end = end;
 		env->has_envelope = true;
 		host_and_tag(p + l, end, env);
 		return true;
@@ -385,6 +387,7 @@ envelope_split(const char *line, size_t len, struct envelope *env,
 	if (dig((unsigned char)*p) && (l = iso_len(p, end)) > 0) {
 		env->time_kind = ENV_TIME_ISO;
 		env->time = p;
+		env->time_end = end;
 		env->has_envelope = true;
 		host_and_tag(p + l, end, env);
 		return true;

@@ -36,6 +36,7 @@ enum env_time {
 struct envelope {
 	enum env_time	 time_kind;
 	const char	*time;		/* start of the stamp */
+	const char	*time_end;	/* end of the text the stamp lies in */
 	int64_t		 epoch_us;	/* ENV_TIME_EPOCH_US */
 	const char	*prog;		/* program tag, without [pid] */
 	size_t		 prog_len;

@@ -125,7 +125,7 @@ family_of_bare(const char *m, size_t n)
 static void
 event_time(struct ad_parser *p, const struct envelope *env, struct ad_event *ev)
 {
-	const char *end = env->time + 64;	/* stamps are short */
+	const char *end = env->time_end;
 
 	memset(&ev->time, 0, sizeof(ev->time));
 	switch (env->time_kind) {
