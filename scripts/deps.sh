@@ -12,7 +12,8 @@ set -euo pipefail
 # build: compiler, make, pkg-config and the libraries of the Makefile;
 # fuzz: clang with its libFuzzer/sanitizer runtimes;
 # tests: python3 (JSON checks, corpus generator), the sqlite3 CLI (looking
-# into the store), gzip (rotated logs), procps (ps/pkill-free process checks).
+# into the store), gzip (rotated logs), tzdata (--tz), procps and coreutils
+# (process and file tools of the scripts).
 PKGS=(
 	build-essential
 	pkg-config
@@ -24,6 +25,7 @@ PKGS=(
 	python3
 	sqlite3
 	gzip
+	tzdata
 	procps
 	coreutils
 )

@@ -19,8 +19,11 @@
 # none; skipped 7: 2 too long, 1 NUL, 1 UTF-8, 1 unknown format, 1 host
 # name, 1 unfinished last line.
 #
-# Then: random binary data, an empty file, a truncated .gz (exit 2: an
-# input that could not be read), a folder given as a file (exit 2).
+# Then: attacker text with terminal control characters (ESC sequences,
+# DEL) is never printed raw in the human-readable output of incidents and
+# parse (a terminal would obey it), and comes out exact in JSON; random
+# binary data, an empty file, a truncated .gz (exit 2: an input that could
+# not be read), a folder given as a file (exit 2).
 . "$(dirname "$0")/helpers.bash"
 need python3 gzip
 
@@ -96,6 +99,35 @@ expect_eq "parse: lines 9 and 10 keep their numbers after the 3 MiB line" \
     "$(python3 -c '
 import json
 print(*[json.loads(l)["line"] for l in open("p.out")][:4])')"
+
+# Control characters in attacker text (user names are the attacker's).
+python3 - <<'EOF2'
+users = ["esc\x1b[2J\x1b]0;pwned\x07red", "del\x7fx", "cr\rback", "bs\x08\x08xy", "ok"]
+with open("ctl.log", "w") as f:
+    for i, u in enumerate(users):
+        f.write("Mar  3 12:30:%02d web1 sshd[%d]: Invalid user %s from 203.0.113.43 port %d\n"
+                % (i, 300 + i, u, 2000 + i))
+EOF2
+scan --db ctl.db ctl.log 2>/dev/null
+expect_rc "scan of user names with control characters" 0 "$?"
+raw_ctl() {	# prints the control characters (but \t, \n) in file $1
+	python3 -c '
+import sys
+d = open(sys.argv[1], "rb").read()
+print(" ".join(sorted({"%02x" % b for b in d if (b < 32 and b not in (9, 10)) or b == 127})))' "$1"
+}
+ad incidents --db ctl.db --evidence >ctl.table 2>&1
+expect_rc "incidents --evidence (table)" 0 "$?"
+expect_eq "incidents table: no raw control characters from the log" "" \
+    "$(raw_ctl ctl.table)"
+ad parse --year 2025 ctl.log >ctl.parse 2>&1
+expect_eq "parse (text): no raw control characters from the log" "" \
+    "$(raw_ctl ctl.parse)"
+expect_eq "incidents --json: the user names exactly, escaped as JSON" \
+    "['esc\\x1b[2J\\x1b]0;pwned\\x07red', 'del\\x7fx', 'cr\\rback', 'bs\\x08\\x08xy', 'ok']" \
+    "$(ad incidents --db ctl.db --json | python3 -c '
+import json, sys
+print(json.loads(sys.stdin.readline())["users"])')"
 
 # Random binary data: no crash, nothing found.
 head -c 300000 /dev/urandom >random.bin

@@ -13,6 +13,9 @@
 #     new auth.log with 1 line. Scanning all three counts every line once.
 #  5. a rotation that leaves auth.log empty at scan time: the unread tail
 #     of auth.log.1 is picked up by the next scan that sees new content.
+#  6. "compress" without "delaycompress": the old file is auth.log.1.gz at
+#     once (a new inode). Scanning auth.log and auth.log.1.gz reads the
+#     tail of the .gz (known by its first line) and the new file, once.
 . "$(dirname "$0")/helpers.bash"
 need python3 gzip
 
@@ -91,4 +94,22 @@ scan --db "$DB5" auth.log 2>e5b
 expect_rc "scan once the new auth.log has a line" 0 "$?"
 expect_eq "the tail of auth.log.1 was not lost (2 + 2 + 1 events)" \
     "203.0.113.9 ssh-bruteforce 5 new true" "$(incidents_table "$DB5" --all)"
+
+# 6.
+DB6=$W/t6.db
+rm -f auth.log auth.log.1
+{ a9 "Mar  6 08:00:01" 42001; a9 "Mar  6 08:00:02" 42002; } >auth.log
+scan --db "$DB6" auth.log 2>/dev/null
+{ a9 "Mar  6 08:00:03" 42003; a9 "Mar  6 08:00:04" 42004; } >>auth.log
+mv auth.log auth.log.1 && gzip auth.log.1
+a9 "Mar  6 08:30:01" 42031 >auth.log
+scan --db "$DB6" auth.log auth.log.1.gz 2>e6
+expect_rc "scan of auth.log and auth.log.1.gz" 0 "$?"
+expect_eq "compressed at once: 1 new line in auth.log, the 2-line tail of the .gz" \
+    "3 lines, 3 events" "$(summary e6 | grep -o '[0-9]* lines, [0-9]* events')"
+expect_eq "compressed at once: 2 + 2 + 1 events" \
+    "203.0.113.9 ssh-bruteforce 5 new true" "$(incidents_table "$DB6" --all)"
+scan --db "$DB6" auth.log auth.log.1.gz 2>e6b
+expect_eq "and again: nothing read" "0 lines, 0 events" \
+    "$(summary e6b | grep -o '[0-9]* lines, [0-9]* events')"
 finish
