@@ -67,8 +67,15 @@ add_line_text(void *arg, const struct ad_sample *e)
 {
 	struct list *l = arg;
 
-	return ad_buf_addf(&l->out, "      %s:%llu: %s\n", e->file,
-	    (unsigned long long)e->line, e->text);
+	int r;
+
+	if ((r = ad_buf_adds(&l->out, "      ")) != AD_OK ||
+	    (r = ad_buf_add_printable(&l->out, e->file, strlen(e->file))) ||
+	    (r = ad_buf_addf(&l->out, ":%llu: ",
+	    (unsigned long long)e->line)) != AD_OK ||
+	    (r = ad_buf_add_printable(&l->out, e->text, e->len)) != AD_OK)
+		return r;
+	return ad_buf_addc(&l->out, '\n');
 }
 
 static int
@@ -119,7 +126,9 @@ print_one(void *arg, const struct ad_incident *inc)
 		if (r == AD_OK && inc->n_users &&
 		    (r = ad_buf_adds(&l->out, "       users:")) == AD_OK) {
 			for (i = 0; i < inc->n_users && r == AD_OK; i++)
-				r = ad_buf_addf(&l->out, " %s", inc->users[i]);
+				if ((r = ad_buf_addc(&l->out, ' ')) == AD_OK)
+					r = ad_buf_add_printable(&l->out,
+					    inc->users[i], strlen(inc->users[i]));
 			if (r == AD_OK)
 				r = ad_buf_adds(&l->out, inc->users_more ?
 				    " ...\n" : "\n");

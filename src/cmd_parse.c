@@ -126,12 +126,16 @@ parse_file(struct cli *c, struct ad_parser *p, const char *path,
 					    lineno) != AD_OK ||
 					    ad_buf_addc(out, '\n') != AD_OK)
 						r = AD_ERR_NOMEM;
-				} else if (ad_buf_addf(out, "%s:%llu %s %s %s %s%.*s\n",
-				    path, (unsigned long long)lineno,
+				} else if (ad_buf_add_printable(out, path,
+				    strlen(path)) != AD_OK ||
+				    ad_buf_addf(out, ":%llu %s %s %s%s",
+				    (unsigned long long)lineno,
 				    ev.time.valid ? ad_instant_format(&ev.time, t) : "-",
 				    ad_addr_format(&ev.src, a), ev.kind,
-				    ev.user ? "user=" : "", (int)ev.user_len,
-				    ev.user ? ev.user : "") != AD_OK)
+				    ev.user ? " user=" : "") != AD_OK ||
+				    (ev.user && ad_buf_add_printable(out, ev.user,
+				    ev.user_len) != AD_OK) ||
+				    ad_buf_addc(out, '\n') != AD_OK)
 					r = AD_ERR_NOMEM;
 				if (r == AD_ERR_NOMEM)
 					break;

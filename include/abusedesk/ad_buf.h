@@ -28,6 +28,12 @@ int	ad_buf_add(struct ad_buf *b, const void *data, size_t n) AD_WUR;
 int	ad_buf_addc(struct ad_buf *b, char c) AD_WUR;
 int	ad_buf_adds(struct ad_buf *b, const char *s) AD_WUR;
 int	ad_buf_addf(struct ad_buf *b, const char *fmt, ...) AD_PRINTF(2, 3) AD_WUR;
+/*
+ * Appends untrusted text for a terminal: control characters, DEL and bytes
+ * that are not valid UTF-8 become \xHH, a backslash becomes \\. Log lines
+ * carry attacker text; printed raw they could rewrite the user's screen.
+ */
+int	ad_buf_add_printable(struct ad_buf *b, const char *s, size_t n) AD_WUR;
 /* The text so far ("" when empty); borrowed until the next call on b. */
 const char *ad_buf_str(const struct ad_buf *b);
 /* Hands the bytes to the caller (free with ad_free) and resets b. */

@@ -33,5 +33,7 @@ int	ad_json_kv_null(struct ad_buf *b, bool *first, const char *key) AD_WUR;
 
 /* True when [s, s+n) is valid UTF-8 (no overlongs, no surrogates). */
 bool	ad_utf8_valid(const char *s, size_t n);
+/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
+size_t	ad_utf8_seq(const unsigned char *s, size_t n);
 
 #endif

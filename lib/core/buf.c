@@ -6,6 +6,7 @@
 
 #include "abusedesk/ad_buf.h"
 #include "abusedesk/ad_ctx.h"
+#include "abusedesk/ad_json.h"
 
 void
 ad_buf_init(struct ad_buf *b, size_t max)
@@ -103,6 +104,43 @@ ad_buf_addf(struct ad_buf *b, const char *fmt, ...)
 	vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	b->len += (size_t)n;
+	return AD_OK;
+}
+
+int
+ad_buf_add_printable(struct ad_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run = 0, l;
+	int r;
+
+	while (i < n) {
+		unsigned c = p[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			l = 1;
+		else if (c >= 0x80)
+			l = ad_utf8_seq(p + i, n - i);	/* 0 if invalid */
+		else
+			l = 0;
+		if (l > 0) {
+			i += l;
+			run += l;
+			continue;
+		}
+		if (run && (r = ad_buf_add(b, p + i - run, run)) != AD_OK)
+			return r;
+		run = 0;
+		if (c == '\\')
+			r = ad_buf_add(b, "\\\\", 2);
+		else
+			r = ad_buf_addf(b, "\\x%02x", c);
+		if (r != AD_OK)
+			return r;
+		i++;
+	}
+	if (run)
+		return ad_buf_add(b, p + i - run, run);
 	return AD_OK;
 }
 

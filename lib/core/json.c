@@ -6,9 +6,8 @@
 
 #include "abusedesk/ad_json.h"
 
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t n)
+size_t
+ad_utf8_seq(const unsigned char *s, size_t n)
 {
 	unsigned c = s[0];
 
@@ -47,7 +46,7 @@ ad_utf8_valid(const char *s, size_t n)
 			i++;
 			continue;
 		}
-		if ((l = utf8_seq(p + i, n - i)) == 0)
+		if ((l = ad_utf8_seq(p + i, n - i)) == 0)
 			return false;
 		i += l;
 	}
@@ -72,7 +71,7 @@ ad_json_str(struct ad_buf *b, const char *s, size_t n)
 			run++;
 			continue;
 		}
-		if (c >= 0x80 && (l = utf8_seq(p + i, n - i)) > 0) {
+		if (c >= 0x80 && (l = ad_utf8_seq(p + i, n - i)) > 0) {
 			i += l;
 			run += l;
 			continue;

@@ -10,11 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "abusedesk/ad_json.h"
 #include "abusedesk/ad_store.h"
 
 /* Migration k brings user_version from k to k+1. Never edit one; append. */
 static const char *const migrations[] = {
-	/* 0 -> 1: files, incidents, samples (log lines kept as evidence) */
+	/* 0 -> 1: files, incidents (with their sample log lines) */
 	"CREATE TABLE files ("
 	"  fingerprint TEXT PRIMARY KEY,"
 	"  path TEXT NOT NULL,"
@@ -35,18 +38,14 @@ static const char *const migrations[] = {
 	"  targets TEXT, targets_more INTEGER,"
 	"  users TEXT, users_more INTEGER,"
 	"  state TEXT NOT NULL, reportable INTEGER NOT NULL, reason TEXT,"
-	"  n_samples INTEGER NOT NULL DEFAULT 0,"
+	"  n_samples INTEGER NOT NULL DEFAULT 0, samples TEXT,"
 	"  created INTEGER, updated INTEGER);"
-	"CREATE INDEX incidents_key ON incidents(src, category, last_utc);"
-	"CREATE TABLE samples ("
-	"  incident_id INTEGER NOT NULL REFERENCES incidents(id)"
-	"    ON DELETE CASCADE,"
-	"  seq INTEGER NOT NULL,"
-	"  file TEXT, line INTEGER,"
-	"  time_utc INTEGER, time_usec INTEGER, time_off INTEGER, time_valid INTEGER,"
-	"  text TEXT NOT NULL,"
-	"  PRIMARY KEY (incident_id, seq)) WITHOUT ROWID;",
+	"CREATE INDEX incidents_key ON incidents(src, category, last_utc);",
 };
+/*
+ * Sample lines live in the incident row (JSON Lines text, appended by the
+ * UPDATE itself): a scan writes one row per changed incident and no other.
+ */
 
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -57,7 +56,6 @@ enum stmt {
 	S_INC_FIND,
 	S_INC_INSERT,
 	S_INC_UPDATE,
-	S_EV_INSERT,
 	S_EV_LIST,
 	S__COUNT
 };
@@ -92,10 +90,10 @@ static const char *const sql[S__COUNT] = {
 	    "INSERT INTO incidents (src, category, first_utc, first_usec,"
 	    "  first_off, last_utc, last_usec, last_off, events, proven,"
 	    "  spoofable, services, ports, ports_more, targets, targets_more,"
-	    "  users, users_more, state, reportable, reason, n_samples, created,"
-	    "  updated)"
+	    "  users, users_more, state, reportable, reason, n_samples, samples,"
+	    "  created, updated)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    "  ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?23,"
+	    "  ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?23, ?24,"
 	    "  strftime('%s','now'), strftime('%s','now'))",
 	[S_INC_UPDATE] =
 	    "UPDATE incidents SET src = ?1, category = ?2, first_utc = ?3,"
@@ -104,20 +102,17 @@ static const char *const sql[S__COUNT] = {
 	    "  services = ?12, ports = ?13, ports_more = ?14, targets = ?15,"
 	    "  targets_more = ?16, users = ?17, users_more = ?18, state = ?19,"
 	    "  reportable = ?20, reason = ?21, n_samples = ?23,"
+	    "  samples = coalesce(samples, '') || ?24,"
 	    "  updated = strftime('%s','now')"
 	    " WHERE id = ?22",
-	[S_EV_INSERT] =
-	    "INSERT INTO samples (incident_id, seq, file, line, time_utc,"
-	    "  time_usec, time_off, time_valid, text)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[S_EV_LIST] =
-	    "SELECT file, line, time_utc, time_usec, time_off, time_valid, text"
-	    " FROM samples WHERE incident_id = ?1 ORDER BY seq",
+	    "SELECT samples FROM incidents WHERE id = ?1",
 };
 
 struct ad_store {
 	struct ad_ctx	*ctx;
 	sqlite3		*db;
+	struct ad_buf	 text;		/* scratch for sample lines */
 	char		*path;
 	int		 lock_fd;
 	sqlite3_stmt	*st[S__COUNT];
@@ -227,6 +222,7 @@ ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
 		return ad_diag_set(diag, AD_ERR_NOMEM, path, 0, "out of memory");
 	st->ctx = ctx;
 	st->lock_fd = -1;
+	ad_buf_init(&st->text, AD_SAMPLE_MAX * (AD_SAMPLE_LINE_MAX * 6 + 512));
 	if ((st->path = ad_strndup(path, strlen(path))) == NULL) {
 		r = ad_diag_set(diag, AD_ERR_NOMEM, path, 0, "out of memory");
 		goto fail;
@@ -246,10 +242,16 @@ ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
 	 * process being killed (our crash model); only an OS crash may lose
 	 * the last commits, which a rescan then redoes from the older offset.
 	 */
-	if ((r = exec(st, "PRAGMA journal_mode = WAL")) != AD_OK ||
+	/*
+	 * Bigger pages: a scan writes many rows at once, and each page is
+	 * one system call in and out of the WAL. Takes effect only on a new,
+	 * empty store (before the journal mode and the first table).
+	 */
+	if ((r = exec(st, "PRAGMA page_size = 16384")) != AD_OK ||
+	    (r = exec(st, "PRAGMA journal_mode = WAL")) != AD_OK ||
 	    (r = exec(st, "PRAGMA synchronous = NORMAL")) != AD_OK ||
 	    /* Fewer, larger WAL checkpoints: a scan writes in bursts. */
-	    (r = exec(st, "PRAGMA wal_autocheckpoint = 16384")) != AD_OK ||
+	    (r = exec(st, "PRAGMA wal_autocheckpoint = 4096")) != AD_OK ||
 	    (r = exec(st, "PRAGMA cache_size = -4096")) != AD_OK ||
 	    (r = exec(st, "PRAGMA foreign_keys = ON")) != AD_OK ||
 	    (r = migrate(st)) != AD_OK)
@@ -282,6 +284,7 @@ ad_store_close(struct ad_store *st)
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);	/* releases the flock */
 	ad_free(st->path);
+	ad_buf_free(&st->text);
 	ad_free(st);
 }
 
@@ -565,35 +568,36 @@ ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 	return r;
 }
 
-/* Appends the pending sample lines while the incident holds fewer than max. */
+/*
+ * The pending sample lines the incident still has room for, as JSON Lines
+ * into b; advances samples_stored.
+ */
 static int
-samples_append(struct ad_store *st, struct ad_incident *inc)
+samples_text(struct ad_incident *inc, struct ad_buf *b)
 {
-	sqlite3_stmt *s = st->st[S_EV_INSERT];
 	uint8_t i;
-	int rc;
+	int r;
 
 	for (i = 0; i < inc->n_samples && inc->samples_stored < AD_SAMPLE_MAX;
 	    i++) {
 		const struct ad_sample *e = &inc->samples[i];
+		bool first = true;
 
-		sqlite3_reset(s);
-		sqlite3_bind_int64(s, 1, inc->id);
-		sqlite3_bind_int64(s, 2, inc->samples_stored + 1);
-		sqlite3_bind_text(s, 3, e->file, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(s, 4, (sqlite3_int64)e->line);
-		sqlite3_bind_int64(s, 5, e->time.utc);
-		sqlite3_bind_int(s, 6, e->time.usec);
-		sqlite3_bind_int(s, 7, e->time.off_min);
-		sqlite3_bind_int(s, 8, e->time.valid);
-		sqlite3_bind_text(s, 9, e->text, (int)e->len, SQLITE_STATIC);
-		rc = sqlite3_step(s);
-		sqlite3_reset(s);
-		if (rc != SQLITE_DONE)
-			return fail(st, "sample insert");
+		if ((r = ad_buf_addc(b, '{')) != AD_OK ||
+		    (r = ad_json_kv_str(b, &first, "file", e->file)) != AD_OK ||
+		    (r = ad_json_kv_int(b, &first, "line",
+		    (int64_t)e->line)) != AD_OK ||
+		    (r = ad_json_kv_int(b, &first, "utc", e->time.utc)) != AD_OK ||
+		    (r = ad_json_kv_int(b, &first, "usec", e->time.usec)) != AD_OK ||
+		    (r = ad_json_kv_int(b, &first, "off", e->time.off_min)) != AD_OK ||
+		    (r = ad_json_kv_bool(b, &first, "valid",
+		    e->time.valid)) != AD_OK ||
+		    (r = ad_json_kv_strn(b, &first, "text", e->text,
+		    e->len)) != AD_OK ||
+		    (r = ad_buf_adds(b, "}\n")) != AD_OK)
+			return r;
 		inc->samples_stored++;
 	}
-	sqlite3_clear_bindings(s);
 	return AD_OK;
 }
 
@@ -604,7 +608,8 @@ ad_store_incident_save(struct ad_store *st, struct ad_incident *inc)
 	char a[AD_ADDR_STRLEN], svc[64], ports[AD_INC_PORTS_MAX * 6 + 1];
 	char targets[AD_INC_TARGETS_MAX * AD_ADDR_STRLEN + 1];
 	char users[AD_INC_USERS_MAX * (AD_INC_USER_LEN + 1) + 1];
-	int rc, n;
+	uint8_t stored;
+	int rc, r;
 
 	ports_text(inc, ports, sizeof(ports));
 	targets_text(inc, targets, sizeof(targets));
@@ -636,17 +641,28 @@ ad_store_incident_save(struct ad_store *st, struct ad_incident *inc)
 	sqlite3_bind_text(s, 21, inc->reason, -1, SQLITE_STATIC);
 	if (inc->id)
 		sqlite3_bind_int64(s, 22, inc->id);
-	/* The row counts the lines appended right after it. */
-	n = inc->samples_stored + inc->n_samples;
-	sqlite3_bind_int(s, 23, n > AD_SAMPLE_MAX ? AD_SAMPLE_MAX : n);
+	stored = inc->samples_stored;
+	ad_buf_reset(&st->text);
+	if ((r = samples_text(inc, &st->text)) != AD_OK) {
+		inc->samples_stored = stored;
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+		snprintf(st->err, sizeof(st->err), "samples: %s", ad_strerror(r));
+		return r;
+	}
+	sqlite3_bind_int(s, 23, inc->samples_stored);
+	sqlite3_bind_text(s, 24, ad_buf_str(&st->text), (int)st->text.len,
+	    SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	if (rc != SQLITE_DONE)
+	if (rc != SQLITE_DONE) {
+		inc->samples_stored = stored;
 		return fail(st, "incident save");
+	}
 	if (inc->id == 0)
 		inc->id = sqlite3_last_insert_rowid(st->db);
-	return samples_append(st, inc);
+	return AD_OK;
 }
 
 int
@@ -687,25 +703,44 @@ ad_store_samples_each(struct ad_store *st, int64_t id,
     int (*fn)(void *, const struct ad_sample *), void *arg)
 {
 	sqlite3_stmt *s = st->st[S_EV_LIST];
-	struct ad_sample e;
+	const char *p, *end;
 	int rc, r = AD_OK;
 
 	sqlite3_reset(s);
 	sqlite3_bind_int64(s, 1, id);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		e.file = (char *)col_text(s, 0);
-		e.line = (uint64_t)sqlite3_column_int64(s, 1);
-		e.time.utc = sqlite3_column_int64(s, 2);
-		e.time.usec = sqlite3_column_int(s, 3);
-		e.time.off_min = (int16_t)sqlite3_column_int(s, 4);
-		e.time.valid = sqlite3_column_int(s, 5) != 0;
-		e.text = (char *)col_text(s, 6);
-		e.len = (size_t)sqlite3_column_bytes(s, 6);
-		if ((r = fn(arg, &e)) != 0)
-			break;
+	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
+		sqlite3_reset(s);
+		return rc == SQLITE_DONE ? AD_OK : fail(st, "sample list");
 	}
-	if (r == AD_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		r = fail(st, "evidence list");
+	p = (const char *)sqlite3_column_text(s, 0);
+	end = p ? p + sqlite3_column_bytes(s, 0) : NULL;
+	while (p && p < end && r == AD_OK) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = (size_t)((nl ? nl : end) - p);
+		json_t *o = json_loadb(p, l, 0, NULL);
+		struct ad_sample e;
+
+		p = nl ? nl + 1 : end;
+		if (!json_is_object(o)) {
+			json_decref(o);
+			continue;	/* never written by us: skip it */
+		}
+		memset(&e, 0, sizeof(e));
+		e.file = json_string_value(json_object_get(o, "file"));
+		e.line = (uint64_t)json_integer_value(json_object_get(o, "line"));
+		e.time.utc = json_integer_value(json_object_get(o, "utc"));
+		e.time.usec = (int32_t)json_integer_value(json_object_get(o, "usec"));
+		e.time.off_min = (int16_t)json_integer_value(json_object_get(o, "off"));
+		e.time.valid = json_is_true(json_object_get(o, "valid"));
+		e.text = (char *)json_string_value(json_object_get(o, "text"));
+		e.len = e.text ? json_string_length(json_object_get(o, "text")) : 0;
+		if (e.file == NULL)
+			e.file = "";
+		if (e.text == NULL)
+			e.text = (char *)"";
+		r = fn(arg, &e);
+		json_decref(o);
+	}
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return r;
