@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "abusedesk/ad_ingest.h"
 #include "abusedesk/ad_scan.h"
@@ -190,23 +191,40 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 
 static int scan_path(struct ad_scan *, const char *, struct ad_diag *);
 
+
 /*
- * PATH was rotated since we last read it: if PATH.1 is that old file
- * (same inode), finish it first.
+ * New content at PATH: if PATH.1 is a file we have read part of (known by
+ * its fingerprint, whatever its name was then), it is the rotated old PATH:
+ * finish it first, so the lines written just before the rotation are not
+ * lost. Keyed by fingerprint, this also holds when an earlier scan was
+ * killed in the middle of finishing it.
  */
 static int
-finish_rotated(struct ad_scan *sc, const char *path,
-    const struct ad_file_state *old, struct ad_diag *diag)
+finish_rotated(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 {
 	char prev[PATH_MAX];
-	struct stat st;
+	struct ad_reader *rd;
+	struct ad_file_state fs;
+	struct ad_diag ignore;
+	const struct ad_file_info *info;
+	int known = 0;
 
 	if (sc->depth > 1 ||
 	    snprintf(prev, sizeof(prev), "%s.1", path) >= (int)sizeof(prev) ||
-	    stat(prev, &st) != 0 || (int64_t)st.st_ino != old->ino ||
-	    (int64_t)st.st_dev != old->dev)
+	    access(prev, R_OK) != 0)
 		return AD_OK;
-	return scan_path(sc, prev, diag);
+	if (ad_reader_open(sc->ctx, prev, &rd, &ignore) != AD_OK)
+		return AD_OK;	/* not ours to complain about */
+	info = ad_reader_info(rd);
+	if (info->has_fp)
+		known = ad_store_file_by_fp(sc->store, info->fp, &fs);
+	if (known == 1 && info->seekable && (uint64_t)info->size <= fs.offset)
+		known = 0;	/* already complete */
+	ad_reader_free(rd);
+	if (known < 0)
+		return ad_diag_set(diag, known, prev, 0, "store: %s",
+		    ad_store_errmsg(sc->store));
+	return known == 1 ? scan_path(sc, prev, diag) : AD_OK;
 }
 
 static int
@@ -222,7 +240,6 @@ scan_path(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 	if ((r = ad_reader_open(sc->ctx, path, &rd, diag)) != AD_OK)
 		return r;
 	info = ad_reader_info(rd);
-	sc->sum.files++;
 	if (!info->has_fp) {	/* empty, or first line unfinished */
 		sc->sum.files_unchanged++;
 		r = AD_OK;
@@ -256,19 +273,19 @@ scan_path(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 		fs.lines = prev.lines;
 		if (info->seekable && (uint64_t)info->size == prev.offset)
 			sc->sum.files_unchanged++;
-	} else if (strcmp(path, "-") != 0 &&
-	    ad_store_file_by_path(sc->store, fs.path, &prev) == 1 &&
-	    strcmp(prev.fp, fs.fp) != 0) {
-		if (prev.ino == fs.ino && prev.dev == fs.dev)
-			sc->sum.files_truncated++;	/* copytruncate */
-		else {
-			sc->sum.files_rotated++;
-			sc->depth++;
-			r = finish_rotated(sc, path, &prev, diag);
-			sc->depth--;
-			if (r != AD_OK)
-				goto out;
+	} else if (strcmp(path, "-") != 0) {
+		if (ad_store_file_by_path(sc->store, fs.path, &prev) == 1 &&
+		    strcmp(prev.fp, fs.fp) != 0) {
+			if (prev.ino == fs.ino && prev.dev == fs.dev)
+				sc->sum.files_truncated++;	/* copytruncate */
+			else
+				sc->sum.files_rotated++;
 		}
+		sc->depth++;
+		r = finish_rotated(sc, path, diag);
+		sc->depth--;
+		if (r != AD_OK)
+			goto out;
 	}
 	if ((r = ad_reader_skip(rd, fs.offset, diag)) != AD_OK)
 		goto out;
@@ -286,7 +303,10 @@ out:
 int
 ad_scan_file(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 {
-	int r = scan_path(sc, path, diag);
+	int r;
+
+	sc->sum.files++;	/* files asked for; PATH.1 rides along */
+	r = scan_path(sc, path, diag);
 
 	/* The summary always reflects what was parsed, even after an error. */
 	sc->sum.parse = *ad_parser_stats(sc->parser);
