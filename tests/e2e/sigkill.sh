@@ -15,6 +15,10 @@
 # events, proven, spoofable, state) must equal the reference's, and the
 # store's offset and line count must be those of the whole file.
 #
+# The same for a .gz of the file and for the file on stdin (resumed by
+# reading and discarding up to the committed offset): one kill after the
+# first commit, then a full run; incidents equal the plain reference.
+#
 # Then the same during a rotation: auth.log (3 lines, scanned) grows by the
 # large file and is rotated to auth.log.1 before the next scan of auth.log,
 # which must finish auth.log.1 first. That scan is killed while it is in
@@ -106,6 +110,48 @@ else
 	diff <(echo "$ref") <(echo "$got") | head -n 20
 fi
 check "the reference found incidents at all" [ "$(wc -l <<<"$ref")" -gt 100 ]
+
+# kill_stream DB CMD...: runs CMD in the background, kills it with SIGKILL
+# once the store's offset moved; prints the exit status (137: killed).
+kill_stream() {
+	local db=$1 pid o
+	shift
+	"$@" &
+	pid=$!
+	_bg_pids+=("$pid")
+	while kill -0 "$pid" 2>/dev/null; do
+		o=$(offset "$db")
+		[ "$o" -gt 0 ] && break
+		sleep 0.01
+	done
+	kill -9 "$pid" 2>/dev/null
+	{ wait "$pid"; } 2>/dev/null
+	echo $?
+}
+gzip -1 -c "$BIG" >"$BIG.gz"
+GZ=$W/gz.db
+rc=$(kill_stream "$GZ" "${SCAN[@]}" -q --db "$GZ" "$BIG.gz")
+expect_eq ".gz: the scan was killed mid-file" 137 "$rc"
+scan -q --db "$GZ" "$BIG.gz"
+expect_rc ".gz: resumed scan" 0 "$?"
+if [ "$(dump "$REF")" == "$(dump "$GZ")" ]; then
+	check ".gz killed and resumed: every incident as the plain reference" true
+else
+	bad ".gz killed and resumed: incidents differ from the plain reference"
+	diff <(dump "$REF") <(dump "$GZ") | head -n 6
+fi
+rm -f "$BIG.gz"
+IN=$W/stdin.db
+rc=$(kill_stream "$IN" bash -c 'exec "$@" <"$0"' "$BIG" "${SCAN[@]}" -q --db "$IN" -)
+expect_eq "stdin: the scan was killed mid-stream" 137 "$rc"
+scan -q --db "$IN" - <"$BIG"
+expect_rc "stdin: resumed scan" 0 "$?"
+if [ "$(dump "$REF")" == "$(dump "$IN")" ]; then
+	check "stdin killed and resumed: every incident as the plain reference" true
+else
+	bad "stdin killed and resumed: incidents differ from the plain reference"
+	diff <(dump "$REF") <(dump "$IN") | head -n 6
+fi
 
 # Killed while finishing auth.log.1 after a rotation.
 R=$W/rot
