@@ -13,6 +13,9 @@
 #  5. Files scanned newest first: 3 attempts at 10:00 (newer file), then 3
 #     at 09:00 (older file) of the same source are one incident of 6 from
 #     09:00 to 10:00; 3 more two days earlier are an incident of their own.
+#  6. The window is the gap between events, across scans: events at Mar 1
+#     00:00 and 20:00 (scan 1), Mar 2 16:00 and Mar 3 12:00 (scan 2) are
+#     one incident of 4 spanning 2.5 days; with window = 1h, four of 1.
 . "$(dirname "$0")/helpers.bash"
 need python3
 
@@ -96,4 +99,24 @@ expect_eq "older events join the incident they are within 24 h of" "\
 2025-03-03T09:00:01Z 2025-03-03T10:00:03Z 6" "$(span order.db 198.51.100.91)"
 expect_eq "the joined incident is over the threshold now" \
     "198.51.100.91 ssh-bruteforce 6 new true" "$(incidents_table order.db)"
+
+# 6.
+{
+	sshd_line "Mar  1 00:00:00" 51 "Failed password for root from 198.51.100.92 port 5001 ssh2"
+	sshd_line "Mar  1 20:00:00" 52 "Failed password for root from 198.51.100.92 port 5002 ssh2"
+} >chain.log
+scan -q --db chain.db chain.log
+{
+	sshd_line "Mar  2 16:00:00" 53 "Failed password for root from 198.51.100.92 port 5003 ssh2"
+	sshd_line "Mar  3 12:00:00" 54 "Failed password for root from 198.51.100.92 port 5004 ssh2"
+} >>chain.log
+scan -q --db chain.db chain.log
+expect_eq "gaps under 24 h chain into one incident across scans" \
+    "2025-03-01T00:00:00Z 2025-03-03T12:00:00Z 4" "$(span chain.db 198.51.100.92)"
+scan -q --db chain1h.db --set window=1h chain.log
+expect_eq "window = 1h: four incidents" "\
+2025-03-01T00:00:00Z 2025-03-01T00:00:00Z 1
+2025-03-01T20:00:00Z 2025-03-01T20:00:00Z 1
+2025-03-02T16:00:00Z 2025-03-02T16:00:00Z 1
+2025-03-03T12:00:00Z 2025-03-03T12:00:00Z 1" "$(span chain1h.db 198.51.100.92)"
 finish
