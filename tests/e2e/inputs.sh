@@ -6,13 +6,14 @@
 #    dst_port, proto, service, kind, user, evidence, category, count) with
 #    the values read off the lines by hand (an sshd failure, a UFW drop).
 #  - the same events from FILE, FILE.gz, a two-member .gz, "-" and no
-#    argument (stdin is the default).
+#    argument (stdin is the default), and from a pipe given as a path
+#    (process substitution, a FIFO), plain or gzip.
 #  - scan: a last line without its newline is left for later in a plain
 #    file but read in a .gz and on stdin (ad_scan.h).
 #  - scan -: the same text piped twice is counted once; piped again with a
 #    line more, only that line is added (stdin is known by its first line).
 . "$(dirname "$0")/helpers.bash"
-need python3 gzip
+need python3 gzip mkfifo timeout
 
 cd "$W" || exit 1
 P=(--year 2025 --tz UTC)
@@ -77,6 +78,16 @@ expect_eq "parse with no file reads stdin: same events" "$want" \
     "$(ad parse --json "${P[@]}" <full.log 2>/dev/null | events)"
 expect_eq "parse of gzip on stdin: same events" "$want" \
     "$(ad parse --json "${P[@]}" - <full.log.gz 2>/dev/null | events)"
+expect_eq "parse of a pipe path (plain): same events" "$want" \
+    "$(ad parse --json "${P[@]}" <(cat full.log) 2>/dev/null | events)"
+expect_eq "parse of a pipe path (gzip): same events" "$want" \
+    "$(ad parse --json "${P[@]}" <(cat full.log.gz) 2>/dev/null | events)"
+mkfifo fifo
+timeout 30 sh -c 'gzip -c full.log >fifo' &	# never blocks the test for good
+wp=$!
+expect_eq "parse of a FIFO carrying gzip: same events" "$want" \
+    "$(ad parse --json "${P[@]}" fifo 2>/dev/null | events)"
+wait "$wp" 2>/dev/null
 expect_eq "parse - names the file \"-\"" "-" \
     "$(ad parse --json "${P[@]}" - <full.log 2>/dev/null | head -n 1 |
        python3 -c 'import json,sys; print(json.load(sys.stdin)["file"])')"
