@@ -29,8 +29,9 @@ say "Below-threshold incidents are kept too: add --all. For programs, --json"
 echo "prints JSON Lines (add --evidence for the log lines behind each one):"
 echo
 echo "  \$ $AD incidents --db DB --json --reportable | head -n 1"
-"$AD" incidents --config "$CONF" --db "$DB" --json --reportable | head -n 1
+json=$("$AD" incidents --config "$CONF" --db "$DB" --json --reportable)
+printf '%s\n' "${json%%$'\n'*}"
 echo
-echo "Try it on your own logs (read-only; the store is yours to keep):"
+echo "Try it on your own logs (they are only read; the store is a file you choose):"
 echo "  $AD scan --db /tmp/mine.db /var/log/auth.log /var/log/kern.log"
 echo "  $AD incidents --db /tmp/mine.db --json"
