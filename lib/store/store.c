@@ -210,6 +210,28 @@ migrate(struct ad_store *st)
 	return AD_OK;
 }
 
+/* Pragmas and migrations of a freshly opened connection. */
+static int
+setup(struct ad_store *st)
+{
+	int r;
+
+	/*
+	 * Bigger pages: a scan writes many rows at once, and each page is
+	 * one system call in and out of the WAL. Takes effect only on a new,
+	 * empty store (before the journal mode and the first table).
+	 */
+	if ((r = exec(st, "PRAGMA page_size = 16384")) != AD_OK ||
+	    (r = exec(st, "PRAGMA journal_mode = WAL")) != AD_OK ||
+	    (r = exec(st, "PRAGMA synchronous = NORMAL")) != AD_OK ||
+	    /* Fewer, larger WAL checkpoints: a scan writes in bursts. */
+	    (r = exec(st, "PRAGMA wal_autocheckpoint = 4096")) != AD_OK ||
+	    (r = exec(st, "PRAGMA cache_size = -4096")) != AD_OK ||
+	    (r = exec(st, "PRAGMA foreign_keys = ON")) != AD_OK)
+		return r;
+	return migrate(st);
+}
+
 int
 ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
     struct ad_diag *diag)
@@ -243,19 +265,17 @@ ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
 	 * the last commits, which a rescan then redoes from the older offset.
 	 */
 	/*
-	 * Bigger pages: a scan writes many rows at once, and each page is
-	 * one system call in and out of the WAL. Takes effect only on a new,
-	 * empty store (before the journal mode and the first table).
+	 * Two processes opening a new store at once: switching a fresh file
+	 * to WAL fails at once with SQLITE_BUSY instead of waiting, so the
+	 * setup is retried for a while (busy_timeout does not cover it).
 	 */
-	if ((r = exec(st, "PRAGMA page_size = 16384")) != AD_OK ||
-	    (r = exec(st, "PRAGMA journal_mode = WAL")) != AD_OK ||
-	    (r = exec(st, "PRAGMA synchronous = NORMAL")) != AD_OK ||
-	    /* Fewer, larger WAL checkpoints: a scan writes in bursts. */
-	    (r = exec(st, "PRAGMA wal_autocheckpoint = 4096")) != AD_OK ||
-	    (r = exec(st, "PRAGMA cache_size = -4096")) != AD_OK ||
-	    (r = exec(st, "PRAGMA foreign_keys = ON")) != AD_OK ||
-	    (r = migrate(st)) != AD_OK)
-		goto fail_diag;
+	for (i = 0; (r = setup(st)) != AD_OK; i++) {
+		int code = sqlite3_errcode(st->db);
+
+		if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) || i >= 500)
+			goto fail_diag;
+		usleep(10000);
+	}
 	for (i = 0; i < S__COUNT; i++)
 		if (sqlite3_prepare_v3(st->db, sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->st[i], NULL) != SQLITE_OK) {

@@ -149,7 +149,13 @@ ad_reader_open(struct ad_ctx *ctx, const char *path, struct ad_reader **out,
 		r->info.ino = st.st_ino;
 		r->info.size = (int64_t)st.st_size;
 		r->info.mtime = (int64_t)st.st_mtime;
-		if (pread(r->fd, magic, 2, 0) == 2 && magic[0] == 0x1f &&
+		if (!S_ISREG(st.st_mode)) {
+			/* A pipe or FIFO: no peeking; zlib passes plain text through. */
+			r->info.size = -1;
+			if ((r->gz = gzdopen(r->fd, "rb")) == NULL)
+				goto fail;
+			r->fd = -1;
+		} else if (pread(r->fd, magic, 2, 0) == 2 && magic[0] == 0x1f &&
 		    magic[1] == 0x8b) {
 			r->info.gzip = true;
 			if ((r->gz = gzdopen(r->fd, "rb")) == NULL)

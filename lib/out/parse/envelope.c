@@ -384,7 +384,7 @@ envelope_split(const char *line, size_t len, struct envelope *env,
 		host_and_tag(p + l, end, env);
 		return true;
 	}
-	if (dig((unsigned char)*p) && (l = iso_len(p, end)) > 0) {
+	if (p < end && dig((unsigned char)*p) && (l = iso_len(p, end)) > 0) {
 		env->time_kind = ENV_TIME_ISO;
 		env->time = p;
 		env->time_end = end;
