@@ -103,11 +103,11 @@ print_one(void *arg, const struct ad_incident *inc)
 		if ((r = ad_buf_addc(&l->out, '\n')) != AD_OK)
 			return r;
 	} else {
-		if (l->n == 0 && (r = ad_buf_addf(&l->out, "%-6s %-39s %-15s %8s  %-25s %-25s %s\n",
+		if (l->n == 0 && (r = ad_buf_addf(&l->out, "%-6s %-39s %-15s %8s  %-32s %-32s %s\n",
 		    "ID", "SOURCE", "CATEGORY", "EVENTS", "FIRST", "LAST",
 		    "STATE")) != AD_OK)
 			return r;
-		if ((r = ad_buf_addf(&l->out, "%-6lld %-39s %-15s %8llu  %-25s %-25s %s%s\n",
+		if ((r = ad_buf_addf(&l->out, "%-6lld %-39s %-15s %8llu  %-32s %-32s %s%s\n",
 		    (long long)inc->id, ad_addr_format(&inc->src, a),
 		    ad_category_name(inc->category),
 		    (unsigned long long)inc->events,
