@@ -76,6 +76,8 @@ const char *ad_category_name(enum ad_category c);
 /* Returns the category for a name, or -1. */
 int	ad_category_from_name(const char *name);
 const char *ad_proto_name(enum ad_proto p);
+/* "TCP", "udp", "ICMPv6", ... (any case) -> enum; AD_PROTO_OTHER if unknown. */
+enum ad_proto ad_proto_from_name(const char *s, size_t n);
 const char *ad_evidence_name(enum ad_evidence e);
 
 /*

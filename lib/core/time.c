@@ -29,6 +29,23 @@ num(const char *p, const char *end, int n)
 	return v;
 }
 
+/* Fraction digits at p: microseconds (extra digits dropped); returns the end. */
+static const char *
+fraction(const char *p, const char *end, int32_t *usec)
+{
+	int k = 0;
+
+	*usec = 0;
+	for (; p < end && dig((unsigned char)*p); p++)
+		if (k < 6) {
+			*usec = *usec * 10 + (*p - '0');
+			k++;
+		}
+	for (; k < 6; k++)
+		*usec *= 10;
+	return p;
+}
+
 int64_t
 ad_days_from_civil(int y, unsigned m, unsigned d)
 {
@@ -205,20 +222,8 @@ ad_time_scan_bsd(const char *p, const char *end, struct ad_clockref *cr,
 	    (s = num(q + 6, end, 2)) < 0)
 		return 0;
 	q += 8;
-	if (q < end && *q == '.') {	/* "Mar  1 00:01:52.123" */
-		int k = 0;
-
-		q++;
-		while (q < end && dig((unsigned char)*q)) {
-			if (k < 6) {
-				usec = usec * 10 + (*q - '0');
-				k++;
-			}
-			q++;
-		}
-		for (; k < 6; k++)
-			usec *= 10;
-	}
+	if (q < end && *q == '.')	/* "Mar  1 00:01:52.123" */
+		q = fraction(q + 1, end, &usec);
 	if (y == 0)
 		y = infer_year(cr, mon, day);
 	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
@@ -243,20 +248,9 @@ ad_time_scan_iso(const char *p, const char *end, struct ad_clockref *cr,
 		return 0;
 	q += 19;
 	if (q < end && (*q == '.' || *q == ',')) {
-		int k = 0;
-
-		q++;
-		if (q >= end || !dig((unsigned char)*q))
+		if (q + 1 >= end || !dig((unsigned char)q[1]))
 			return 0;
-		while (q < end && dig((unsigned char)*q)) {
-			if (k < 6) {
-				usec = usec * 10 + (*q - '0');
-				k++;
-			}
-			q++;
-		}
-		for (; k < 6; k++)
-			usec *= 10;
+		q = fraction(q + 1, end, &usec);
 	}
 	if (q < end && *q == 'Z') {
 		q++;

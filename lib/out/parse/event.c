@@ -2,6 +2,7 @@
  * event.c - names of event enums (the JSON and store vocabulary).
  */
 #include <string.h>
+#include <strings.h>
 
 #include "abusedesk/ad_event.h"
 #include "abusedesk/ad_json.h"
@@ -41,6 +42,22 @@ ad_proto_name(enum ad_proto p)
 	case AD_PROTO_OTHER:	return "other";
 	}
 	return NULL;
+}
+
+enum ad_proto
+ad_proto_from_name(const char *s, size_t n)
+{
+	if (n == 3 && strncasecmp(s, "tcp", 3) == 0)
+		return AD_PROTO_TCP;
+	if ((n == 3 && strncasecmp(s, "udp", 3) == 0) ||
+	    (n == 7 && strncasecmp(s, "udplite", 7) == 0))
+		return AD_PROTO_UDP;
+	if (n == 4 && strncasecmp(s, "icmp", 4) == 0)
+		return AD_PROTO_ICMP;
+	if ((n == 6 && strncasecmp(s, "icmpv6", 6) == 0) ||
+	    (n == 9 && strncasecmp(s, "ipv6-icmp", 9) == 0))
+		return AD_PROTO_ICMPV6;
+	return AD_PROTO_OTHER;
 }
 
 const char *

@@ -45,16 +45,12 @@ parse_filterlog(const char *m, size_t n, struct ad_event *ev)
 	if (fl[8] == 1 && f[8][0] == '4') {
 		if (nf < 20)
 			return PR_NONE;
-		ev->proto = (uint8_t)(fl[16] == 3 && memcmp(f[16], "tcp", 3) == 0 ?
-		    AD_PROTO_TCP : fl[16] == 3 && memcmp(f[16], "udp", 3) == 0 ?
-		    AD_PROTO_UDP : fl[16] == 4 && memcmp(f[16], "icmp", 4) == 0 ?
-		    AD_PROTO_ICMP : AD_PROTO_OTHER);
+		ev->proto = (uint8_t)ad_proto_from_name(f[16], fl[16]);
 		src_i = 18;
 	} else if (fl[8] == 1 && f[8][0] == '6') {
-		ev->proto = (uint8_t)(fl[12] == 3 && memcmp(f[12], "tcp", 3) == 0 ?
-		    AD_PROTO_TCP : fl[12] == 3 && memcmp(f[12], "udp", 3) == 0 ?
-		    AD_PROTO_UDP : fl[12] >= 4 && memcmp(f[12], "icmp", 4) == 0 ?
-		    AD_PROTO_ICMPV6 : AD_PROTO_OTHER);
+		ev->proto = (uint8_t)ad_proto_from_name(f[12], fl[12]);
+		if (ev->proto == AD_PROTO_ICMP)
+			ev->proto = AD_PROTO_ICMPV6;	/* pf names it "icmp" */
 		src_i = 15;
 	} else
 		return PR_NONE;

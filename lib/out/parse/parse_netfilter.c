@@ -26,22 +26,6 @@ prefix_allows(const char *p, const char *end)
 }
 
 static uint8_t
-proto_of(const char *v, size_t n)
-{
-	if (n == 3 && memcmp(v, "TCP", 3) == 0)
-		return AD_PROTO_TCP;
-	if (n == 3 && memcmp(v, "UDP", 3) == 0)
-		return AD_PROTO_UDP;
-	if (n == 4 && memcmp(v, "ICMP", 4) == 0)
-		return AD_PROTO_ICMP;
-	if (n == 6 && memcmp(v, "ICMPv6", 6) == 0)
-		return AD_PROTO_ICMPV6;
-	if (n == 7 && memcmp(v, "UDPLITE", 7) == 0)
-		return AD_PROTO_UDP;
-	return AD_PROTO_OTHER;
-}
-
-static uint8_t
 flag_of(const char *t, size_t n)
 {
 	if (n != 3)
@@ -127,7 +111,8 @@ parse_netfilter(const char *m, size_t n, struct ad_event *ev)
 			break;
 		case 5:
 			if (memcmp(t, "PROTO", 5) == 0)
-				ev->proto = proto_of(eq + 1, (size_t)(te - eq - 1));
+				ev->proto = (uint8_t)ad_proto_from_name(eq + 1,
+				    (size_t)(te - eq - 1));
 			break;
 		}
 	}
