@@ -12,6 +12,7 @@
  * Only the structure of the stamp is checked here; converting it is left
  * to parser.c and done for hits only.
  */
+#include <errno.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -332,9 +333,13 @@ journal_json(const char *line, size_t len, struct envelope *env,
 	if (json_is_string(ts)) {
 		char *e;
 		const char *s = json_string_value(ts);
-		long long us = strtoll(s, &e, 10);
+		long long us;
 
-		if (e != s && *e == '\0' && us > 0) {
+		errno = 0;
+		us = strtoll(s, &e, 10);
+		/* Up to the year 9999: anything later is damage, not a time. */
+		if (e != s && *e == '\0' && errno == 0 && us > 0 &&
+		    us < 253402300800LL * 1000000) {
 			env->time_kind = ENV_TIME_EPOCH_US;
 			env->epoch_us = us;
 		}

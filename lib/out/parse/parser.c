@@ -225,7 +225,8 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 		break;
 	}
 	/* Checks on hits only: clean lines cost nothing. */
-	if (memchr(line, '\0', len) != NULL) {
+	if (memchr(line, '\0', len) != NULL ||
+	    memchr(env.msg, '\0', env.msg_len) != NULL) {	/* journal JSON */
 		p->stats.skipped[AD_SKIP_NUL]++;
 		return 0;
 	}
