@@ -74,8 +74,8 @@ tag_char(int c)
 }
 
 /*
- * Parses "TAG[PID]: " or "TAG: " (or "[TAG]: ") at p. Returns the end of the
- * tag including ": ", or NULL. need_pid insists on the [PID] part.
+ * Parses "TAG[PID]: ", "TAG: ", "[TAG]: " or "[TAG] " at p. Returns the
+ * start of the message after it, or NULL. need_pid insists on [PID].
  */
 static const char *
 take_tag(const char *p, const char *end, bool need_pid, struct envelope *env)
@@ -111,11 +111,11 @@ take_tag(const char *p, const char *end, bool need_pid, struct envelope *env)
 		pid = true;
 		env->pid = v;
 	}
-	if (bracketed && !need_pid && q < end && *q == ' ')
-		q--;		/* "[sshd] msg": the brackets are the tag's end */
-	else if (q >= end || *q != ':' || (need_pid && !pid))
+	/* The colon may be missing after "[sshd]": the brackets end the tag. */
+	if (q < end && *q == ':' && !(need_pid && !pid))
+		q++;
+	else if (!(bracketed && !need_pid && q < end && *q == ' '))
 		return NULL;
-	q++;
 	if (q < end && *q != ' ')
 		return NULL;
 	env->prog = name;
