@@ -124,6 +124,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	opts.family = (enum ad_family)c->family;
 	opts.year = c->year;
 	opts.now = c->now;
+	opts.threads = c->cfg.threads;
 	opts.progress = show_progress;
 	opts.progress_arg = &pg;
 	if ((sc = ad_scan_new(&c->ctx, st, &c->cfg.detect, &opts)) == NULL) {

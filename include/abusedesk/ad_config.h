@@ -15,6 +15,7 @@
  *   own_networks = 192.0.2.0/24 2001:db8::/32
  *   allowlist = 198.51.100.7           # e.g. the audit we ordered
  *   documentation_as_public = no       # examples and tests only
+ *   threads = 1                        # scan: parsing threads, 1 or 2
  */
 #ifndef AD_CONFIG_H
 #define AD_CONFIG_H
@@ -30,6 +31,7 @@
 struct ad_config {
 	char			db[1024];	/* "" = default */
 	char			tz[128];	/* "" = the machine's */
+	int			threads;	/* scan: 1 or 2 parsing threads */
 	struct ad_detect_config	detect;		/* own/allow point at the lists below */
 	struct ad_cidr		*own;
 	size_t			n_own;

@@ -30,7 +30,8 @@ struct ad_scan_opts {
 	int		 year;		/* > 0: year of year-less stamps */
 	int64_t		 now;		/* > 0: reference instant instead of mtime */
 	uint64_t	 batch_bytes;	/* commit at least this often (0: 64 MiB) */
-	size_t		 agg_budget;	/* batch memory (0: 8 MiB) */
+	size_t		 agg_budget;	/* working-table memory (0: 16 MiB) */
+	int		 threads;	/* 1: parse on one thread; else two */
 	/* Called after each chunk; total is -1 when unknown (gzip, stdin). */
 	void		(*progress)(void *arg, const char *path, uint64_t done,
 			    int64_t total);

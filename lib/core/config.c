@@ -15,6 +15,7 @@ void
 ad_config_init(struct ad_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->threads = 1;
 	ad_detect_config_defaults(&cfg->detect);
 }
 
@@ -148,6 +149,12 @@ ad_config_set(struct ad_config *cfg, const char *key, const char *v,
 		else
 			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
 			    "unknown threshold \"%s\"", dot + 1);
+	} else if (strcmp(key, "threads") == 0) {
+		if (strcmp(v, "1") == 0 || strcmp(v, "2") == 0)
+			cfg->threads = v[0] - '0';
+		else
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected 1 or 2");
 	} else if (strcmp(key, "own_networks") == 0) {
 		r = add_cidrs(key, v, &cfg->own, &cfg->n_own, diag);
 	} else if (strcmp(key, "allowlist") == 0) {

@@ -2,6 +2,7 @@
  * scan.c - drive ingest, parse, detect and store over files.
  */
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,25 @@
 
 #include "abusedesk/ad_ingest.h"
 #include "abusedesk/ad_scan.h"
+
+struct hit {
+	struct ad_event	 ev;
+	const char	*line;
+	size_t		 len;
+	uint64_t	 rel;		/* line number within the chunk */
+};
+
+struct half {
+	struct ad_parser	*parser;
+	const char		*data;
+	size_t			 len;
+	uint64_t		 end_offset;	/* stream offset after the chunk */
+	uint64_t		 dropped_before; /* too-long lines before it */
+	uint64_t		 lines;
+	struct hit		*hits;
+	size_t			 n, cap;
+	int			 err;
+};
 
 struct ad_scan {
 	struct ad_ctx			*ctx;
@@ -20,6 +40,9 @@ struct ad_scan {
 	struct ad_agg			*agg;
 	struct ad_scan_summary		 sum;
 	int				 depth;	/* PATH.1 recursion guard */
+	struct ad_parser		*parser2;	/* the worker's */
+	struct half			 halves[2];	/* main, worker */
+	char				*copy;		/* the worker's chunk; NULL: one thread */
 };
 
 struct ad_scan *
@@ -37,12 +60,22 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 	if (sc->opts.batch_bytes == 0)
 		sc->opts.batch_bytes = 64u << 20;
 	if (sc->opts.agg_budget == 0)
-		sc->opts.agg_budget = 16u << 20;
+		sc->opts.agg_budget = 13u << 20;
 	sc->parser = ad_parser_new(opts->family, opts->now, opts->year);
 	sc->agg = ad_agg_new(cfg, sc->opts.agg_budget);
 	if (sc->parser == NULL || sc->agg == NULL) {
 		ad_scan_free(sc);
 		return NULL;
+	}
+	sc->halves[0].parser = sc->parser;
+	if (opts->threads != 1) {
+		sc->parser2 = ad_parser_new(opts->family, opts->now, opts->year);
+		sc->copy = ad_malloc(AD_READ_BUF);
+		if (sc->parser2 == NULL || sc->copy == NULL) {
+			ad_scan_free(sc);
+			return NULL;
+		}
+		sc->halves[1].parser = sc->parser2;
 	}
 	return sc;
 }
@@ -53,7 +86,11 @@ ad_scan_free(struct ad_scan *sc)
 	if (sc == NULL)
 		return;
 	ad_parser_free(sc->parser);
+	ad_parser_free(sc->parser2);
 	ad_agg_free(sc->agg);
+	ad_free(sc->halves[0].hits);
+	ad_free(sc->halves[1].hits);
+	ad_free(sc->copy);
 	ad_free(sc);
 }
 
@@ -126,6 +163,100 @@ fail:
 	    ad_store_errmsg(sc->store));
 }
 
+/*
+ * Two cores: while the main thread parses one chunk in the reader's
+ * buffer, a worker parses a copy of the chunk before it with a parser of
+ * its own. Both collect their hits; the main thread then aggregates the
+ * earlier chunk's hits before the later one's, so line numbers, sample
+ * lines and windows come out exactly as with one thread. (The one thing
+ * two parsers cannot share is the sshd connection map: a connection whose
+ * lines straddle the two chunks loses its address for address-less lines.)
+ */
+static void
+parse_half(struct half *h)
+{
+	const char *p = h->data, *end = h->data + h->len;
+	struct ad_event ev;
+
+	h->n = 0;
+	h->lines = 0;
+	h->err = AD_OK;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = (size_t)((nl ? nl : end) - p);
+
+		h->lines++;
+		if (ad_parse_line(h->parser, p, len, &ev) == 1) {
+			if (h->n == h->cap) {
+				size_t cap = h->cap ? h->cap * 2 : 1024;
+				struct hit *nh;
+
+				if ((nh = ad_reallocarray(h->hits, cap,
+				    sizeof(*nh))) == NULL) {
+					h->err = AD_ERR_NOMEM;
+					return;
+				}
+				h->hits = nh;
+				h->cap = cap;
+			}
+			h->hits[h->n].ev = ev;
+			h->hits[h->n].line = p;
+			h->hits[h->n].len = len;
+			h->hits[h->n].rel = h->lines;
+			h->n++;
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+static void *
+half_thread(void *arg)
+{
+	parse_half(arg);
+	return NULL;
+}
+
+/* Aggregates a parsed chunk; advances the file state past it. */
+static int
+absorb(struct ad_scan *sc, struct half *h, struct ad_file_state *fs,
+    const struct ad_instant *fallback, struct ad_diag *diag)
+{
+	size_t i;
+	int r;
+
+	if (h->err != AD_OK)
+		return ad_diag_set(diag, h->err, fs->path, fs->lines, "%s",
+		    ad_strerror(h->err));
+	fs->lines += h->dropped_before;
+	for (i = 0; i < h->n; i++)
+		if ((r = ad_agg_add(sc->agg, &h->hits[i].ev, fallback, fs->path,
+		    fs->lines + h->hits[i].rel, h->hits[i].line,
+		    h->hits[i].len)) != AD_OK)
+			return ad_diag_set(diag, r, fs->path,
+			    fs->lines + h->hits[i].rel, "%s", ad_strerror(r));
+	fs->lines += h->lines;
+	fs->offset = h->end_offset;
+	return AD_OK;
+}
+
+/* After a chunk: progress, and a checkpoint when one is due. */
+static int
+after_chunk(struct ad_scan *sc, const struct ad_file_info *info,
+    struct ad_file_state *fs, uint64_t *since_commit, struct ad_diag *diag)
+{
+	int r;
+
+	if (sc->opts.progress)
+		sc->opts.progress(sc->opts.progress_arg, fs->path, fs->offset,
+		    info->seekable ? info->size : -1);
+	if (*since_commit >= sc->opts.batch_bytes || ad_agg_full(sc->agg)) {
+		if ((r = commit_batch(sc, fs, diag)) != AD_OK)
+			return r;
+		*since_commit = 0;
+	}
+	return AD_OK;
+}
+
 /* Scans chunks from the reader's current position to the end. */
 static int
 scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
@@ -133,50 +264,60 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 {
 	const struct ad_file_info *info = ad_reader_info(rd);
 	uint64_t since_commit = 0, dropped = ad_reader_dropped_lines(rd);
+	struct half *main_half = &sc->halves[0], *early = &sc->halves[1];
+	pthread_t worker;
+	bool pending = false;
 	struct ad_chunk c;
-	struct ad_event ev;
-	int r;
+	int r, r2;
 
 	while ((r = ad_reader_chunk(rd, &c, diag)) == 1) {
-		const char *p = c.data, *end = c.data + c.len;
+		struct half *h;
 
 		if (c.no_newline && info->seekable) {
 			/* Maybe still being written: read it next time. */
 			ad_parser_count_skip(sc->parser, AD_SKIP_TRUNCATED);
 			break;
 		}
-		if (ad_reader_dropped_lines(rd) != dropped) {
-			uint64_t k;
-
-			for (k = dropped; k < ad_reader_dropped_lines(rd); k++) {
-				ad_parser_count_skip(sc->parser, AD_SKIP_TOO_LONG);
-				fs->lines++;
-			}
-			dropped = ad_reader_dropped_lines(rd);
-		}
-		while (p < end) {
-			const char *nl = memchr(p, '\n', (size_t)(end - p));
-			size_t len = (size_t)((nl ? nl : end) - p);
-
-			fs->lines++;
-			if (ad_parse_line(sc->parser, p, len, &ev) == 1 &&
-			    (r = ad_agg_add(sc->agg, &ev, fallback, fs->path,
-			    fs->lines, p, len)) != AD_OK)
-				return ad_diag_set(diag, r, fs->path, fs->lines,
-				    "%s", ad_strerror(r));
-			p = nl ? nl + 1 : end;
-		}
-		fs->offset = c.offset + c.len;
+		h = (sc->copy != NULL && !pending) ? early : main_half;
+		h->dropped_before = ad_reader_dropped_lines(rd) - dropped;
+		for (; dropped < ad_reader_dropped_lines(rd); dropped++)
+			ad_parser_count_skip(sc->parser, AD_SKIP_TOO_LONG);
+		h->end_offset = c.offset + c.len;
 		since_commit += c.len;
 		sc->sum.bytes_read += c.len;
-		if (sc->opts.progress)
-			sc->opts.progress(sc->opts.progress_arg, fs->path,
-			    fs->offset, info->seekable ? info->size : -1);
-		if (since_commit >= sc->opts.batch_bytes || ad_agg_full(sc->agg)) {
-			if ((r = commit_batch(sc, fs, diag)) != AD_OK)
+		if (h == early) {
+			/* The reader reuses its buffer: the worker gets a copy. */
+			memcpy(sc->copy, c.data, c.len);
+			h->data = sc->copy;
+			h->len = c.len;
+			if (pthread_create(&worker, NULL, half_thread, h) == 0) {
+				pending = true;
+				continue;
+			}
+			parse_half(h);		/* no thread: do it here */
+			if ((r = absorb(sc, h, fs, fallback, diag)) != AD_OK ||
+			    (r = after_chunk(sc, info, fs, &since_commit,
+			    diag)) != AD_OK)
 				return r;
-			since_commit = 0;
+			continue;
 		}
+		h->data = c.data;
+		h->len = c.len;
+		parse_half(h);
+		if (pending) {
+			pthread_join(worker, NULL);
+			pending = false;
+			if ((r = absorb(sc, early, fs, fallback, diag)) != AD_OK)
+				return r;
+		}
+		if ((r = absorb(sc, h, fs, fallback, diag)) != AD_OK ||
+		    (r = after_chunk(sc, info, fs, &since_commit, diag)) != AD_OK)
+			return r;
+	}
+	if (pending) {
+		pthread_join(worker, NULL);
+		if ((r2 = absorb(sc, early, fs, fallback, diag)) != AD_OK)
+			return r2;
 	}
 	if (r < 0)
 		return r;
@@ -290,6 +431,9 @@ scan_path(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 	if ((r = ad_reader_skip(rd, fs.offset, diag)) != AD_OK)
 		goto out;
 	ad_parser_reset(sc->parser, sc->opts.now > 0 ? sc->opts.now : info->mtime);
+	if (sc->parser2)
+		ad_parser_reset(sc->parser2, sc->opts.now > 0 ? sc->opts.now :
+		    info->mtime);
 	memset(&fallback, 0, sizeof(fallback));
 	fallback.utc = sc->opts.now > 0 ? sc->opts.now : info->mtime;
 	fallback.off_min = (int16_t)(ad_local_offset_at(fallback.utc) / 60);
@@ -310,5 +454,7 @@ ad_scan_file(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 
 	/* The summary always reflects what was parsed, even after an error. */
 	sc->sum.parse = *ad_parser_stats(sc->parser);
+	if (sc->parser2)
+		ad_parse_stats_add(&sc->sum.parse, ad_parser_stats(sc->parser2));
 	return r;
 }
