@@ -15,7 +15,7 @@
  *   own_networks = 192.0.2.0/24 2001:db8::/32
  *   allowlist = 198.51.100.7           # e.g. the audit we ordered
  *   documentation_as_public = no       # examples and tests only
- *   threads = 2                        # scan: parsing threads, 1 or 2
+ *   threads = 1                        # scan: parsing threads, 1 or 2
  */
 #ifndef AD_CONFIG_H
 #define AD_CONFIG_H

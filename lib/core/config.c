@@ -15,7 +15,7 @@ void
 ad_config_init(struct ad_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->threads = 2;
+	cfg->threads = 1;
 	ad_detect_config_defaults(&cfg->detect);
 }
 
