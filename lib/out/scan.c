@@ -120,7 +120,6 @@ save_incident(void *arg, struct ad_incident *inc)
 			return r;
 		if (r == 1) {
 			ad_incident_merge(&row, inc);
-			row.n_samples = 0;
 			memcpy(row.samples, inc->samples, sizeof(row.samples));
 			row.n_samples = inc->n_samples;
 			row.dirty = inc->dirty;

@@ -40,8 +40,6 @@
  */
 #include "parse_int.h"
 
-#define K(s)	(s)
-
 static void
 set_user(struct ad_event *ev, const char *u, const char *uend)
 {
@@ -251,7 +249,7 @@ received_disconnect(const char *p, const char *end, struct ad_event *ev)
 		q++;
 	if (take_port(&q, end) != 3)
 		return PR_NONE;
-	return hit(ev, AD_CAT_SSH_BRUTEFORCE, K("client-auth-fail"));
+	return hit(ev, AD_CAT_SSH_BRUTEFORCE, "client-auth-fail");
 }
 
 /* "[ADDR]:PORT" of the OpenSSH 9.8 penalty messages. */
@@ -313,19 +311,19 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 		    starts(q, end, LIT("publickey ")) &&
 		    !starts(p, end, LIT("invalid user ")))
 			return remember_only(p, end, conn);
-		return user_from(p, end, ev, AD_CAT_SSH_BRUTEFORCE, K("failed-auth"));
+		return user_from(p, end, ev, AD_CAT_SSH_BRUTEFORCE, "failed-auth");
 	case 'I':
 		if (eat(&p, end, LIT("Invalid user ")) ||
 		    eat(&p, end, LIT("Illegal user ")))
 			return user_from(p, end, ev, AD_CAT_SSH_BRUTEFORCE,
-			    K("invalid-user"));
+			    "invalid-user");
 		break;
 	case 'U':
 		if (eat(&p, end, LIT("User "))) {
 			if ((q = rfind(p, end, LIT(" not allowed because "))) == NULL)
 				break;
 			return user_from(p, q, ev, AD_CAT_SSH_BRUTEFORCE,
-			    K("user-not-allowed"));
+			    "user-not-allowed");
 		}
 		if (eat(&p, end, LIT("Unable to negotiate with ")))
 			goto negotiate;
@@ -337,7 +335,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 			opt_port(&p, end, ev);
 			ev->user = "root";
 			ev->user_len = 4;
-			return hit(ev, AD_CAT_SSH_BRUTEFORCE, K("root-refused"));
+			return hit(ev, AD_CAT_SSH_BRUTEFORCE, "root-refused");
 		}
 		if (eat(&p, end, LIT("Received disconnect from ")))
 			return received_disconnect(p, end, ev);
@@ -353,17 +351,17 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 			    eat(&p, end, LIT("unknown user for ")) ||
 			    eat(&p, end, LIT("User not known to the underlying authentication module for ")))
 				return user_from(p, end, ev,
-				    AD_CAT_SSH_BRUTEFORCE, K("pam-failure"));
+				    AD_CAT_SSH_BRUTEFORCE, "pam-failure");
 			break;
 		}
 		if (eat(&p, end, LIT("maximum authentication attempts exceeded for ")))
 			return user_from(p, end, ev, AD_CAT_SSH_BRUTEFORCE,
-			    K("max-auth"));
+			    "max-auth");
 		if (eat(&p, end, LIT("Received disconnect from ")))
 			return received_disconnect(p, end, ev);
 		if (eat(&p, end, LIT("kex_exchange_identification: ")) ||
 		    eat(&p, end, LIT("Bad protocol version identification ")))
-			return probe_from(p, end, ev, K("bad-ident"));
+			return probe_from(p, end, ev, "bad-ident");
 		break;
 	case 'f':
 		/* "fatal: Unable to negotiate ...", "fatal: Timeout before ..." */
@@ -398,13 +396,13 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 			/* Only before authentication: after it, a session ended. */
 			if (!find(p, end, LIT("[preauth]")))
 				return PR_NONE;
-			return user_addr_port(p, end, ev, K("preauth-close"),
-			    K("preauth-close"));
+			return user_addr_port(p, end, ev, "preauth-close",
+			    "preauth-close");
 		}
 		break;
 	case 'D':
 		if (eat(&p, end, LIT("Disconnected from ")))
-			return user_addr_port(p, end, ev, K("preauth-close"), NULL);
+			return user_addr_port(p, end, ev, "preauth-close", NULL);
 		if (eat(&p, end, LIT("Disconnecting: Too many authentication failures"))) {
 			/* No address on this line: the connection's earlier one. */
 			if (!conn_recall(conn, &ev->src, NULL))
@@ -418,23 +416,23 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 					(void)eat(&p, ue, LIT("illegal user "));
 				set_user(ev, p, ue);
 			}
-			return hit(ev, AD_CAT_SSH_BRUTEFORCE, K("max-auth"));
+			return hit(ev, AD_CAT_SSH_BRUTEFORCE, "max-auth");
 		}
 		if (eat(&p, end, LIT("Disconnecting "))) {
 			if ((q = find(p, end, LIT(": "))) == NULL)
 				break;
-			return user_addr_port(p, q, ev, K("max-auth"), NULL);
+			return user_addr_port(p, q, ev, "max-auth", NULL);
 		}
 		if (eat(&p, end, LIT("Did not receive identification string from ")))
-			return probe_from(p - 5, end, ev, K("no-ident"));
+			return probe_from(p - 5, end, ev, "no-ident");
 		break;
 	case 'B':
 		if (eat(&p, end, LIT("Bad protocol version identification ")))
-			return probe_from(p, end, ev, K("bad-ident"));
+			return probe_from(p, end, ev, "bad-ident");
 		break;
 	case 'b':
 		if (eat(&p, end, LIT("banner exchange: Connection from ")))
-			return probe_from(p - 5, end, ev, K("bad-banner"));
+			return probe_from(p - 5, end, ev, "bad-banner");
 		break;
 	case 'A':
 		if (eat(&p, end, LIT("Accepted "))) {
@@ -476,7 +474,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 					return r;
 			} else if ((r = take_src(&p, end, ev, NULL)) != PR_EVENT)
 				return r;
-			return hit(ev, AD_CAT_SSH_PROBE, K("refused"));
+			return hit(ev, AD_CAT_SSH_PROBE, "refused");
 		}
 		break;
 	case 'T':
@@ -484,15 +482,15 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 			eat(&p, end, LIT("connection from "));
 			if ((r = take_src(&p, end, ev, NULL)) != PR_EVENT)
 				return r;
-			return hit(ev, AD_CAT_SSH_PROBE, K("login-timeout"));
+			return hit(ev, AD_CAT_SSH_PROBE, "login-timeout");
 		}
 		break;
 	case 's':
 		if (eat(&p, end, LIT("ssh_dispatch_run_fatal: Connection from "))) {
 			if ((q = find(p, end, LIT(": "))) == NULL)
 				break;
-			r = user_addr_port(p, q, ev, K("protocol-error"),
-			    K("protocol-error"));
+			r = user_addr_port(p, q, ev, "protocol-error",
+			    "protocol-error");
 			if (r == PR_EVENT)
 				ev->category = AD_CAT_SSH_PROBE;
 			return r;
@@ -508,9 +506,9 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 				return PR_NONE;
 			if (find(p, end, LIT("penalty: failed authentication")))
 				return hit(ev, AD_CAT_SSH_BRUTEFORCE,
-				    K("penalty-auth"));
+				    "penalty-auth");
 			if (find(p, end, LIT("penalty: ")))
-				return hit(ev, AD_CAT_SSH_PROBE, K("penalty"));
+				return hit(ev, AD_CAT_SSH_PROBE, "penalty");
 			return PR_NONE;
 		}
 		break;
@@ -518,7 +516,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 		/* Obfuscated-handshake patch: a client without the shared key. */
 		if (eat(&p, end, LIT("Magic value check failed")) &&
 		    (q = rfind(p, end, LIT(" from "))) != NULL)
-			return probe_from(q + 1, end, ev, K("bad-handshake"));
+			return probe_from(q + 1, end, ev, "bad-handshake");
 		break;
 	case 'm':
 		if (eat(&p, end, LIT("message repeated "))) {
@@ -555,7 +553,7 @@ negotiate:
 	if ((r = take_src(&p, end, ev, ":")) != PR_EVENT)
 		return r;
 	opt_port(&p, end, ev);
-	return hit(ev, AD_CAT_SSH_PROBE, K("kex-failed"));
+	return hit(ev, AD_CAT_SSH_PROBE, "kex-failed");
 }
 
 enum pr_result
