@@ -57,5 +57,6 @@ extern const char cli_common_help[];
 int	cmd_scan(struct cli *c, int argc, char **argv);
 int	cmd_parse(struct cli *c, int argc, char **argv);
 int	cmd_incidents(struct cli *c, int argc, char **argv);
+int	cmd_formats(struct cli *c, int argc, char **argv);
 
 #endif
