@@ -43,6 +43,7 @@ static const char main_help[] =
 "                     store incidents: attackers per source and category\n"
 "  parse FILE...      print the hostile lines of logs as events (stateless)\n"
 "  incidents          list stored incidents\n"
+"  formats [FORMAT]   the log families read, and each format's field legend\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -194,6 +195,19 @@ cli_setup(struct cli *c)
 		setenv("TZ", c->cfg.tz, 1);
 	}
 	tzset();
+	/* parse.* options: a bad one is a config error now, not mid-scan. */
+	if (c->cfg.n_parse > 0) {
+		struct ad_parser *p = ad_parser_new(AD_FAMILY_AUTO, 0, 0);
+
+		if (p == NULL)
+			return EXIT_INTERNAL;
+		r = ad_parser_options(p, c->cfg.parse, c->cfg.n_parse, &d);
+		ad_parser_free(p);
+		if (r != AD_OK) {
+			cli_err(c, "%s", d.msg);
+			return EXIT_CONFIG;
+		}
+	}
 	return EXIT_OK;
 }
 
@@ -282,6 +296,8 @@ main(int argc, char **argv)
 		r = cmd_parse(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "incidents") == 0)
 		r = cmd_incidents(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "formats") == 0)
+		r = cmd_formats(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "whois-parse") == 0 ||
 	    strcmp(verb, "rdap-parse") == 0)
 		r = cmd_netinfo(&c, argc - 1, argv + 1, verb[0] == 'r');
