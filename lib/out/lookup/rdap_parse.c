@@ -37,6 +37,7 @@ struct rp {
 	struct ad_netinfo	*ni;
 	unsigned		 entities;
 	bool			 ripe;		/* answered by the RIPE DB */
+	bool			 org_kind;	/* org came from a kind "org" */
 };
 
 /* Copies a JSON string into dst[cap], control bytes as spaces. */
@@ -354,10 +355,19 @@ walk_entity(struct rp *r, const json_t *ent, const char *path, int depth,
 	}
 	if (abuse && !any)
 		add_handle(r->ni, handle, "abuse entity");
-	/* The registrant's name is the organisation. */
-	if (r->ni->org[0] == '\0' && has_role(ent, "registrant"))
-		setjs(r->ni, r->ni->org, sizeof(r->ni->org),
-		    vcard_get(ent, "fn"));
+	/* The registrant's name is the organisation; RIPE lists its
+	 * maintainers as registrants too, so a vCard of kind "org" wins. */
+	if (has_role(ent, "registrant") && !r->org_kind &&
+	    vcard_get(ent, "fn") != NULL) {
+		const json_t *kind = vcard_get(ent, "kind");
+		bool org = kind != NULL &&
+		    strcasecmp(json_string_value(kind), "org") == 0;
+
+		if (org || r->ni->org[0] == '\0')
+			setjs(r->ni, r->ni->org, sizeof(r->ni->org),
+			    vcard_get(ent, "fn"));
+		r->org_kind = org;
+	}
 	(void)top;
 
 	subs = json_object_get(ent, "entities");

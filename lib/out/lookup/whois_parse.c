@@ -760,6 +760,14 @@ add_line_emails(struct wp *w, size_t i, enum ad_confidence conf,
 	size_t n;
 	int added = 0;
 
+	/* A control byte inside a line (a CR that did not end it, a NUL) is
+	 * an attempt to smuggle a second address past us: none is taken. */
+	for (n = 0; n < l->vlen; n++)
+		if (((unsigned char)l->val[n] < 0x20 && l->val[n] != '\t') ||
+		    l->val[n] == 0x7f) {
+			w->ni->flags |= AD_NI_HOSTILE;
+			return 0;
+		}
 	if (object == NULL) {
 		object_name(w, i, obj, sizeof(obj));
 		object = obj;
