@@ -254,14 +254,19 @@ strip_html(const char *s, size_t n, char *out)
 		{ "&nbsp;", ' ' }, { "&quot;", '"' }, { "&#39;", '\'' },
 	};
 
+	bool unclosed = false;	/* no "</script" or "</style" left */
+
 	while (i < n) {
 		size_t k;
 
 		if (s[i] == '<') {
 			const char *e = memchr(s + i, '>', n - i);
 
-			/* <script>/<style> bodies are not text either. */
-			if (n - i > 7 && (strncasecmp(s + i, "<script", 7) == 0 ||
+			/* <script>/<style> bodies are not text either. Once
+			 * no closing tag is left, none is searched for again:
+			 * a page of unclosed <script> stays linear. */
+			if (!unclosed && n - i > 7 &&
+			    (strncasecmp(s + i, "<script", 7) == 0 ||
 			    strncasecmp(s + i, "<style", 6) == 0)) {
 				const char *t = memcasemem(s + i, n - i, "</");
 
@@ -271,6 +276,8 @@ strip_html(const char *s, size_t n, char *out)
 					    n - (size_t)(t + 2 - s), "</");
 				if (t != NULL)
 					e = memchr(t, '>', n - (size_t)(t - s));
+				else
+					unclosed = true;
 			}
 			if (e == NULL)
 				break;
@@ -589,14 +596,11 @@ find_nets(struct wp *w)
 			continue;
 		memset(&net, 0, sizeof(net));
 		if (keyin(l, net_keys)) {
-			/* RPSL: the object's first line only ("inetrev:" and
-			 * LACNIC's "aut-num: N/A" are not networks). */
-			if ((keyis(l, "inetnum") || keyis(l, "inet6num")) &&
-			    l->obj != i)
-				continue;
 			if (!parse_range(l->val, l->vlen, &net))
 				continue;
 		} else if (keyin(l, asn_keys)) {
+			/* RPSL: an object's first line only (LACNIC's
+			 * "aut-num: N/A" inside an inetnum is no network). */
 			if (l->obj != i && !keyis(l, "ASNumber"))
 				continue;
 			if (!parse_asn(l->val, l->vlen, &net.asn_start,
@@ -884,6 +888,25 @@ abuse_comment(const struct wline *l)
 	    != NULL && memcasemem(l->val, l->vlen, "' is '") != NULL;
 }
 
+/* True when the abuse comment's quoted range is the network's. */
+static bool
+comment_names(const struct wline *l, const struct wnet *net)
+{
+	const char *q = memchr(l->val, '\'', l->vlen), *e;
+	struct wnet r;
+
+	if (q == NULL || net->start.af == 0)
+		return false;
+	q++;
+	e = memcasemem(q, l->vlen - (size_t)(q - l->val), "' is '");
+	if (e == NULL)
+		return false;
+	memset(&r, 0, sizeof(r));
+	return parse_range(q, (size_t)(e - q), &r) &&
+	    ad_addr_equal(&r.start, &net->start) &&
+	    ad_addr_equal(&r.end, &net->end);
+}
+
 static void
 collect_contacts(struct wp *w, const struct wnet *net)
 {
@@ -891,9 +914,11 @@ collect_contacts(struct wp *w, const struct wnet *net)
 	bool declared = false, rabuse = false;
 	int lookups = 0;
 
-	/* 1. What the registry declares. */
-	for (i = from; i < to; i++)
-		if (abuse_comment(&w->l[i]) &&
+	/* 1. What the registry declares: the abuse comment of this block,
+	 * or one anywhere that names this network's range. */
+	for (i = 0; i < w->n; i++)
+		if (abuse_comment(&w->l[i]) && ((i >= from && i < to) ||
+		    comment_names(&w->l[i], net)) &&
 		    add_line_emails(w, i, AD_CONF_HIGH, "abuse contact") > 0)
 			declared = true;
 	for (i = from; i < to; i++)
@@ -1195,8 +1220,11 @@ find_flags(struct wp *w, const struct wnet *net)
 		const struct wline *l = &w->l[i];
 		bool notice = l->comment || l->key == NULL;
 
-		/* A notice is a comment or bare line; remarks are data. */
-		if (notice && any_text(l, ratelimit_text)) {
+		/* A notice is a comment or bare line; remarks are data. An
+		 * answer with a network was served: only RIPE's %ERROR:201
+		 * then still counts ("rate limit" may be mere policy text). */
+		if (notice && (net == NULL ? any_text(l, ratelimit_text) :
+		    memcasemem(l->val, l->vlen, "%ERROR:201") != NULL)) {
 			w->ni->flags |= AD_NI_RATE_LIMITED;
 			if (memcasemem(l->val, l->vlen, "%ERROR") != NULL)
 				w->ni->flags |= AD_NI_ERROR;
