@@ -195,6 +195,24 @@ test_arin(void)
 	ASSERT_INT_EQ(ni.referral.port, 4321);
 	TEST_DONE();
 
+	TEST_START("whois: a reassignment without POCs inherits, one rank lower");
+	ASSERT_INT_EQ(parse("whois.arin.net",
+	    "NetRange:       10.0.0.0 - 10.255.255.255\n"
+	    "NetName:        ISP\n"
+	    "OrgAbuseEmail:  abuse@isp-one.net\n"
+	    "\n"
+	    "NetRange:       10.1.2.0 - 10.1.2.255\n"
+	    "NetName:        SHOP\n"
+	    "CustName:       Shop One\n"), AD_OK);
+	ASSERT_STR_EQ(ni.netname, "SHOP");
+	ASSERT_STR_EQ(ni.org, "Shop One");
+	ASSERT_STR_EQ(best(), "abuse@isp-one.net");
+	ASSERT_INT_EQ(ad_netinfo_best(&ni)->confidence, AD_CONF_MEDIUM);
+	ASSERT_STR_EQ(ad_netinfo_best(&ni)->object,
+	    "enclosing 10.0.0.0 - 10.255.255.255");
+	ASSERT_STR_EQ(ni.parent, "10.0.0.0 - 10.255.255.255");
+	TEST_DONE();
+
 	TEST_START("whois: ARIN ERX stub: placeholder, no data, referral");
 	ASSERT_INT_EQ(parse("whois.arin.net",
 	    "NetRange:       144.130.0.0 - 144.140.255.255\n"

@@ -645,6 +645,15 @@ range_size(const struct wnet *n, uint8_t out[16])
 	}
 }
 
+static void
+k_swap(size_t *a, size_t *b)
+{
+	size_t t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
 /* The most specific network: smallest range, IP before AS. */
 static struct wnet *
 pick_net(struct wp *w)
@@ -1368,6 +1377,79 @@ fill_network(struct wp *w, const struct wnet *net, int reg)
 		setstr(ni, ni->changed, sizeof(ni->changed), l->val, l->vlen);
 }
 
+/*
+ * The networks of the answer that contain `net`, nearest first, as
+ * indexes into w->nets. Returns how many.
+ */
+static size_t
+enclosing(const struct wp *w, const struct wnet *net, size_t out[NETS_MAX])
+{
+	uint8_t si[16], sj[16];
+	size_t i, j, n = 0;
+
+	if (net->start.af == 0)
+		return 0;
+	for (i = 0; i < w->nn; i++) {
+		const struct wnet *o = &w->nets[i];
+
+		if (o == net || o->start.af != net->start.af ||
+		    memcmp(o->start.b, net->start.b, 16) > 0 ||
+		    memcmp(o->end.b, net->end.b, 16) < 0)
+			continue;
+		out[n++] = i;
+	}
+	/* Insertion sort by size: at most NETS_MAX entries. */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0; j--) {
+			range_size(&w->nets[out[j - 1]], si);
+			range_size(&w->nets[out[j]], sj);
+			if (memcmp(si, sj, 16) <= 0)
+				break;
+			k_swap(&out[j - 1], &out[j]);
+		}
+	return n;
+}
+
+/*
+ * Takes the contacts of the enclosing networks, nearest first, one rank
+ * lower (the ISP's declared abuse desk is what a customer network without
+ * one has, but it is not that network's own), until one is medium.
+ */
+static int
+inherit_contacts(struct wp *w, const size_t *enc, size_t nenc)
+{
+	struct ad_netinfo *own = w->ni, *tmp;
+	size_t e, i;
+
+	if ((tmp = ad_malloc(sizeof(*tmp))) == NULL)
+		return AD_ERR_NOMEM;
+	for (e = 0; e < nenc; e++) {
+		const struct wnet *o = &w->nets[enc[e]];
+		const struct wline *l = &w->l[o->line];
+		char obj[AD_NI_NAME_MAX];
+
+		ad_netinfo_init(tmp);
+		w->ni = tmp;
+		collect_contacts(w, o);
+		w->ni = own;
+		own->flags |= tmp->flags & (AD_NI_HOSTILE | AD_NI_TRUNCATED);
+		snprintf(obj, sizeof(obj), "enclosing %.*s", (int)(l->vlen > 100 ?
+		    100 : l->vlen), l->val);
+		for (i = 0; i < tmp->ncontacts; i++) {
+			const struct ad_abuse_contact *c = &tmp->contacts[i];
+
+			(void)ad_netinfo_add_contact(own, c->email,
+			    strlen(c->email), c->confidence == AD_CONF_HIGH ?
+			    AD_CONF_MEDIUM : AD_CONF_LOW, obj, c->evidence);
+		}
+		if (ad_netinfo_best(own) != NULL &&
+		    ad_netinfo_best(own)->confidence >= AD_CONF_MEDIUM)
+			break;
+	}
+	ad_free(tmp);
+	return AD_OK;
+}
+
 int
 ad_whois_parse(const char *text, size_t len, const char *server,
     struct ad_netinfo *out, struct ad_diag *diag)
@@ -1375,7 +1457,7 @@ ad_whois_parse(const char *text, size_t len, const char *server,
 	struct wp w;
 	const struct wnet *net;
 	char *buf = NULL;
-	size_t blen, i;
+	size_t blen, i, enc[NETS_MAX], nenc;
 	int reg, r = AD_OK;
 
 	if (out == NULL || (text == NULL && len > 0))
@@ -1431,19 +1513,20 @@ ad_whois_parse(const char *text, size_t len, const char *server,
 				set_from(&w, &w.nets[i], out->netname,
 				    sizeof(out->netname), k_name);
 		collect_contacts(&w, net);
-		/* Nothing in its block: the enclosing networks' (KRNIC's ISP
-		 * "IP Manager" above a customer record), low confidence. */
-		for (i = 0; out->ncontacts == 0 && i < w.nn; i++) {
-			size_t k;
-
-			if (&w.nets[i] == net)
-				continue;
-			for (k = w.nets[i].bstart; k < w.nets[i].bend; k++)
-				if (!w.l[k].comment && !keyin(&w.l[k],
-				    skip_keys) && memchr(w.l[k].val, '@',
-				    w.l[k].vlen) != NULL)
-					(void)add_line_emails(&w, k,
-					    AD_CONF_LOW, "enclosing network");
+		/* The network around it: its parent when the answer names
+		 * none, and the contacts to fall back on when its own block
+		 * has nothing better than low (an ARIN reassignment without
+		 * POCs, KRNIC's customer record under the ISP's). */
+		nenc = enclosing(&w, net, enc);
+		if (out->parent[0] == '\0' && nenc > 0)
+			setstr(out, out->parent, sizeof(out->parent),
+			    w.l[w.nets[enc[0]].line].val,
+			    w.l[w.nets[enc[0]].line].vlen);
+		if (nenc > 0 && (ad_netinfo_best(out) == NULL ||
+		    ad_netinfo_best(out)->confidence == AD_CONF_LOW) &&
+		    (r = inherit_contacts(&w, enc, nenc)) != AD_OK) {
+			r = ad_diag_set(diag, r, "whois", 0, "out of memory");
+			goto out;
 		}
 	} else {
 		/* TWNIC-like or unknown: any mailbox, low confidence. */
