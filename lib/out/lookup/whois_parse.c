@@ -1126,6 +1126,17 @@ find_referral(struct wp *w, const struct wnet *net, int reg)
 		    strlen(ni->referral.host)))
 			return;
 	memset(&ni->referral, 0, sizeof(ni->referral));
+	/* A ResourceLink to another registry's RDAP service. */
+	for (i = from; i < to; i++) {
+		const struct wline *l = &w->l[i];
+
+		if (keyin(l, resource) && l->vlen > 8 &&
+		    strncasecmp(l->val, "https://", 8) == 0 &&
+		    memcasemem(l->val, l->vlen, "rdap") != NULL) {
+			set_referral(ni, AD_REF_RDAP, "", 0, 0, l->val, l->vlen);
+			return;
+		}
+	}
 
 	/* LACNIC's joint whois: "% Brazilian resource: whois.registro.br". */
 	for (i = 0; i < w->n; i++) {
