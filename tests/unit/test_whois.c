@@ -349,6 +349,15 @@ test_nir(void)
 	    "inetnum:        114.32.0.0 - 114.47.255.255\n"
 	    "mnt-by:         MAINT-TW-TWNIC\n"), AD_OK);
 	ASSERT_STR_EQ(ni.referral.host, "whois.twnic.net");
+	/* The ISP's own abuse desk in APNIC's answer: no need to ask. */
+	ASSERT_INT_EQ(parse("whois.apnic.net",
+	    "inetnum:        114.32.0.0 - 114.47.255.255\n"
+	    "mnt-by:         MAINT-TW-TWNIC\n"
+	    "mnt-irt:        IRT-ISP-TW\n\n"
+	    "irt:            IRT-ISP-TW\n"
+	    "abuse-mailbox:  abuse@isp-one.tw\n"), AD_OK);
+	ASSERT_STR_EQ(best(), "abuse@isp-one.tw");
+	ASSERT_INT_EQ(ni.referral.kind, AD_REF_NONE);
 	TEST_DONE();
 
 	TEST_START("whois: KRNIC: Korean block, customer without name, junk");
@@ -430,6 +439,15 @@ test_rwhois(void)
 	    "network:Abuse-Contact:abuse@isp-one.net\n"), AD_OK);
 	ASSERT_STR_EQ(best(), "abuse@isp-one.net");
 	ASSERT_INT_EQ(ad_netinfo_best(&ni)->confidence, AD_CONF_HIGH);
+	/* The handle's contact object in the same answer. */
+	ASSERT_INT_EQ(parse("rwhois.isp-one.net:4321",
+	    "%rwhois V-1.5\nnetwork:IP-Network:10.0.0.0/8\n"
+	    "network:Abuse-Contact;I:AB-1\n\n"
+	    "contact:Class-Name:contact\ncontact:ID:AB-1\n"
+	    "contact:Email:noc@isp-one.net\n"), AD_OK);
+	ASSERT_STR_EQ(best(), "noc@isp-one.net");
+	ASSERT_INT_EQ(ad_netinfo_best(&ni)->confidence, AD_CONF_MEDIUM);
+	ASSERT_INT_EQ(ni.nhandles, 0);
 	TEST_DONE();
 }
 
