@@ -69,6 +69,14 @@ size_t	ad_time_scan_bsd(const char *p, const char *end,
 size_t	ad_time_scan_iso(const char *p, const char *end,
 	    struct ad_clockref *cr, struct ad_instant *out);
 
+/*
+ * Parses the Snort/Suricata alert stamp "MM/DD/YYYY-hh:mm:ss[.frac]"
+ * (Suricata, Snort -y) or "MM/DD-hh:mm:ss[.frac]" (Snort: the year comes
+ * from cr) at [p, end); local time. Returns bytes consumed or 0.
+ */
+size_t	ad_time_scan_mdy(const char *p, const char *end,
+	    struct ad_clockref *cr, struct ad_instant *out);
+
 /* "2026-11-22T17:45:03+01:00" (with .usec when non-zero); returns buf. */
 char	*ad_instant_format(const struct ad_instant *t, char buf[AD_ISO_STRLEN]);
 /* The same instant in UTC: "2026-11-22T16:45:03Z". */
