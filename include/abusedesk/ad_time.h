@@ -71,8 +71,9 @@ size_t	ad_time_scan_iso(const char *p, const char *end,
 
 /*
  * Parses the Snort/Suricata alert stamp "MM/DD/YYYY-hh:mm:ss[.frac]"
- * (Suricata, Snort -y) or "MM/DD-hh:mm:ss[.frac]" (Snort: the year comes
- * from cr) at [p, end); local time. Returns bytes consumed or 0.
+ * (Suricata), "MM/DD/YY-hh:mm:ss[.frac]" (Snort -y, 20YY) or
+ * "MM/DD-hh:mm:ss[.frac]" (Snort: the year comes from cr) at [p, end);
+ * local time. Returns bytes consumed or 0.
  */
 size_t	ad_time_scan_mdy(const char *p, const char *end,
 	    struct ad_clockref *cr, struct ad_instant *out);

@@ -244,9 +244,13 @@ ad_time_scan_mdy(const char *p, const char *end, struct ad_clockref *cr,
 		return 0;
 	q += 5;
 	if (*q == '/') {
-		if ((y = num(q + 1, end, 4)) < 0)
+		if ((y = num(q + 1, end, 4)) >= 0)
+			q += 5;
+		else if ((y = num(q + 1, end, 2)) >= 0) {
+			y += 2000;	/* snort -y: "01/02/24-..." */
+			q += 3;
+		} else
 			return 0;
-		q += 5;
 	}
 	if (q >= end || *q != '-' ||
 	    (h = num(q + 1, end, 2)) < 0 || q + 3 >= end || q[3] != ':' ||

@@ -69,6 +69,13 @@ test_mdy(void)
 	ASSERT_INT_EQ(mdy("01/02-10:08:59", &cr, &t), 14);
 	TEST_DONE();
 
+	TEST_START("mdy: Snort -y writes two year digits");
+	ASSERT_INT_EQ(mdy("01/02/23-10:08:59.5 ", &cr, &t), 19);
+	/* 2023-01-02 = day 19359 */
+	ASSERT_INT_EQ(t.utc, 19359LL * 86400 + 10 * 3600 + 8 * 60 + 59);
+	ASSERT_INT_EQ(t.usec, 500000);
+	TEST_DONE();
+
 	TEST_START("mdy: local zone");
 	set_tz(TZ_CET);
 	ad_clockref_init(&cr, 0, 2024);
@@ -85,7 +92,8 @@ test_mdy(void)
 	ASSERT_INT_EQ(mdy("01/02 10:08:59", &cr, &t), 0);
 	ASSERT_INT_EQ(mdy("1/2-10:08:59.1", &cr, &t), 0);
 	ASSERT_INT_EQ(mdy("01/02/2024-10:08:5", &cr, &t), 0);
-	ASSERT_INT_EQ(mdy("01/02/24-10:08:59", &cr, &t), 0);
+	ASSERT_INT_EQ(mdy("01/02/4-10:08:59", &cr, &t), 0);
+	ASSERT_INT_EQ(mdy("01/02/202-10:08:59", &cr, &t), 0);
 	{
 		const char *s = "01/02/2024-10:08:59";
 
