@@ -288,6 +288,74 @@ ad_time_scan_iso(const char *p, const char *end, struct ad_clockref *cr,
 	return (size_t)(q - p);
 }
 
+/* "hh:mm:ss[.frac]" at *pp; advances it. */
+static bool
+clock_of_day(const char **pp, const char *end, int *h, int *mi, int *s,
+    int32_t *usec)
+{
+	const char *q = *pp;
+
+	if ((*h = num(q, end, 2)) < 0 || q + 2 >= end || q[2] != ':' ||
+	    (*mi = num(q + 3, end, 2)) < 0 || q + 5 >= end || q[5] != ':' ||
+	    (*s = num(q + 6, end, 2)) < 0)
+		return false;
+	q += 8;
+	*usec = 0;
+	if (q < end && *q == '.')
+		q = fraction(q + 1, end, usec);
+	*pp = q;
+	return true;
+}
+
+size_t
+ad_time_scan_ctime(const char *p, const char *end, struct ad_clockref *cr,
+    struct ad_instant *out)
+{
+	const char *q = p;
+	int mon, day, h, mi, s, y;
+	int32_t usec;
+
+	if (end - q < 23 || q[3] != ' ' || (mon = month_of(q + 4)) == 0 ||
+	    q[7] != ' ')
+		return 0;
+	q += 8;
+	if (*q == ' ')
+		q++;
+	if ((day = num(q, end, 2)) >= 0 && q + 2 < end && q[2] == ' ')
+		q += 3;
+	else if ((day = num(q, end, 1)) >= 0 && q + 1 < end && q[1] == ' ')
+		q += 2;
+	else
+		return 0;
+	if (!clock_of_day(&q, end, &h, &mi, &s, &usec) || q >= end ||
+	    *q != ' ' || (y = num(q + 1, end, 4)) < 0)
+		return 0;
+	q += 5;
+	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
+		return 0;
+	return (size_t)(q - p);
+}
+
+size_t
+ad_time_scan_bind(const char *p, const char *end, struct ad_clockref *cr,
+    struct ad_instant *out)
+{
+	const char *q = p;
+	int mon, day, h, mi, s, y;
+	int32_t usec;
+
+	if (end - q < 20 || (day = num(q, end, 2)) < 0 || q[2] != '-' ||
+	    (mon = month_of(q + 3)) == 0 || q[6] != '-' ||
+	    (y = num(q + 7, end, 4)) < 0 || q[11] != ' ')
+		return 0;
+	q += 12;
+	if (!clock_of_day(&q, end, &h, &mi, &s, &usec))
+		return 0;
+	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
+		return 0;
+	return (size_t)(q - p);
+}
+
 /* Writes t at offset off_min; zulu writes "Z" instead of "+00:00". */
 static char *
 format_at(const struct ad_instant *t, int off_min, bool zulu,
