@@ -243,17 +243,26 @@ ad_parse_stats_add(struct ad_parse_stats *dst, const struct ad_parse_stats *src)
 		dst->skipped[i] += src->skipped[i];
 }
 
-/* Program tag -> family: exact, then before '/', then "%FAC" of "%FAC-...". */
+/*
+ * Program tag -> family: exact, then before '/' (and, for a multi-instance
+ * "postfix-incoming/smtpd", before the '-' of that part), then "%FAC" of
+ * "%FAC-...".
+ */
 static enum ad_family
 family_of_prog(const struct ad_parser *p, const char *s, size_t n)
 {
 	enum ad_family f;
-	const char *c;
+	const char *c, *d;
 
 	if ((f = tags_find(p, s, n)) != AD_FAMILY_AUTO)
 		return f;
-	if ((c = memchr(s, '/', n)) != NULL)
-		return tags_find(p, s, (size_t)(c - s));
+	if ((c = memchr(s, '/', n)) != NULL) {
+		if ((f = tags_find(p, s, (size_t)(c - s))) != AD_FAMILY_AUTO)
+			return f;
+		if ((d = memchr(s, '-', (size_t)(c - s))) != NULL)
+			return tags_find(p, s, (size_t)(d - s));
+		return AD_FAMILY_AUTO;
+	}
 	if (n > 1 && s[0] == '%' && (c = memchr(s, '-', n)) != NULL)
 		return tags_find(p, s, (size_t)(c - s));
 	return AD_FAMILY_AUTO;
