@@ -70,8 +70,17 @@ size_t	ad_time_scan_iso(const char *p, const char *end,
 	    struct ad_clockref *cr, struct ad_instant *out);
 
 /*
- * Parses a C asctime/ctime stamp "Www Mmm d hh:mm:ss yyyy" (vsftpd.log;
- * the day may be space-padded or not), local time. Returns bytes or 0.
+ * Parses a Common Log Format stamp "[10/Oct/2000:13:55:36 -0700]" (Apache
+ * %t, nginx [$time_local]) at [p, end), brackets included. The offset is
+ * the log's own, so no zone lookup is needed. Returns bytes consumed or 0.
+ */
+size_t	ad_time_scan_clf(const char *p, const char *end,
+	    struct ad_instant *out);
+
+/*
+ * Parses a ctime(3)-style stamp "Wed Oct 11 13:55:36[.123456] 2000" (the
+ * Apache error log, without its brackets) at [p, end), local time in the
+ * process zone. Returns bytes consumed or 0.
  */
 size_t	ad_time_scan_ctime(const char *p, const char *end,
 	    struct ad_clockref *cr, struct ad_instant *out);

@@ -284,7 +284,9 @@ family_claiming(const char *m, size_t n, bool whole_file)
 
 /*
  * A bare message: the family that claimed the previous one is asked first
- * (bare files are mostly one program's), sshd is the default.
+ * (bare files are mostly one program's), then the per-line guesses, then
+ * the whole-file formats (an access-log line among bare messages, as in
+ * SSHGuard's test file); sshd is the default.
  */
 static enum ad_family
 family_of_bare(struct ad_parser *p, const char *m, size_t n)
@@ -293,7 +295,8 @@ family_of_bare(struct ad_parser *p, const char *m, size_t n)
 
 	if (f != AD_FAMILY_AUTO && families[f]->claims(m, n))
 		return f;
-	if ((f = family_claiming(m, n, false)) == AD_FAMILY_AUTO)
+	if ((f = family_claiming(m, n, false)) == AD_FAMILY_AUTO &&
+	    (f = family_claiming(m, n, true)) == AD_FAMILY_AUTO)
 		return AD_FAMILY_SSHD;
 	p->file_family = f;
 	return f;
