@@ -200,4 +200,13 @@ const char *snort_signature(const char *p, const char *end,
 void	snort_class_prio(const char *p, const char *end, struct ad_event *ev);
 enum pr_result snort_flow(const char *p, const char *end, struct ad_event *ev);
 
+/*
+ * A PAM "authentication failure; ... rhost=ADDR" message in [p, end)
+ * (parse_pam.c): fills src, user and kind; the caller sets the rest.
+ * PR_NONE without a remote host; PR_AMBIGUOUS when user-name injection
+ * leaves two candidate hosts.
+ */
+enum pr_result pam_auth_failure(const char *p, const char *end,
+	    struct ad_event *ev);
+
 #endif
