@@ -58,5 +58,7 @@ int	cmd_scan(struct cli *c, int argc, char **argv);
 int	cmd_parse(struct cli *c, int argc, char **argv);
 int	cmd_incidents(struct cli *c, int argc, char **argv);
 int	cmd_formats(struct cli *c, int argc, char **argv);
+/* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */
+int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);
 
 #endif
