@@ -57,5 +57,7 @@ extern const char cli_common_help[];
 int	cmd_scan(struct cli *c, int argc, char **argv);
 int	cmd_parse(struct cli *c, int argc, char **argv);
 int	cmd_incidents(struct cli *c, int argc, char **argv);
+int	cmd_lookup(struct cli *c, int argc, char **argv);
+int	cmd_tables(struct cli *c, int argc, char **argv);
 
 #endif

@@ -43,6 +43,9 @@ static const char main_help[] =
 "                     store incidents: attackers per source and category\n"
 "  parse FILE...      print the hostile lines of logs as events (stateless)\n"
 "  incidents          list stored incidents\n"
+"  lookup ADDRESS|ASN...  the abuse contact of addresses and AS numbers\n"
+"                     (RDAP and whois with referrals, cached by range)\n"
+"  tables show|refresh  the registry tables lookup starts from\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -282,6 +285,10 @@ main(int argc, char **argv)
 		r = cmd_parse(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "incidents") == 0)
 		r = cmd_incidents(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "lookup") == 0)
+		r = cmd_lookup(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "tables") == 0)
+		r = cmd_tables(&c, argc - 1, argv + 1);
 	else {
 		cli_err(&c, "unknown verb \"%s\" (try abusedesk --help)", verb);
 		r = EXIT_USAGE;

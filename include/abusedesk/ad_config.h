@@ -16,6 +16,21 @@
  *   allowlist = 198.51.100.7           # e.g. the audit we ordered
  *   documentation_as_public = no       # examples and tests only
  *   threads = 1                        # scan: parsing threads, 1 or 2
+ *
+ * Lookup keys (abusedesk lookup; each also a flag of that verb):
+ *   lookup.rdap_bootstrap = FILE       # IANA bootstrap JSON (may repeat)
+ *   lookup.whois_servers = FILE        # CIDR|ASn[-ASm] host[:port] (may repeat)
+ *   lookup.connect_to = H:P:H2:P2      # curl's --connect-to (may repeat)
+ *   lookup.cacert = FILE               # CA bundle for RDAP over HTTPS
+ *   lookup.timeout = 10s               # per exchange; a query gets 4x
+ *   lookup.via = auto                  # auto, rdap or whois (first query)
+ *   lookup.ttl = 7d                    # cache lifetime of an answer
+ *   lookup.negative_ttl = 1h           # ... of "nobody knows it"
+ *   lookup.rate = 2                    # queries per second per server
+ *   lookup.burst = 10                  # token bucket size per server
+ *   lookup.parent = yes                # fetch the parent's contact (RDAP up)
+ *   lookup.offline = no                # cache and bundled tables only
+ *   lookup.tables = DIR                # refreshed tables (tables refresh)
  */
 #ifndef AD_CONFIG_H
 #define AD_CONFIG_H
@@ -28,6 +43,26 @@
 
 #define AD_CONFIG_LIST_MAX	4096	/* entries per list */
 
+#define AD_CONFIG_FILES_MAX	8
+#define AD_CONFIG_CONNECT_TO_MAX 64
+
+struct ad_config_lookup {
+	char		rdap_bootstrap[AD_CONFIG_FILES_MAX][1024];
+	size_t		n_rdap_bootstrap;
+	char		whois_servers[AD_CONFIG_FILES_MAX][1024];
+	size_t		n_whois_servers;
+	char		connect_to[AD_CONFIG_CONNECT_TO_MAX][300];
+	size_t		n_connect_to;
+	char		cacert[1024];
+	char		tables[1024];	/* "" = $XDG_DATA_HOME/abusedesk/tables */
+	long long	timeout;	/* seconds; 0 = default */
+	int		via;		/* enum ad_lookup_via */
+	long long	ttl, negative_ttl;
+	double		rate, burst;
+	bool		no_parent;
+	bool		offline;
+};
+
 struct ad_config {
 	char			db[1024];	/* "" = default */
 	char			tz[128];	/* "" = the machine's */
@@ -37,6 +72,7 @@ struct ad_config {
 	size_t			n_own;
 	struct ad_cidr		*allow;
 	size_t			n_allow;
+	struct ad_config_lookup	lookup;
 };
 
 void	ad_config_init(struct ad_config *cfg);
