@@ -98,6 +98,10 @@ $(BUILD)/bench/parse_only: bench/parse_only.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 
+$(BUILD)/bench/lookup_warm: bench/lookup_warm.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
 unit-bins: $(UNIT_BIN) $(REPLAY_BIN)
 
 check: $(PROG) unit-bins

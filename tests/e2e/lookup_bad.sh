@@ -84,7 +84,8 @@ check "injection: no CR/LF/Bcc in any mailbox ($abuse)" \
 import json, sys
 o = json.loads(sys.argv[1])
 for m in o["abuse"] + o["parent"]["abuse"]:
-    if any(c in m for c in "\r\n :<>\"%") or "bcc" in m.lower():
+    if any(c in m for c in "\r\n :<>\"%") or "bcc" in m.lower() or \
+            m == "victim@example.org":
         sys.exit(1)' "$out"
 check "injection: JSON output is one line" test "$(printf '%s\n' "$out" | wc -l)" -eq 1
 

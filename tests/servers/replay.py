@@ -286,6 +286,8 @@ class RdapHandler(BaseHTTPRequestHandler):
                 with open(p, 'rb') as f:
                     return self.send(200, f.read(), 'application/json')
             return self.send(404, b'not found', 'text/plain')
+        if host == 'rdap.bench.test':
+            return self.bench()
         m = re.search(r'/(ip|autnum|entity)/(.+)$', self.path.split('?')[0])
         if not m:
             return self.not_found()
@@ -304,6 +306,34 @@ class RdapHandler(BaseHTTPRequestHandler):
             path = e['_path']
         with open(path, 'rb') as f:
             self.send(200, f.read())
+
+    def bench(self):
+        """Synthetic networks for bench/lookup.sh: every IPv4 /16 is one
+        network with its own abuse mailbox."""
+        m = re.search(r'/ip/(\d+)\.(\d+)\.\d+\.\d+$', self.path)
+        if not m:
+            return self.not_found()
+        a, b = m.group(1), m.group(2)
+        net = {
+            'rdapConformance': ['rdap_level_0'],
+            'objectClassName': 'ip network',
+            'handle': 'NET-%s-%s-0-0-1' % (a, b),
+            'startAddress': '%s.%s.0.0' % (a, b),
+            'endAddress': '%s.%s.255.255' % (a, b),
+            'ipVersion': 'v4', 'name': 'BENCH-%s-%s' % (a, b),
+            'type': 'ASSIGNED', 'country': 'NL',
+            'port43': 'whois.bench.test',
+            'entities': [{
+                'objectClassName': 'entity', 'handle': 'ABUSE-%s-%s' % (a, b),
+                'roles': ['abuse'],
+                'vcardArray': ['vcard', [
+                    ['version', {}, 'text', '4.0'],
+                    ['fn', {}, 'text', 'Abuse desk %s.%s' % (a, b)],
+                    ['kind', {}, 'text', 'group'],
+                    ['email', {}, 'text', 'abuse@net-%s-%s.example' % (a, b)],
+                ]]}],
+        }
+        self.send(200, json.dumps(net).encode())
 
     def not_found(self):
         self.send(404, b'{"rdapConformance":["rdap_level_0"],'

@@ -1081,6 +1081,21 @@ fetch_parent(struct ad_lookup *l, struct ad_lookup_answer *a, int *hops,
 		    sizeof(a->parent_abuse[0]), "%s", pm->abuse);
 }
 
+/* Appends "; s" (or s) to dst, cut at its size. */
+static void
+append_err(char *dst, size_t n, const char *s)
+{
+	size_t l = strlen(dst);
+
+	if (l && l + 2 < n) {
+		dst[l++] = ';';
+		dst[l++] = ' ';
+	}
+	while (*s && l + 1 < n)
+		dst[l++] = *s++;
+	dst[l] = '\0';
+}
+
 static bool
 visited(char (*v)[AD_NI_URL_MAX + 64], size_t *n, const struct hop *h)
 {
@@ -1257,14 +1272,8 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 		oc = exchange(l, &h, total, err, sizeof(err));
 		memset(&next, 0, sizeof(next));
 		if (oc != O_ANSWER) {
-			size_t ll = strlen(last_err);
-
 			/* keep every failure of the walk: "rdap: ...; whois: ..." */
-			if (ll && ll + 3 < sizeof(last_err))
-				snprintf(last_err + ll, sizeof(last_err) - ll,
-				    "; %s", err);
-			else if (!ll)
-				snprintf(last_err, sizeof(last_err), "%s", err);
+			append_err(last_err, sizeof(last_err), err);
 			if (oc == O_LIMITED)
 				limited = true;
 			else if (oc == O_FAILED)
