@@ -59,5 +59,6 @@ int	cmd_parse(struct cli *c, int argc, char **argv);
 int	cmd_incidents(struct cli *c, int argc, char **argv);
 int	cmd_lookup(struct cli *c, int argc, char **argv);
 int	cmd_tables(struct cli *c, int argc, char **argv);
+int	cmd_formats(struct cli *c, int argc, char **argv);
 
 #endif

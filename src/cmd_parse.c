@@ -20,9 +20,11 @@ static const char parse_help[] =
 "\n"
 "  --json         JSON Lines on stdout: file, line, time, src, src_port, dst,\n"
 "                 dst_port, proto, service, kind, user, evidence (proven or\n"
-"                 spoofable), category, count\n"
-"  --format NAME  treat every line as NAME instead of choosing by program tag:\n"
-"                 sshd, netfilter (iptables, ufw, nftables), filterlog (pf)\n"
+"                 spoofable), category, count, format; and where the log\n"
+"                 says it: detail (request, signature), label (why it is\n"
+"                 hostile), status, severity\n"
+"  --format NAME  treat every line as NAME instead of choosing by program tag\n"
+"                 or by sniffing the file (`abusedesk formats` lists them)\n"
 "  --year YYYY    year of stamps that carry none (default: placed before the\n"
 "                 file's modification time, with December/January rollover)\n"
 "  --now TIME     reference instant instead of the file's mtime\n"
@@ -46,8 +48,8 @@ cli_input_opt(struct cli *c, int argc, char **argv, int *i)
 		v = argv[++*i];
 		if (strcmp(a, "--format") == 0) {
 			if ((c->family = ad_family_from_name(v)) < 0) {
-				cli_err(c, "unknown format \"%s\" (sshd, "
-				    "netfilter, filterlog, auto)", v);
+				cli_err(c, "unknown format \"%s\" (abusedesk "
+				    "formats lists them)", v);
 				return -1;
 			}
 		} else if (strcmp(a, "--year") == 0) {
@@ -208,7 +210,9 @@ cmd_parse(struct cli *c, int argc, char **argv)
 		free(files);
 		return r;
 	}
-	if ((p = ad_parser_new((enum ad_family)c->family, c->now, c->year)) == NULL) {
+	if ((p = ad_parser_new((enum ad_family)c->family, c->now, c->year)) == NULL ||
+	    ad_parser_options(p, c->cfg.parse, c->cfg.n_parse, NULL) != AD_OK) {
+		ad_parser_free(p);
 		free(files);
 		return EXIT_INTERNAL;
 	}

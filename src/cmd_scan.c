@@ -23,7 +23,7 @@ static const char scan_help[] =
 "detected (and PATH.1 finished first after a rotation). A scan that is\n"
 "killed resumes at its last commit, losing and doubling nothing.\n"
 "\n"
-"  --format NAME  sshd, netfilter, filterlog, or auto (by program tag)\n"
+"  --format NAME  a log family (abusedesk formats), or auto (default)\n"
 "  --year YYYY    year of stamps that carry none\n"
 "  --now TIME     reference instant instead of the file's mtime\n"
 "\n"
@@ -122,6 +122,8 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &pg.t0);
 	pg.on = !c->quiet && isatty(STDERR_FILENO);
 	opts.family = (enum ad_family)c->family;
+	opts.parse_opts = c->cfg.parse;
+	opts.n_parse_opts = c->cfg.n_parse;
 	opts.year = c->year;
 	opts.now = c->now;
 	opts.threads = c->cfg.threads;

@@ -43,6 +43,7 @@ static const char main_help[] =
 "                     store incidents: attackers per source and category\n"
 "  parse FILE...      print the hostile lines of logs as events (stateless)\n"
 "  incidents          list stored incidents\n"
+"  formats [FORMAT]   the log families read, and each format's field legend\n"
 "  lookup ADDRESS|ASN...  the abuse contact of addresses and AS numbers\n"
 "                     (RDAP and whois with referrals, cached by range)\n"
 "  tables show|refresh  the registry tables lookup starts from\n"
@@ -197,6 +198,19 @@ cli_setup(struct cli *c)
 		setenv("TZ", c->cfg.tz, 1);
 	}
 	tzset();
+	/* parse.* options: a bad one is a config error now, not mid-scan. */
+	if (c->cfg.n_parse > 0) {
+		struct ad_parser *p = ad_parser_new(AD_FAMILY_AUTO, 0, 0);
+
+		if (p == NULL)
+			return EXIT_INTERNAL;
+		r = ad_parser_options(p, c->cfg.parse, c->cfg.n_parse, &d);
+		ad_parser_free(p);
+		if (r != AD_OK) {
+			cli_err(c, "%s", d.msg);
+			return EXIT_CONFIG;
+		}
+	}
 	return EXIT_OK;
 }
 
@@ -289,6 +303,8 @@ main(int argc, char **argv)
 		r = cmd_lookup(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "tables") == 0)
 		r = cmd_tables(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "formats") == 0)
+		r = cmd_formats(&c, argc - 1, argv + 1);
 	else {
 		cli_err(&c, "unknown verb \"%s\" (try abusedesk --help)", verb);
 		r = EXIT_USAGE;

@@ -16,6 +16,10 @@
  *   allowlist = 198.51.100.7           # e.g. the audit we ordered
  *   documentation_as_public = no       # examples and tests only
  *   threads = 1                        # scan: parsing threads, 1 or 2
+ *   parse.web-access.format = %h %l %u %t "%r" %>s %b   # family options
+ *
+ * "parse.FAMILY.KEY = VALUE" keys are kept as given and handed to the
+ * parser (ad_parser_option), which knows the families and their keys.
  *
  * Lookup keys (abusedesk lookup; each also a flag of that verb):
  *   lookup.rdap_bootstrap = FILE       # IANA bootstrap JSON (may repeat)
@@ -42,6 +46,14 @@
 #include "ad_err.h"
 
 #define AD_CONFIG_LIST_MAX	4096	/* entries per list */
+#define AD_CONFIG_PARSE_MAX	64	/* parse.* options */
+
+/* One "parse.FAMILY.KEY = VALUE" option. */
+struct ad_parse_opt {
+	char	family[32];
+	char	key[64];
+	char	*value;
+};
 
 #define AD_CONFIG_FILES_MAX	8
 #define AD_CONFIG_CONNECT_TO_MAX 64
@@ -73,6 +85,8 @@ struct ad_config {
 	struct ad_cidr		*allow;
 	size_t			n_allow;
 	struct ad_config_lookup	lookup;
+	struct ad_parse_opt	parse[AD_CONFIG_PARSE_MAX];
+	size_t			n_parse;
 };
 
 void	ad_config_init(struct ad_config *cfg);

@@ -23,11 +23,29 @@
 #include "ad_ip.h"
 #include "ad_time.h"
 
-/* Incident categories: what the aggregated behaviour of a source is. */
+/*
+ * Incident categories: what the aggregated behaviour of a source is. Each
+ * has a threshold (ad_detect.h); a threshold of 0 means "never an incident
+ * by default" (still an event, and still listed with --all).
+ */
 enum ad_category {
 	AD_CAT_SSH_BRUTEFORCE = 0,	/* authentication attempts against sshd */
 	AD_CAT_SSH_PROBE,		/* protocol-level probing of sshd */
 	AD_CAT_PORT_SCAN,		/* packets our firewall dropped */
+	AD_CAT_WEB_PROBE,		/* exploit/vulnerability probes (.env, phpMyAdmin, traversal) */
+	AD_CAT_WEB_BRUTEFORCE,		/* HTTP auth failures, wp-login/xmlrpc POST floods */
+	AD_CAT_WEB_FLOOD,		/* 401/403/404 floods, rate limits hit */
+	AD_CAT_WEB_BAD_BOT,		/* known bad user agents */
+	AD_CAT_WEB_SPAM,		/* referrer spam: never an incident by default */
+	AD_CAT_WORM,			/* Nimda/Code Red-class worm noise */
+	AD_CAT_MAIL_BRUTEFORCE,		/* SMTP AUTH, IMAP, POP3 login failures */
+	AD_CAT_MAIL_SPAM,		/* relay attempts, RBL/postscreen rejects */
+	AD_CAT_FTP_BRUTEFORCE,		/* FTP login failures, anonymous abuse */
+	AD_CAT_AUTH_BRUTEFORCE,		/* other logins: PAM, MySQL, Asterisk, ... */
+	AD_CAT_IDS_ALERT,		/* an intrusion detection signature fired */
+	AD_CAT_DNS_ABUSE,		/* refused queries, amplification attempts */
+	AD_CAT_PROXY_ABUSE,		/* open-proxy probing, denied proxy use */
+	AD_CAT_REPEAT_OFFENDER,		/* banned again and again (fail2ban recidive) */
 	AD_CAT__COUNT
 };
 
@@ -69,6 +87,17 @@ struct ad_event {
 	const char		*format;	/* log format family: "sshd", "netfilter" */
 	const char		*user;		/* borrowed; NULL if none */
 	size_t			 user_len;
+	/*
+	 * What was done, for families that say more than an address: the HTTP
+	 * request line, the IDS signature, the DNS query name, the rejected
+	 * recipient. Borrowed from the line; NULL if none.
+	 */
+	const char		*detail;
+	size_t			 detail_len;
+	/* Why it is hostile, static: the probe pattern, the IDS classification. */
+	const char		*label;
+	uint16_t		 status;	/* HTTP status, SMTP reply code; 0 none */
+	uint8_t			 severity;	/* IDS priority 1 (high) .. 4; 0 none */
 };
 
 /* "ssh-bruteforce", ...; static. */
@@ -83,7 +112,8 @@ const char *ad_evidence_name(enum ad_evidence e);
 /*
  * Appends the event's JSON object (no newline): file, line, time, src,
  * src_port, dst, dst_port, proto, service, kind, user, evidence, category,
- * count. Unknown values are null.
+ * count, format, and when set: detail, label, status, severity. Unknown
+ * values are null.
  */
 int	ad_event_to_json(struct ad_buf *b, const struct ad_event *ev,
 	    const char *file, uint64_t line) AD_WUR;

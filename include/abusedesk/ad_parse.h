@@ -53,12 +53,48 @@ struct ad_parse_stats {
 	uint64_t skipped[AD_SKIP__COUNT];
 };
 
-/* Log families a caller may force with --format. */
+/*
+ * Log families, each a parser for one program's messages (the names are
+ * what --format takes; lib/out/parse/parse_<name>.c holds each). A family
+ * may read several formats (web-access: common, combined, ...); the event's
+ * `format` names the one a line was in, and ad_format_legend() explains it.
+ */
 enum ad_family {
-	AD_FAMILY_AUTO = 0,	/* by program tag */
+	AD_FAMILY_AUTO = 0,	/* by program tag, or by sniffing the file */
 	AD_FAMILY_SSHD,
 	AD_FAMILY_NETFILTER,	/* iptables LOG, UFW, nftables log */
 	AD_FAMILY_FILTERLOG,	/* pfSense/OPNsense pf filterlog CSV */
+	/* web */
+	AD_FAMILY_WEB_ACCESS,	/* Apache, nginx, lighttpd access logs */
+	AD_FAMILY_WEB_ERROR,	/* Apache, nginx error logs, ModSecurity */
+	AD_FAMILY_HAPROXY,
+	AD_FAMILY_SQUID,
+	/* mail */
+	AD_FAMILY_POSTFIX,
+	AD_FAMILY_DOVECOT,
+	AD_FAMILY_EXIM,
+	AD_FAMILY_SENDMAIL,
+	AD_FAMILY_COURIER,
+	AD_FAMILY_CYRUS,
+	/* ftp */
+	AD_FAMILY_VSFTPD,
+	AD_FAMILY_PROFTPD,
+	AD_FAMILY_PUREFTPD,
+	AD_FAMILY_WUFTPD,
+	/* intrusion detection and network devices */
+	AD_FAMILY_SURICATA_EVE,	/* Suricata EVE JSON */
+	AD_FAMILY_SNORT_FAST,	/* Suricata/Snort fast.log */
+	AD_FAMILY_SNORT_FULL,	/* Snort full alert (multi-line) */
+	AD_FAMILY_CISCO_ASA,	/* Cisco ASA/PIX/FTD syslog */
+	AD_FAMILY_PFLOG,	/* OpenBSD pf: tcpdump -n -e -ttt -r pflog */
+	/* others */
+	AD_FAMILY_NAMED,
+	AD_FAMILY_MYSQL,
+	AD_FAMILY_ASTERISK,
+	AD_FAMILY_PAM,		/* pam_unix and other PAM modules, su */
+	AD_FAMILY_SELINUX,	/* audit USER_LOGIN/USER_AUTH res=failed */
+	AD_FAMILY_XINETD,
+	AD_FAMILY_FAIL2BAN,	/* fail2ban's own log: repeat offenders */
 	AD_FAMILY__COUNT
 };
 
@@ -91,17 +127,34 @@ const struct ad_parse_stats *ad_parser_stats(const struct ad_parser *p);
 void	ad_parse_stats_add(struct ad_parse_stats *dst,
 	    const struct ad_parse_stats *src);
 
-/* "sshd", "netfilter", ... and back; -1 for an unknown name. */
+/* "sshd", "netfilter", ... and back (aliases too); -1 for an unknown name. */
 const char *ad_family_name(enum ad_family f);
 int	ad_family_from_name(const char *name);
+/* True when this build has a parser for the family. */
+bool	ad_family_available(enum ad_family f);
+
+/*
+ * Passes a family option (config "parse.FAMILY.KEY = VALUE", e.g. a custom
+ * web log format) to the parser. Returns AD_ERR_CONFIG with a diagnostic
+ * for an unknown family or key, or a bad value.
+ */
+int	ad_parser_option(struct ad_parser *p, const char *family,
+	    const char *key, const char *value, struct ad_diag *diag);
+/* All of a configuration's parse options (ad_config.h), in order. */
+struct ad_parse_opt;
+int	ad_parser_options(struct ad_parser *p, const struct ad_parse_opt *o,
+	    size_t n, struct ad_diag *diag);
 /* "line too long", ...; static. */
 const char *ad_skip_name(enum ad_skip s);
 
 /*
- * The field legend of a log format: plain sentences for a reader who has
- * never seen that log ("SRC = source address, ..."). Reports include it.
- * Returns NULL for an unknown format name.
+ * The field legend of a log format (an event's `format`): plain sentences
+ * for a reader who has never seen that log ("SRC = source address, ...").
+ * Reports include it. Returns NULL for an unknown format name.
  */
 const char *ad_format_legend(const char *format);
+/* Calls fn for every format with a legend (listing, tests). */
+void	ad_format_legends(void (*fn)(const char *format, const char *legend,
+	    void *arg), void *arg);
 
 #endif

@@ -32,6 +32,9 @@ struct ad_scan_opts {
 	uint64_t	 batch_bytes;	/* commit at least this often (0: 64 MiB) */
 	size_t		 agg_budget;	/* working-table memory (0: 16 MiB) */
 	int		 threads;	/* 1: parse on one thread; else two */
+	/* parse.* options (ad_config.h), checked by the caller beforehand. */
+	const struct ad_parse_opt *parse_opts;
+	size_t		 n_parse_opts;
 	/* Called after each chunk; total is -1 when unknown (gzip, stdin). */
 	void		(*progress)(void *arg, const char *path, uint64_t done,
 			    int64_t total);

@@ -22,8 +22,13 @@ ad_config_init(struct ad_config *cfg)
 void
 ad_config_free(struct ad_config *cfg)
 {
+	size_t i;
+
 	ad_free(cfg->own);
 	ad_free(cfg->allow);
+	for (i = 0; i < cfg->n_parse; i++)
+		ad_free(cfg->parse[i].value);
+	cfg->n_parse = 0;
 	cfg->own = cfg->allow = NULL;
 	cfg->n_own = cfg->n_allow = 0;
 	cfg->detect.own = cfg->detect.allow = NULL;
@@ -224,6 +229,34 @@ relink(struct ad_config *cfg)
 	cfg->detect.n_allow = cfg->n_allow;
 }
 
+/* "parse.FAMILY.KEY": kept for the parser, which validates both names. */
+static int
+add_parse_opt(struct ad_config *cfg, const char *key, const char *v,
+    struct ad_diag *diag)
+{
+	const char *fam = key + 6, *dot = strchr(fam, '.');
+	struct ad_parse_opt *o;
+	size_t fl;
+
+	if (dot == NULL || dot == fam || dot[1] == '\0')
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+		    "expected parse.FAMILY.KEY");
+	fl = (size_t)(dot - fam);
+	if (fl >= sizeof(o->family) || strlen(dot + 1) >= sizeof(o->key))
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "name too long");
+	if (cfg->n_parse >= AD_CONFIG_PARSE_MAX)
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+		    "more than %d parse options", AD_CONFIG_PARSE_MAX);
+	o = &cfg->parse[cfg->n_parse];
+	memcpy(o->family, fam, fl);
+	o->family[fl] = '\0';
+	strcpy(o->key, dot + 1);
+	if ((o->value = ad_strndup(v, strlen(v))) == NULL)
+		return ad_diag_set(diag, AD_ERR_NOMEM, key, 0, "out of memory");
+	cfg->n_parse++;
+	return AD_OK;
+}
+
 int
 ad_config_set(struct ad_config *cfg, const char *key, const char *v,
     struct ad_diag *diag)
@@ -284,6 +317,8 @@ ad_config_set(struct ad_config *cfg, const char *key, const char *v,
 	} else if (strncmp(key, "lookup.", 7) == 0) {
 		if ((r = lookup_set(&cfg->lookup, key, v, diag)) != AD_OK)
 			return r;
+	} else if (strncmp(key, "parse.", 6) == 0) {
+		r = add_parse_opt(cfg, key, v, diag);
 	} else
 		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
 	relink(cfg);

@@ -68,10 +68,17 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 		return NULL;
 	}
 	sc->halves[0].parser = sc->parser;
+	if (ad_parser_options(sc->parser, opts->parse_opts, opts->n_parse_opts,
+	    NULL) != AD_OK) {
+		ad_scan_free(sc);
+		return NULL;
+	}
 	if (opts->threads != 1) {
 		sc->parser2 = ad_parser_new(opts->family, opts->now, opts->year);
 		sc->copy = ad_malloc(AD_READ_BUF);
-		if (sc->parser2 == NULL || sc->copy == NULL) {
+		if (sc->parser2 == NULL || sc->copy == NULL ||
+		    ad_parser_options(sc->parser2, opts->parse_opts,
+		    opts->n_parse_opts, NULL) != AD_OK) {
 			ad_scan_free(sc);
 			return NULL;
 		}

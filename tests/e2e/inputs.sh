@@ -3,7 +3,7 @@
 #
 #  - parse --json prints JSON Lines and nothing else on stdout; each object
 #    has exactly the documented keys (file, line, time, src, src_port, dst,
-#    dst_port, proto, service, kind, user, evidence, category, count) with
+#    dst_port, proto, service, kind, user, evidence, category, count, format) with
 #    the values read off the lines by hand (an sshd failure, a UFW drop).
 #  - the same events from FILE, FILE.gz, a two-member .gz, "-" and no
 #    argument (stdin is the default), and from a pipe given as a path
@@ -32,7 +32,7 @@ expect_eq "parse --json: one object per event line (1, 3, 4, 5), all JSON, nothi
     "ok 4" "$(python3 - out.jsonl <<'EOF'
 import json, sys
 keys = {"file", "line", "time", "src", "src_port", "dst", "dst_port", "proto",
-        "service", "kind", "user", "evidence", "category", "count"}
+        "service", "kind", "user", "evidence", "category", "count", "format"}
 n = 0
 for i, l in enumerate(open(sys.argv[1]), 1):
     try:
@@ -46,10 +46,10 @@ print("ok", n)
 EOF
 )"
 expect_eq "parse --json: the sshd line" \
-    '{"file": "full.log", "line": 1, "time": "2025-03-03T11:00:01+00:00", "src": "203.0.113.30", "src_port": 41000, "dst": null, "dst_port": null, "proto": "tcp", "service": "ssh", "kind": "failed-auth", "user": "root", "evidence": "proven", "category": "ssh-bruteforce", "count": 1}' \
+    '{"file": "full.log", "line": 1, "time": "2025-03-03T11:00:01+00:00", "src": "203.0.113.30", "src_port": 41000, "dst": null, "dst_port": null, "proto": "tcp", "service": "ssh", "kind": "failed-auth", "user": "root", "evidence": "proven", "category": "ssh-bruteforce", "count": 1, "format": "sshd"}' \
     "$(head -n 1 out.jsonl | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))')"
 expect_eq "parse --json: the UFW line" \
-    '{"file": "full.log", "line": 3, "time": "2025-03-03T11:00:03+00:00", "src": "198.51.100.61", "src_port": 61000, "dst": "192.0.2.1", "dst_port": 23, "proto": "tcp", "service": "firewall", "kind": "drop", "user": null, "evidence": "spoofable", "category": "port-scan", "count": 1}' \
+    '{"file": "full.log", "line": 3, "time": "2025-03-03T11:00:03+00:00", "src": "198.51.100.61", "src_port": 61000, "dst": "192.0.2.1", "dst_port": 23, "proto": "tcp", "service": "firewall", "kind": "drop", "user": null, "evidence": "spoofable", "category": "port-scan", "count": 1, "format": "netfilter"}' \
     "$(sed -n 2p out.jsonl | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)))')"
 expect_eq "parse --json: line numbers and users of the others" \
     "4 test invalid-user|5 test failed-auth" \

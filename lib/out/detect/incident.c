@@ -19,6 +19,22 @@ ad_detect_config_defaults(struct ad_detect_config *cfg)
 	/* Five distinct ports is a scan; twenty drops to one port is a flood. */
 	cfg->min_events[AD_CAT_PORT_SCAN] = 20;
 	cfg->min_ports[AD_CAT_PORT_SCAN] = 5;
+	/* A few probes for known holes are intent; one could be a mistake. */
+	cfg->min_events[AD_CAT_WEB_PROBE] = 3;
+	cfg->min_events[AD_CAT_WEB_BRUTEFORCE] = 10;
+	cfg->min_events[AD_CAT_WEB_FLOOD] = 50;
+	cfg->min_events[AD_CAT_WEB_BAD_BOT] = 3;
+	cfg->min_events[AD_CAT_WEB_SPAM] = 0;		/* never, by default */
+	/* Worm noise is its own class: later stages decide whom to tell. */
+	cfg->min_events[AD_CAT_WORM] = 1;
+	cfg->min_events[AD_CAT_MAIL_BRUTEFORCE] = 5;
+	cfg->min_events[AD_CAT_MAIL_SPAM] = 5;
+	cfg->min_events[AD_CAT_FTP_BRUTEFORCE] = 5;
+	cfg->min_events[AD_CAT_AUTH_BRUTEFORCE] = 5;
+	cfg->min_events[AD_CAT_IDS_ALERT] = 1;
+	cfg->min_events[AD_CAT_DNS_ABUSE] = 20;
+	cfg->min_events[AD_CAT_PROXY_ABUSE] = 10;
+	cfg->min_events[AD_CAT_REPEAT_OFFENDER] = 3;
 }
 
 void
@@ -135,7 +151,15 @@ ad_incident_assess(struct ad_incident *inc, const struct ad_detect_config *cfg)
 		    ad_addr_class_name(cls));
 		return;
 	}
-	if (inc->events >= min_ev || (min_ports && inc->n_ports >= min_ports) ||
+	if (min_ev == 0 && min_ports == 0) {
+		inc->state = AD_STATE_BELOW;
+		snprintf(inc->reason, sizeof(inc->reason),
+		    "never an incident by default (threshold.%s = 0)",
+		    ad_category_name(inc->category));
+		return;
+	}
+	if ((min_ev && inc->events >= min_ev) ||
+	    (min_ports && inc->n_ports >= min_ports) ||
 	    (min_ports && inc->ports_more)) {
 		inc->state = AD_STATE_NEW;
 		inc->reportable = true;

@@ -11,6 +11,20 @@ static const char *const category_names[AD_CAT__COUNT] = {
 	[AD_CAT_SSH_BRUTEFORCE] = "ssh-bruteforce",
 	[AD_CAT_SSH_PROBE] = "ssh-probe",
 	[AD_CAT_PORT_SCAN] = "port-scan",
+	[AD_CAT_WEB_PROBE] = "web-probe",
+	[AD_CAT_WEB_BRUTEFORCE] = "web-bruteforce",
+	[AD_CAT_WEB_FLOOD] = "web-flood",
+	[AD_CAT_WEB_BAD_BOT] = "web-bad-bot",
+	[AD_CAT_WEB_SPAM] = "web-spam",
+	[AD_CAT_WORM] = "worm",
+	[AD_CAT_MAIL_BRUTEFORCE] = "mail-bruteforce",
+	[AD_CAT_MAIL_SPAM] = "mail-spam",
+	[AD_CAT_FTP_BRUTEFORCE] = "ftp-bruteforce",
+	[AD_CAT_AUTH_BRUTEFORCE] = "auth-bruteforce",
+	[AD_CAT_IDS_ALERT] = "ids-alert",
+	[AD_CAT_DNS_ABUSE] = "dns-abuse",
+	[AD_CAT_PROXY_ABUSE] = "proxy-abuse",
+	[AD_CAT_REPEAT_OFFENDER] = "repeat-offender",
 };
 
 const char *
@@ -116,7 +130,22 @@ ad_event_to_json(struct ad_buf *b, const struct ad_event *ev, const char *file,
 	    ad_evidence_name((enum ad_evidence)ev->evidence))) != AD_OK ||
 	    (r = ad_json_kv_str(b, &first, "category",
 	    ad_category_name(ev->category))) != AD_OK ||
-	    (r = ad_json_kv_int(b, &first, "count", ev->count)) != AD_OK)
+	    (r = ad_json_kv_int(b, &first, "count", ev->count)) != AD_OK ||
+	    (r = ad_json_kv_str(b, &first, "format", ev->format)) != AD_OK)
+		return r;
+	/* Family-specific fields only when present: the common shape stays small. */
+	if (ev->detail != NULL &&
+	    (r = ad_json_kv_strn(b, &first, "detail", ev->detail,
+	    ev->detail_len)) != AD_OK)
+		return r;
+	if (ev->label != NULL &&
+	    (r = ad_json_kv_str(b, &first, "label", ev->label)) != AD_OK)
+		return r;
+	if (ev->status != 0 &&
+	    (r = ad_json_kv_int(b, &first, "status", ev->status)) != AD_OK)
+		return r;
+	if (ev->severity != 0 &&
+	    (r = ad_json_kv_int(b, &first, "severity", ev->severity)) != AD_OK)
 		return r;
 	return ad_buf_addc(b, '}');
 }

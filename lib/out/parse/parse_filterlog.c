@@ -16,10 +16,10 @@
 
 #define FL_MAX_FIELDS	32
 
-enum pr_result
-parse_filterlog(const char *m, size_t n, struct ad_event *ev)
+static enum pr_result
+parse_filterlog(struct pline *pl, struct ad_event *ev)
 {
-	const char *f[FL_MAX_FIELDS], *p = m, *end = m + n;
+	const char *f[FL_MAX_FIELDS], *p = pl->msg, *end = pl->msg + pl->len;
 	size_t fl[FL_MAX_FIELDS];
 	int nf = 0, base, src_i;
 	const char *a;
@@ -84,3 +84,37 @@ parse_filterlog(const char *m, size_t n, struct ad_event *ev)
 	}
 	return PR_EVENT;
 }
+
+/* A bare filterlog record: "RULE,...,match,block,..." */
+static bool
+filterlog_claims(const char *m, size_t n)
+{
+	return n > 0 && m[0] >= '0' && m[0] <= '9' &&
+	    find(m, m + n, LIT(",match,")) != NULL;
+}
+
+static const char *const filterlog_tags[] = { "filterlog", NULL };
+static const char *const filterlog_aliases[] = {
+	"pfsense", "opnsense", NULL
+};
+
+static const struct legend filterlog_legends[] = {
+	{ "filterlog",
+	  "pf firewall log (pfSense/OPNsense \"filterlog\"), comma-separated:\n"
+	  "rule number, sub-rule, anchor, tracker, interface, reason, action\n"
+	  "(pass/block), direction (in/out), IP version, then for IPv4: TOS,\n"
+	  "ECN, TTL, id, offset, flags, protocol id, protocol name, length,\n"
+	  "source address, destination address, and for TCP/UDP: source port,\n"
+	  "destination port, data length, and for TCP: flags, sequence, ack,\n"
+	  "window, urgent, options.\n" },
+	{ NULL, NULL }
+};
+
+const struct family fam_filterlog = {
+	.name = "filterlog",
+	.aliases = filterlog_aliases,
+	.tags = filterlog_tags,
+	.claims = filterlog_claims,
+	.parse = parse_filterlog,
+	.legends = filterlog_legends,
+};

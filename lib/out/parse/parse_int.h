@@ -82,11 +82,74 @@ void	conn_remember(const struct conn *c, const struct ad_addr *a, bool auth);
 /* True and *out set when the connection's address is known. */
 bool	conn_recall(const struct conn *c, struct ad_addr *out, bool *auth);
 
-/* Family parsers. msg is not NUL-terminated. */
-enum pr_result parse_sshd(const char *msg, size_t len, struct ad_event *ev,
-	    const struct conn *conn);
-enum pr_result parse_netfilter(const char *msg, size_t len, struct ad_event *ev);
-enum pr_result parse_filterlog(const char *msg, size_t len, struct ad_event *ev);
+/* --- families ------------------------------------------------------ */
+
+/* What a family parser sees of one line. */
+struct pline {
+	const char		*msg;	/* the message; the whole line for line formats */
+	size_t			 len;	/* msg is not NUL-terminated */
+	const struct envelope	*env;	/* NULL when the file has no syslog envelope */
+	struct ad_clockref	*clock;	/* for families that carry their own stamps */
+	struct conn		 conn;	/* (host, pid) of the line; key 0 if unknown */
+	void			*state;	/* the family's own state (state_new) */
+};
+
+struct legend {
+	const char *format;	/* an event's `format` */
+	const char *text;
+};
+
+/*
+ * One log family. Only `name` and `parse` are required. A family parser
+ * fills the event's address, ports, kind, category, service and format; it
+ * may set ev->time itself (formats with their own stamps), otherwise the
+ * envelope's stamp is used. It never needs to check NUL or UTF-8: parser.c
+ * does that for hits.
+ */
+struct family {
+	const char		*name;		/* --format name: "web-access" */
+	const char *const	*aliases;	/* other --format names; NULL-ended */
+	/*
+	 * Syslog program tags, NULL-ended: exact ("sshd"), the part before a
+	 * '/' ("postfix" for "postfix/smtpd"), or the part before the first
+	 * '-' of a "%FACILITY-..." tag ("%ASA" for "%ASA-4-106023").
+	 */
+	const char *const	*tags;
+	/*
+	 * A line (or message) without a syslog envelope is ours: cheap, looks
+	 * at the first bytes. With whole_file, the first line of a file that
+	 * claims() puts the whole file in this format and later lines skip the
+	 * envelope (access logs, EVE JSON, fast.log); without, claims() guesses
+	 * per bare message (SSHGuard's test format, `journalctl -o cat`).
+	 */
+	bool			(*claims)(const char *line, size_t len);
+	bool			 whole_file;
+	enum pr_result		(*parse)(struct pline *pl, struct ad_event *ev);
+	void			*(*state_new)(void);	/* NULL: stateless */
+	void			(*state_free)(void *state);
+	void			(*state_reset)(void *state);	/* a new file begins */
+	/* "parse.NAME.KEY = VALUE"; returns AD_OK or AD_ERR_CONFIG (diag). */
+	int			(*option)(void *state, const char *key,
+				    const char *value, struct ad_diag *diag);
+	const struct legend	*legends;	/* ends with { NULL, NULL } */
+};
+
+/* One definition per family, in lib/out/parse/parse_<name>.c. */
+extern const struct family fam_sshd, fam_netfilter, fam_filterlog;
+extern const struct family fam_web_access, fam_web_error, fam_haproxy,
+    fam_squid;
+extern const struct family fam_postfix, fam_dovecot, fam_exim, fam_sendmail,
+    fam_courier, fam_cyrus;
+extern const struct family fam_vsftpd, fam_proftpd, fam_pureftpd, fam_wuftpd;
+extern const struct family fam_suricata_eve, fam_snort_fast, fam_snort_full,
+    fam_cisco_asa, fam_pflog;
+extern const struct family fam_named, fam_mysql, fam_asterisk, fam_pam,
+    fam_selinux, fam_xinetd, fam_fail2ban;
+
+/*
+ * Families with their own stamps convert them with ad_time_scan_*() and
+ * pl->clock (year inference, zone), on hits only: time is the costly part.
+ */
 
 /* --- shared grammar ------------------------------------------------- */
 

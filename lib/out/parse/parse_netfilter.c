@@ -45,10 +45,10 @@ flag_of(const char *t, size_t n)
 	return 0;
 }
 
-enum pr_result
-parse_netfilter(const char *m, size_t n, struct ad_event *ev)
+static enum pr_result
+parse_netfilter(struct pline *pl, struct ad_event *ev)
 {
-	const char *p = m, *end = m + n, *in;
+	const char *p = pl->msg, *end = pl->msg + pl->len, *in;
 	bool have_src = false, in_packet = true;
 	enum pr_result r;
 
@@ -59,7 +59,7 @@ parse_netfilter(const char *m, size_t n, struct ad_event *ev)
 	ev->evidence = AD_EVIDENCE_SPOOFABLE;
 	/* "IN=" as a token of its own: "XX=eth0" is not a netfilter line. */
 	for (in = p; (in = find(in, end, LIT("IN="))) != NULL; in += 3)
-		if (in == m || in[-1] == ' ')
+		if (in == pl->msg || in[-1] == ' ')
 			break;
 	if (in == NULL || prefix_allows(p, in))
 		return PR_NONE;
@@ -120,3 +120,39 @@ parse_netfilter(const char *m, size_t n, struct ad_event *ev)
 		return PR_NONE;
 	return PR_EVENT;
 }
+
+/* A bare kernel message with both IN= and SRC= (dmesg, journalctl -o cat). */
+static bool
+netfilter_claims(const char *m, size_t n)
+{
+	const char *end = m + n;
+
+	return find(m, end, LIT("SRC=")) && find(m, end, LIT("IN="));
+}
+
+static const char *const netfilter_tags[] = { "kernel", NULL };
+static const char *const netfilter_aliases[] = {
+	"iptables", "ufw", "nftables", NULL
+};
+
+static const struct legend netfilter_legends[] = {
+	{ "netfilter",
+	  "Linux kernel firewall (netfilter/iptables/nftables/UFW) log lines.\n"
+	  "IN = interface the packet arrived on; OUT = interface it would leave\n"
+	  "by (empty for packets to this host); MAC = link-layer header;\n"
+	  "SRC = source address; DST = destination address; LEN = packet length;\n"
+	  "TTL = time to live; ID = IP identification; PROTO = protocol;\n"
+	  "SPT = source port; DPT = destination port; WINDOW = TCP window;\n"
+	  "SYN/ACK/FIN/RST/PSH/URG = TCP flags set; the text before IN= is the\n"
+	  "rule's log prefix, e.g. [UFW BLOCK] for a dropped packet.\n" },
+	{ NULL, NULL }
+};
+
+const struct family fam_netfilter = {
+	.name = "netfilter",
+	.aliases = netfilter_aliases,
+	.tags = netfilter_tags,
+	.claims = netfilter_claims,
+	.parse = parse_netfilter,
+	.legends = netfilter_legends,
+};

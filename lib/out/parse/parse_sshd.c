@@ -556,9 +556,12 @@ negotiate:
 	return hit(ev, AD_CAT_SSH_PROBE, "kex-failed");
 }
 
-enum pr_result
-parse_sshd(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
+static enum pr_result
+parse_sshd(struct pline *pl, struct ad_event *ev)
 {
+	const struct conn *conn = &pl->conn;
+	const char *m = pl->msg;
+	size_t n = pl->len;
 	enum pr_result r;
 
 	ev->service = "ssh";
@@ -582,3 +585,29 @@ parse_sshd(const char *m, size_t n, struct ad_event *ev, const struct conn *conn
 	conn_remember(conn, &ev->src, ev->category == AD_CAT_SSH_BRUTEFORCE);
 	return r;
 }
+
+/* A bare message is sshd's unless another family claims it (the default). */
+static const char *const sshd_tags[] = {
+	"sshd", "sshd-auth", "sshd-session", NULL
+};
+static const char *const sshd_aliases[] = { "ssh", "openssh", NULL };
+
+static const struct legend sshd_legends[] = {
+	{ "sshd",
+	  "OpenSSH server (sshd) messages, as written to the system log.\n"
+	  "Each line: date and time, our host name, \"sshd[PID]\" (the process\n"
+	  "handling one connection), then the message.\n"
+	  "\"Failed password for USER from ADDRESS port PORT ssh2\": a login with\n"
+	  "a wrong password; \"Invalid user USER\": a login for an account that\n"
+	  "does not exist; \"[preauth]\": the connection ended before any login\n"
+	  "succeeded. ADDRESS and PORT are the remote (connecting) side.\n" },
+	{ NULL, NULL }
+};
+
+const struct family fam_sshd = {
+	.name = "sshd",
+	.aliases = sshd_aliases,
+	.tags = sshd_tags,
+	.parse = parse_sshd,
+	.legends = sshd_legends,
+};

@@ -1,9 +1,15 @@
 /*
- * parser.c - envelope, dispatch by program tag, checks and time for hits.
+ * parser.c - envelope, dispatch to a family by program tag (or by sniffing
+ * a file without syslog envelope), checks and time for hits.
+ *
+ * Adding a family: write lib/out/parse/parse_<name>.c defining
+ * `const struct family fam_<name>` (parse_int.h), and name it in
+ * families[] below under its enum ad_family value.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "abusedesk/ad_config.h"
 #include "abusedesk/ad_ctx.h"
 #include "abusedesk/ad_json.h"
 #include "parse_int.h"
@@ -12,15 +18,68 @@
 
 static uint64_t conn_key(const char *host, size_t n, uint32_t pid);
 
+static const struct family *const families[AD_FAMILY__COUNT] = {
+	[AD_FAMILY_SSHD] = &fam_sshd,
+	[AD_FAMILY_NETFILTER] = &fam_netfilter,
+	[AD_FAMILY_FILTERLOG] = &fam_filterlog,
+	/* web */
+	[AD_FAMILY_WEB_ACCESS] = &fam_web_access,
+	[AD_FAMILY_WEB_ERROR] = &fam_web_error,
+	[AD_FAMILY_HAPROXY] = &fam_haproxy,
+	[AD_FAMILY_SQUID] = &fam_squid,
+	/* mail */
+	[AD_FAMILY_POSTFIX] = &fam_postfix,
+	[AD_FAMILY_DOVECOT] = &fam_dovecot,
+	[AD_FAMILY_EXIM] = &fam_exim,
+	[AD_FAMILY_SENDMAIL] = &fam_sendmail,
+	[AD_FAMILY_COURIER] = &fam_courier,
+	[AD_FAMILY_CYRUS] = &fam_cyrus,
+	/* ftp */
+	[AD_FAMILY_VSFTPD] = &fam_vsftpd,
+	[AD_FAMILY_PROFTPD] = &fam_proftpd,
+	[AD_FAMILY_PUREFTPD] = &fam_pureftpd,
+	[AD_FAMILY_WUFTPD] = &fam_wuftpd,
+	/* intrusion detection and network devices */
+	[AD_FAMILY_SURICATA_EVE] = &fam_suricata_eve,
+	[AD_FAMILY_SNORT_FAST] = &fam_snort_fast,
+	[AD_FAMILY_SNORT_FULL] = &fam_snort_full,
+	[AD_FAMILY_CISCO_ASA] = &fam_cisco_asa,
+	[AD_FAMILY_PFLOG] = &fam_pflog,
+	/* others */
+	[AD_FAMILY_NAMED] = &fam_named,
+	[AD_FAMILY_MYSQL] = &fam_mysql,
+	[AD_FAMILY_ASTERISK] = &fam_asterisk,
+	[AD_FAMILY_PAM] = &fam_pam,
+	[AD_FAMILY_SELINUX] = &fam_selinux,
+	[AD_FAMILY_XINETD] = &fam_xinetd,
+	[AD_FAMILY_FAIL2BAN] = &fam_fail2ban,
+};
+
 enum sniff {
 	SNIFF_UNKNOWN = 0,
 	SNIFF_SYSLOG,		/* lines carry an envelope */
-	SNIFF_BARE,		/* bare messages */
+	SNIFF_BARE,		/* bare messages, family guessed per line */
+	SNIFF_FILE,		/* a whole-file format (access log, EVE JSON) */
+};
+
+/*
+ * Program tag -> family: open addressing over the tags of all families,
+ * built once; a tag costs one hash and one compare per line.
+ */
+#define TAG_SLOTS	512
+
+struct tag_slot {
+	const char	*tag;		/* NULL: empty */
+	uint8_t		 len;
+	uint8_t		 family;
 };
 
 struct ad_parser {
 	enum ad_family		family;
 	enum sniff		sniff;
+	enum ad_family		file_family;	/* SNIFF_FILE, and the last bare guess */
+	void			*state[AD_FAMILY__COUNT];
+	struct tag_slot		tags[TAG_SLOTS];
 	struct ad_clockref	clock;
 	int64_t			ref;
 	int			year;
@@ -29,15 +88,73 @@ struct ad_parser {
 	char			json_msg[JSON_MSG_CAP];
 };
 
+static uint32_t
+tag_hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void
+tags_add(struct ad_parser *p, const char *tag, enum ad_family f)
+{
+	size_t n = strlen(tag), i;
+
+	if (n == 0 || n > 255)
+		return;
+	for (i = tag_hash(tag, n) % TAG_SLOTS; p->tags[i].tag != NULL;
+	    i = (i + 1) % TAG_SLOTS)
+		if (p->tags[i].len == n && memcmp(p->tags[i].tag, tag, n) == 0)
+			return;		/* the first family naming a tag keeps it */
+	p->tags[i].tag = tag;
+	p->tags[i].len = (uint8_t)n;
+	p->tags[i].family = (uint8_t)f;
+}
+
+static enum ad_family
+tags_find(const struct ad_parser *p, const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || n > 255)
+		return AD_FAMILY_AUTO;
+	for (i = tag_hash(s, n) % TAG_SLOTS; p->tags[i].tag != NULL;
+	    i = (i + 1) % TAG_SLOTS)
+		if (p->tags[i].len == n && memcmp(p->tags[i].tag, s, n) == 0)
+			return (enum ad_family)p->tags[i].family;
+	return AD_FAMILY_AUTO;
+}
+
 struct ad_parser *
 ad_parser_new(enum ad_family family, int64_t ref, int year)
 {
 	struct ad_parser *p;
+	const char *const *t;
+	int f;
 
 	if ((p = ad_calloc(1, sizeof(*p))) == NULL)
 		return NULL;
 	p->family = family;
 	p->year = year;
+	for (f = 1; f < AD_FAMILY__COUNT; f++) {
+		const struct family *fd = families[f];
+
+		if (fd == NULL)
+			continue;
+		if (fd->state_new != NULL &&
+		    (p->state[f] = fd->state_new()) == NULL) {
+			ad_parser_free(p);
+			return NULL;
+		}
+		for (t = fd->tags; t != NULL && *t != NULL; t++)
+			tags_add(p, *t, (enum ad_family)f);
+	}
 	ad_parser_reset(p, ref);
 	return p;
 }
@@ -45,16 +162,60 @@ ad_parser_new(enum ad_family family, int64_t ref, int year)
 void
 ad_parser_free(struct ad_parser *p)
 {
+	int f;
+
+	if (p == NULL)
+		return;
+	for (f = 1; f < AD_FAMILY__COUNT; f++)
+		if (p->state[f] != NULL && families[f]->state_free != NULL)
+			families[f]->state_free(p->state[f]);
 	ad_free(p);
 }
 
 void
 ad_parser_reset(struct ad_parser *p, int64_t ref)
 {
+	int f;
+
 	p->sniff = SNIFF_UNKNOWN;
+	p->file_family = AD_FAMILY_AUTO;
 	p->ref = ref;
 	memset(p->conns.key, 0, sizeof(p->conns.key));
 	ad_clockref_init(&p->clock, ref, p->year);
+	for (f = 1; f < AD_FAMILY__COUNT; f++)
+		if (p->state[f] != NULL && families[f]->state_reset != NULL)
+			families[f]->state_reset(p->state[f]);
+}
+
+int
+ad_parser_option(struct ad_parser *p, const char *family, const char *key,
+    const char *value, struct ad_diag *diag)
+{
+	int f = ad_family_from_name(family);
+
+	if (f <= 0)
+		return ad_diag_set(diag, AD_ERR_CONFIG, family, 0,
+		    "parse.%s.%s: unknown log family \"%s\"", family, key,
+		    family);
+	if (families[f] == NULL || families[f]->option == NULL)
+		return ad_diag_set(diag, AD_ERR_CONFIG, family, 0,
+		    "parse.%s.%s: the %s parser takes no options", family, key,
+		    family);
+	return families[f]->option(p->state[f], key, value, diag);
+}
+
+int
+ad_parser_options(struct ad_parser *p, const struct ad_parse_opt *o, size_t n,
+    struct ad_diag *diag)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < n; i++)
+		if ((r = ad_parser_option(p, o[i].family, o[i].key, o[i].value,
+		    diag)) != AD_OK)
+			return r;
+	return AD_OK;
 }
 
 const struct ad_parse_stats *
@@ -82,44 +243,51 @@ ad_parse_stats_add(struct ad_parse_stats *dst, const struct ad_parse_stats *src)
 		dst->skipped[i] += src->skipped[i];
 }
 
-/* Program tag -> family. Short list, compared by length first. */
+/* Program tag -> family: exact, then before '/', then "%FAC" of "%FAC-...". */
 static enum ad_family
-family_of_prog(const char *s, size_t n)
+family_of_prog(const struct ad_parser *p, const char *s, size_t n)
 {
-	switch (n) {
-	case 4:
-		if (memcmp(s, "sshd", 4) == 0)
-			return AD_FAMILY_SSHD;
-		break;
-	case 6:
-		if (memcmp(s, "kernel", 6) == 0)
-			return AD_FAMILY_NETFILTER;
-		break;
-	case 9:
-		if (memcmp(s, "sshd-auth", 9) == 0)
-			return AD_FAMILY_SSHD;
-		if (memcmp(s, "filterlog", 9) == 0)
-			return AD_FAMILY_FILTERLOG;
-		break;
-	case 12:
-		if (memcmp(s, "sshd-session", 12) == 0)
-			return AD_FAMILY_SSHD;
-		break;
-	}
+	enum ad_family f;
+	const char *c;
+
+	if ((f = tags_find(p, s, n)) != AD_FAMILY_AUTO)
+		return f;
+	if ((c = memchr(s, '/', n)) != NULL)
+		return tags_find(p, s, (size_t)(c - s));
+	if (n > 1 && s[0] == '%' && (c = memchr(s, '-', n)) != NULL)
+		return tags_find(p, s, (size_t)(c - s));
 	return AD_FAMILY_AUTO;
 }
 
-/* A bare message: its first bytes pick the family. */
+/* The family whose claims() takes this line; whole_file ones or bare ones. */
 static enum ad_family
-family_of_bare(const char *m, size_t n)
+family_claiming(const char *m, size_t n, bool whole_file)
 {
-	const char *end = m + n;
+	int f;
 
-	if (find(m, end, LIT("SRC=")) && find(m, end, LIT("IN=")))
-		return AD_FAMILY_NETFILTER;
-	if (n > 0 && m[0] >= '0' && m[0] <= '9' && find(m, end, LIT(",match,")))
-		return AD_FAMILY_FILTERLOG;
-	return AD_FAMILY_SSHD;
+	for (f = 1; f < AD_FAMILY__COUNT; f++)
+		if (families[f] != NULL && families[f]->claims != NULL &&
+		    families[f]->whole_file == whole_file &&
+		    families[f]->claims(m, n))
+			return (enum ad_family)f;
+	return AD_FAMILY_AUTO;
+}
+
+/*
+ * A bare message: the family that claimed the previous one is asked first
+ * (bare files are mostly one program's), sshd is the default.
+ */
+static enum ad_family
+family_of_bare(struct ad_parser *p, const char *m, size_t n)
+{
+	enum ad_family f = p->file_family;
+
+	if (f != AD_FAMILY_AUTO && families[f]->claims(m, n))
+		return f;
+	if ((f = family_claiming(m, n, false)) == AD_FAMILY_AUTO)
+		return AD_FAMILY_SSHD;
+	p->file_family = f;
+	return f;
 }
 
 static void
@@ -152,7 +320,8 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
     struct ad_event *ev)
 {
 	struct envelope env;
-	enum ad_family fam;
+	struct pline pl;
+	enum ad_family fam = AD_FAMILY_AUTO;
 	enum pr_result r;
 	const char *m, *mend;
 
@@ -162,21 +331,40 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 		p->stats.skipped[AD_SKIP_TOO_LONG]++;
 		return 0;
 	}
-	if (!envelope_split(line, len, &env, p->json_msg, sizeof(p->json_msg)))
+	if (len == 0)
 		return 0;
-	if (p->sniff == SNIFF_UNKNOWN)
-		p->sniff = env.has_envelope ? SNIFF_SYSLOG : SNIFF_BARE;
-	if (p->sniff == SNIFF_SYSLOG && !env.has_envelope) {
-		p->stats.skipped[AD_SKIP_UNKNOWN_FORMAT]++;
-		return 0;
+	if (p->sniff == SNIFF_UNKNOWN && p->family == AD_FAMILY_AUTO &&
+	    (fam = family_claiming(line, len, true)) != AD_FAMILY_AUTO) {
+		p->sniff = SNIFF_FILE;
+		p->file_family = fam;
 	}
-	if (p->family != AD_FAMILY_AUTO)
-		fam = p->family;
-	else if (env.prog != NULL)
-		fam = family_of_prog(env.prog, env.prog_len);
-	else
-		fam = family_of_bare(env.msg, env.msg_len);
-	if (fam == AD_FAMILY_AUTO)
+	if (p->sniff == SNIFF_FILE) {
+		/* A format of its own: no envelope to look for. */
+		memset(&env, 0, sizeof(env));
+		env.msg = line;
+		env.msg_len = len;
+		fam = p->file_family;
+		pl.env = NULL;
+	} else {
+		if (!envelope_split(line, len, &env, p->json_msg,
+		    sizeof(p->json_msg)))
+			return 0;
+		if (p->sniff == SNIFF_UNKNOWN)
+			p->sniff = env.has_envelope ? SNIFF_SYSLOG : SNIFF_BARE;
+		if (p->sniff == SNIFF_SYSLOG && !env.has_envelope) {
+			p->stats.skipped[AD_SKIP_UNKNOWN_FORMAT]++;
+			return 0;
+		}
+		if (p->family != AD_FAMILY_AUTO)
+			fam = p->family;
+		else if (env.prog != NULL)
+			fam = family_of_prog(p, env.prog, env.prog_len);
+		else
+			fam = family_of_bare(p, env.msg, env.msg_len);
+		pl.env = &env;
+	}
+	if (fam == AD_FAMILY_AUTO || families[fam] == NULL ||
+	    families[fam]->parse == NULL)
 		return 0;
 
 	m = env.msg;
@@ -190,25 +378,14 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	}
 	memset(ev, 0, sizeof(*ev));
 	ev->count = 1;
-	switch (fam) {
-	case AD_FAMILY_SSHD: {
-		struct conn c = { &p->conns, 0 };
-
-		if (env.pid != 0)
-			c.key = conn_key(env.host, env.host_len, env.pid);
-		r = parse_sshd(m, (size_t)(mend - m), ev, &c);
-		break;
-	}
-	case AD_FAMILY_NETFILTER:
-		r = parse_netfilter(m, (size_t)(mend - m), ev);
-		break;
-	case AD_FAMILY_FILTERLOG:
-		r = parse_filterlog(m, (size_t)(mend - m), ev);
-		break;
-	default:
-		r = PR_NONE;
-		break;
-	}
+	pl.msg = m;
+	pl.len = (size_t)(mend - m);
+	pl.clock = &p->clock;
+	pl.conn.map = &p->conns;
+	pl.conn.key = env.pid != 0 ?
+	    conn_key(env.host, env.host_len, env.pid) : 0;
+	pl.state = p->state[fam];
+	r = families[fam]->parse(&pl, ev);
 	switch (r) {
 	case PR_NONE:
 		return 0;
@@ -234,7 +411,8 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 		p->stats.skipped[AD_SKIP_UTF8]++;
 		return 0;
 	}
-	event_time(p, &env, ev);
+	if (!ev->time.valid)
+		event_time(p, &env, ev);
 	p->stats.events++;
 	return 1;
 }
@@ -289,37 +467,41 @@ conn_recall(const struct conn *c, struct ad_addr *out, bool *auth)
 
 /* --- names and legends ---------------------------------------------- */
 
-static const char *const family_names[AD_FAMILY__COUNT] = {
-	[AD_FAMILY_AUTO] = "auto",
-	[AD_FAMILY_SSHD] = "sshd",
-	[AD_FAMILY_NETFILTER] = "netfilter",
-	[AD_FAMILY_FILTERLOG] = "filterlog",
-};
-
 const char *
 ad_family_name(enum ad_family f)
 {
-	return (unsigned)f < AD_FAMILY__COUNT ? family_names[f] : "?";
+	if (f == AD_FAMILY_AUTO)
+		return "auto";
+	if ((unsigned)f < AD_FAMILY__COUNT && families[f] != NULL)
+		return families[f]->name;
+	return "?";
 }
 
 int
 ad_family_from_name(const char *name)
 {
-	int i;
+	const char *const *a;
+	int f;
 
-	for (i = 0; i < AD_FAMILY__COUNT; i++)
-		if (strcmp(name, family_names[i]) == 0)
-			return i;
-	/* Friendly aliases for what users call these logs. */
-	if (strcmp(name, "iptables") == 0 || strcmp(name, "ufw") == 0 ||
-	    strcmp(name, "nftables") == 0)
-		return AD_FAMILY_NETFILTER;
-	if (strcmp(name, "pf") == 0 || strcmp(name, "pfsense") == 0 ||
-	    strcmp(name, "opnsense") == 0)
-		return AD_FAMILY_FILTERLOG;
-	if (strcmp(name, "ssh") == 0 || strcmp(name, "openssh") == 0)
-		return AD_FAMILY_SSHD;
+	if (strcmp(name, "auto") == 0)
+		return AD_FAMILY_AUTO;
+	for (f = 1; f < AD_FAMILY__COUNT; f++) {
+		if (!ad_family_available((enum ad_family)f))
+			continue;	/* declared, not written yet */
+		if (strcmp(name, families[f]->name) == 0)
+			return f;
+		for (a = families[f]->aliases; a != NULL && *a != NULL; a++)
+			if (strcmp(name, *a) == 0)
+				return f;
+	}
 	return -1;
+}
+
+bool
+ad_family_available(enum ad_family f)
+{
+	return (unsigned)f < AD_FAMILY__COUNT && f != AD_FAMILY_AUTO &&
+	    families[f] != NULL && families[f]->parse != NULL;
 }
 
 const char *
@@ -339,48 +521,30 @@ ad_skip_name(enum ad_skip s)
 	return "?";
 }
 
-struct legend {
-	const char *format;
-	const char *text;
-};
-
-static const struct legend legends[] = {
-	{ "sshd",
-	  "OpenSSH server (sshd) messages, as written to the system log.\n"
-	  "Each line: date and time, our host name, \"sshd[PID]\" (the process\n"
-	  "handling one connection), then the message.\n"
-	  "\"Failed password for USER from ADDRESS port PORT ssh2\": a login with\n"
-	  "a wrong password; \"Invalid user USER\": a login for an account that\n"
-	  "does not exist; \"[preauth]\": the connection ended before any login\n"
-	  "succeeded. ADDRESS and PORT are the remote (connecting) side.\n" },
-	{ "netfilter",
-	  "Linux kernel firewall (netfilter/iptables/nftables/UFW) log lines.\n"
-	  "IN = interface the packet arrived on; OUT = interface it would leave\n"
-	  "by (empty for packets to this host); MAC = link-layer header;\n"
-	  "SRC = source address; DST = destination address; LEN = packet length;\n"
-	  "TTL = time to live; ID = IP identification; PROTO = protocol;\n"
-	  "SPT = source port; DPT = destination port; WINDOW = TCP window;\n"
-	  "SYN/ACK/FIN/RST/PSH/URG = TCP flags set; the text before IN= is the\n"
-	  "rule's log prefix, e.g. [UFW BLOCK] for a dropped packet.\n" },
-	{ "filterlog",
-	  "pf firewall log (pfSense/OPNsense \"filterlog\"), comma-separated:\n"
-	  "rule number, sub-rule, anchor, tracker, interface, reason, action\n"
-	  "(pass/block), direction (in/out), IP version, then for IPv4: TOS,\n"
-	  "ECN, TTL, id, offset, flags, protocol id, protocol name, length,\n"
-	  "source address, destination address, and for TCP/UDP: source port,\n"
-	  "destination port, data length, and for TCP: flags, sequence, ack,\n"
-	  "window, urgent, options.\n" },
-};
-
 const char *
 ad_format_legend(const char *format)
 {
-	size_t i;
+	const struct legend *l;
+	int f;
 
-	for (i = 0; i < sizeof(legends) / sizeof(legends[0]); i++)
-		if (strcmp(legends[i].format, format) == 0)
-			return legends[i].text;
+	for (f = 1; f < AD_FAMILY__COUNT; f++)
+		for (l = families[f] ? families[f]->legends : NULL;
+		    l != NULL && l->format != NULL; l++)
+			if (strcmp(l->format, format) == 0)
+				return l->text;
 	return NULL;
+}
+
+void
+ad_format_legends(void (*fn)(const char *, const char *, void *), void *arg)
+{
+	const struct legend *l;
+	int f;
+
+	for (f = 1; f < AD_FAMILY__COUNT; f++)
+		for (l = families[f] ? families[f]->legends : NULL;
+		    l != NULL && l->format != NULL; l++)
+			fn(l->format, l->text, arg);
 }
 
 /* --- shared grammar ------------------------------------------------- */

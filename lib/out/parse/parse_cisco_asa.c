@@ -1,0 +1,11 @@
+/*
+ * parse_cisco_asa.c - Cisco ASA/PIX/FTD syslog.
+ *
+ * Not written yet: the family is declared so the tree has its place; it
+ * parses nothing and --format does not offer it (ad_family_available).
+ */
+#include "parse_int.h"
+
+const struct family fam_cisco_asa = {
+	.name = "cisco-asa",
+};
