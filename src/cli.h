@@ -60,5 +60,7 @@ int	cmd_incidents(struct cli *c, int argc, char **argv);
 int	cmd_lookup(struct cli *c, int argc, char **argv);
 int	cmd_tables(struct cli *c, int argc, char **argv);
 int	cmd_formats(struct cli *c, int argc, char **argv);
+/* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */
+int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);
 
 #endif

@@ -305,6 +305,9 @@ main(int argc, char **argv)
 		r = cmd_tables(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "formats") == 0)
 		r = cmd_formats(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "whois-parse") == 0 ||
+	    strcmp(verb, "rdap-parse") == 0)
+		r = cmd_netinfo(&c, argc - 1, argv + 1, verb[0] == 'r');
 	else {
 		cli_err(&c, "unknown verb \"%s\" (try abusedesk --help)", verb);
 		r = EXIT_USAGE;

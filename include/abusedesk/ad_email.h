@@ -28,4 +28,10 @@ bool	ad_email_valid(const char *s, size_t n);
  */
 bool	ad_email_placeholder(const char *s, size_t n);
 
+/*
+ * True for filler a registrant typed instead of an address (bbb@aaa.com,
+ * none@..., x@example.com): valid syntax, never a mailbox. Parsers drop it.
+ */
+bool	ad_email_junk(const char *s, size_t n);
+
 #endif

@@ -73,6 +73,7 @@ enum ad_referral_kind {
 #define AD_NI_NOT_FOUND		0x0008	/* "no match", RDAP 404-style error object */
 #define AD_NI_TRUNCATED		0x0010	/* input or a field cut at its cap */
 #define AD_NI_ERROR		0x0020	/* an error answer (%ERROR, RDAP errorCode) */
+#define AD_NI_HOSTILE		0x0040	/* control bytes inside a value: ignored */
 
 struct ad_abuse_contact {
 	char			email[AD_NI_EMAIL_MAX + 1];
@@ -185,7 +186,8 @@ const struct ad_abuse_contact *ad_netinfo_best(const struct ad_netinfo *ni);
  *  "abuse":[{"email","confidence","placeholder","object","evidence"}],
  *  "abuse_handles":[{"handle","object"}],
  *  "referral":{"kind","host","port","url","query"}|null,
- *  "flags":["placeholder","rate-limited",...]}
+ *  "flags":["placeholder","rate-limited","no-data","not-found",
+ *   "truncated","error","hostile"]}
  * Empty strings are written as null.
  */
 int	ad_netinfo_json(struct ad_buf *b, const struct ad_netinfo *ni) AD_WUR;

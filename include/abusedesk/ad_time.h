@@ -69,6 +69,22 @@ size_t	ad_time_scan_bsd(const char *p, const char *end,
 size_t	ad_time_scan_iso(const char *p, const char *end,
 	    struct ad_clockref *cr, struct ad_instant *out);
 
+/*
+ * Parses a Common Log Format stamp "[10/Oct/2000:13:55:36 -0700]" (Apache
+ * %t, nginx [$time_local]) at [p, end), brackets included. The offset is
+ * the log's own, so no zone lookup is needed. Returns bytes consumed or 0.
+ */
+size_t	ad_time_scan_clf(const char *p, const char *end,
+	    struct ad_instant *out);
+
+/*
+ * Parses a ctime(3)-style stamp "Wed Oct 11 13:55:36[.123456] 2000" (the
+ * Apache error log, without its brackets) at [p, end), local time in the
+ * process zone. Returns bytes consumed or 0.
+ */
+size_t	ad_time_scan_ctime(const char *p, const char *end,
+	    struct ad_clockref *cr, struct ad_instant *out);
+
 /* "2026-11-22T17:45:03+01:00" (with .usec when non-zero); returns buf. */
 char	*ad_instant_format(const struct ad_instant *t, char buf[AD_ISO_STRLEN]);
 /* The same instant in UTC: "2026-11-22T16:45:03Z". */

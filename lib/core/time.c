@@ -288,6 +288,88 @@ ad_time_scan_iso(const char *p, const char *end, struct ad_clockref *cr,
 	return (size_t)(q - p);
 }
 
+size_t
+ad_time_scan_clf(const char *p, const char *end, struct ad_instant *out)
+{
+	const char *q;
+	int y, mon, day, h, mi, s, oh, om, sign;
+
+	/* [10/Oct/2000:13:55:36 -0700]; "[1/Apr/2014:..." from some writers */
+	if (end - p < 27 || p[0] != '[')
+		return 0;
+	if (p[2] == '/') {
+		if ((day = num(p + 1, end, 1)) < 0)
+			return 0;
+		q = p + 2;
+	} else {
+		if ((day = num(p + 1, end, 2)) < 0)
+			return 0;
+		q = p + 3;
+	}
+	/* q: "/Oct/2000:13:55:36 -0700]" */
+	if (end - q < 25 || q[0] != '/' || (mon = month_of(q + 1)) == 0 ||
+	    q[4] != '/' || (y = num(q + 5, end, 4)) < 0 || q[9] != ':' ||
+	    (h = num(q + 10, end, 2)) < 0 || q[12] != ':' ||
+	    (mi = num(q + 13, end, 2)) < 0 || q[15] != ':' ||
+	    (s = num(q + 16, end, 2)) < 0)
+		return 0;
+	q += 18;
+	if (q < end && *q == '.') {	/* nginx $time_local has none; some forks do */
+		int32_t usec;
+
+		q = fraction(q + 1, end, &usec);
+		out->usec = usec;
+	} else
+		out->usec = 0;
+	if (end - q < 7 || q[0] != ' ' || (q[1] != '+' && q[1] != '-') ||
+	    (oh = num(q + 2, end, 2)) < 0 || (om = num(q + 4, end, 2)) < 0 ||
+	    q[6] != ']')
+		return 0;
+	sign = q[1] == '-' ? -1 : 1;
+	if (day < 1 || day > days_in_month(y, mon) || h > 23 || mi > 59 ||
+	    s > 60 || oh > 23 || om > 59)
+		return 0;
+	out->off_min = (int16_t)(sign * (oh * 60 + om));
+	out->utc = ad_days_from_civil(y, (unsigned)mon, (unsigned)day) * 86400 +
+	    h * 3600 + mi * 60 + s - out->off_min * 60;
+	out->valid = true;
+	return (size_t)(q + 7 - p);
+}
+
+size_t
+ad_time_scan_ctime(const char *p, const char *end, struct ad_clockref *cr,
+    struct ad_instant *out)
+{
+	const char *q = p;
+	int y, mon, day, h, mi, s, n;
+	int32_t usec = 0;
+
+	/* Www Mmm dd hh:mm:ss[.frac] yyyy */
+	if (end - q < 24 || q[3] != ' ' || (mon = month_of(q + 4)) == 0 ||
+	    q[7] != ' ')
+		return 0;
+	q += 8;
+	if (*q == ' ')
+		q++;
+	n = q + 1 < end && q[1] == ' ' ? 1 : 2;
+	if ((day = num(q, end, n)) < 0)
+		return 0;
+	q += n;
+	if (q >= end || *q++ != ' ' || (h = num(q, end, 2)) < 0 ||
+	    q + 2 >= end || q[2] != ':' || (mi = num(q + 3, end, 2)) < 0 ||
+	    q + 5 >= end || q[5] != ':' || (s = num(q + 6, end, 2)) < 0)
+		return 0;
+	q += 8;
+	if (q < end && *q == '.')
+		q = fraction(q + 1, end, &usec);
+	if (q >= end || *q++ != ' ' || (y = num(q, end, 4)) < 0)
+		return 0;
+	q += 4;
+	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
+		return 0;
+	return (size_t)(q - p);
+}
+
 /* Writes t at offset off_min; zulu writes "Z" instead of "+00:00". */
 static char *
 format_at(const struct ad_instant *t, int off_min, bool zulu,

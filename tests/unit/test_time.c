@@ -521,6 +521,71 @@ test_format_parse(void)
 	TEST_DONE();
 }
 
+static void
+test_clf_ctime(void)
+{
+	struct ad_clockref cr;
+	struct ad_instant t;
+	const char *s;
+
+	TEST_START("clf stamp with its own offset");
+	s = "[10/Oct/2000:13:55:36 -0700] \"GET /";
+	memset(&t, 0, sizeof(t));
+	ASSERT_INT_EQ(ad_time_scan_clf(s, s + strlen(s), &t), 28);
+	ASSERT_TRUE(t.valid);
+	ASSERT_INT_EQ(t.off_min, -420);
+	/* 2000-10-10T20:55:36Z */
+	ASSERT_INT_EQ(t.utc, 971211336);
+	s = "[01/Jan/2024:00:00:00 +0530]";
+	ASSERT_INT_EQ(ad_time_scan_clf(s, s + strlen(s), &t), 28);
+	ASSERT_INT_EQ(t.off_min, 330);
+	ASSERT_INT_EQ(t.utc, 1704047400);
+	s = "[1/Apr/2014:00:00:01 -0500]";
+	ASSERT_INT_EQ(ad_time_scan_clf(s, s + strlen(s), &t), 27);
+	ASSERT_INT_EQ(t.utc, 1396328401);
+	TEST_DONE();
+
+	TEST_START("clf malformed stamps rejected");
+	s = "[10/Oct/2000:13:55:36 -0700";		/* no bracket */
+	ASSERT_INT_EQ(ad_time_scan_clf(s, s + strlen(s), &t), 0);
+	s = "[31/Feb/2000:13:55:36 -0700]";
+	ASSERT_INT_EQ(ad_time_scan_clf(s, s + strlen(s), &t), 0);
+	s = "[10/Foo/2000:13:55:36 -0700]";
+	ASSERT_INT_EQ(ad_time_scan_clf(s, s + strlen(s), &t), 0);
+	s = "[10/Oct/2000:25:55:36 -0700]";
+	ASSERT_INT_EQ(ad_time_scan_clf(s, s + strlen(s), &t), 0);
+	s = "[10/Oct/2000:13:55:36 0700]";
+	ASSERT_INT_EQ(ad_time_scan_clf(s, s + strlen(s), &t), 0);
+	s = "[10/Oct/2000:13:55:36 -0700]";
+	ASSERT_INT_EQ(ad_time_scan_clf(s, s + 20, &t), 0);	/* truncated */
+	TEST_DONE();
+
+	TEST_START("ctime stamp (Apache error log), local zone");
+	set_tz("UTC");
+	ad_clockref_init(&cr, 0, 0);
+	s = "Tue Jul 22 06:48:30 2008] [error]";
+	memset(&t, 0, sizeof(t));
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 24);
+	ASSERT_INT_EQ(t.utc, 1216709310);
+	s = "Thu Sep 25 09:27:18.813902 2014] [cgi:error]";
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 31);
+	ASSERT_INT_EQ(t.usec, 813902);
+	s = "Sat Mar  1 06:48:30 2008]";
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 24);
+	ASSERT_INT_EQ(t.utc, 1204354110);
+	s = "Sat Mar 1 06:48:30 2008]";
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 23);
+	s = "Tue Jul 22 06:48:30]";
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 0);
+	set_tz(TZ_CET);
+	ad_clockref_init(&cr, 0, 0);
+	s = "Tue Jul 22 06:48:30 2008";
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 24);
+	ASSERT_INT_EQ(t.off_min, 120);
+	ASSERT_INT_EQ(t.utc, 1216709310 - 7200);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -532,5 +597,6 @@ main(void)
 	test_bsd_local_zone();
 	test_iso();
 	test_format_parse();
+	test_clf_ctime();
 	TESTS_END();
 }

@@ -88,7 +88,6 @@ ad_email_valid(const char *s, size_t n)
 static const char *const placeholders[] = {
 	"search-apnic-not-arin@apnic.net",
 	"hostmaster@apnic.net",
-	"helpdesk@apnic.net",
 	"hostmaster@ripe.net",
 	"ripe-dbm@ripe.net",
 	"abuse@ripe.net",
@@ -129,5 +128,43 @@ ad_email_placeholder(const char *s, size_t n)
 		if (strlen(placeholders[i]) == n &&
 		    strncasecmp(placeholders[i], s, n) == 0)
 			return true;
+	return false;
+}
+
+/* Addresses that are obviously filler: a customer record's bbb@aaa.com. */
+static const char *const junk_domains[] = {
+	"aaa.com", "bbb.com", "xxx.com", "example.com", "example.net",
+	"example.org", "test.com", "none.com", "domain.com",
+	"nomail.com", "noemail.com", "invalid",
+};
+static const char *const junk_locals[] = {
+	"none", "noemail", "no-email", "nomail", "noreply", "no-reply",
+	"null", "test", "xxx", "aaa", "bbb",
+};
+
+bool
+ad_email_junk(const char *s, size_t n)
+{
+	const char *at;
+	size_t i, l, dl;
+
+	if (s == NULL || (at = memchr(s, '@', n)) == NULL)
+		return true;
+	l = (size_t)(at - s);
+	dl = n - l - 1;
+	for (i = 0; i < sizeof(junk_locals) / sizeof(junk_locals[0]); i++)
+		if (strlen(junk_locals[i]) == l &&
+		    strncasecmp(junk_locals[i], s, l) == 0)
+			return true;
+	for (i = 0; i < sizeof(junk_domains) / sizeof(junk_domains[0]); i++) {
+		size_t jl = strlen(junk_domains[i]);
+
+		/* The domain itself or a subdomain of it. */
+		if (dl == jl && strncasecmp(junk_domains[i], at + 1, dl) == 0)
+			return true;
+		if (dl > jl && at[dl - jl] == '.' &&
+		    strncasecmp(junk_domains[i], at + 1 + dl - jl, jl) == 0)
+			return true;
+	}
 	return false;
 }

@@ -230,6 +230,7 @@ static const struct {
 	{ AD_NI_NOT_FOUND, "not-found" },
 	{ AD_NI_TRUNCATED, "truncated" },
 	{ AD_NI_ERROR, "error" },
+	{ AD_NI_HOSTILE, "hostile" },
 };
 
 int

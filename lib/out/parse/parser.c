@@ -243,17 +243,26 @@ ad_parse_stats_add(struct ad_parse_stats *dst, const struct ad_parse_stats *src)
 		dst->skipped[i] += src->skipped[i];
 }
 
-/* Program tag -> family: exact, then before '/', then "%FAC" of "%FAC-...". */
+/*
+ * Program tag -> family: exact, then before '/' (and, for a multi-instance
+ * "postfix-incoming/smtpd", before the '-' of that part), then "%FAC" of
+ * "%FAC-...".
+ */
 static enum ad_family
 family_of_prog(const struct ad_parser *p, const char *s, size_t n)
 {
 	enum ad_family f;
-	const char *c;
+	const char *c, *d;
 
 	if ((f = tags_find(p, s, n)) != AD_FAMILY_AUTO)
 		return f;
-	if ((c = memchr(s, '/', n)) != NULL)
-		return tags_find(p, s, (size_t)(c - s));
+	if ((c = memchr(s, '/', n)) != NULL) {
+		if ((f = tags_find(p, s, (size_t)(c - s))) != AD_FAMILY_AUTO)
+			return f;
+		if ((d = memchr(s, '-', (size_t)(c - s))) != NULL)
+			return tags_find(p, s, (size_t)(d - s));
+		return AD_FAMILY_AUTO;
+	}
 	if (n > 1 && s[0] == '%' && (c = memchr(s, '-', n)) != NULL)
 		return tags_find(p, s, (size_t)(c - s));
 	return AD_FAMILY_AUTO;
@@ -275,7 +284,9 @@ family_claiming(const char *m, size_t n, bool whole_file)
 
 /*
  * A bare message: the family that claimed the previous one is asked first
- * (bare files are mostly one program's), sshd is the default.
+ * (bare files are mostly one program's), then the per-line guesses, then
+ * the whole-file formats (an access-log line among bare messages, as in
+ * SSHGuard's test file); sshd is the default.
  */
 static enum ad_family
 family_of_bare(struct ad_parser *p, const char *m, size_t n)
@@ -284,7 +295,8 @@ family_of_bare(struct ad_parser *p, const char *m, size_t n)
 
 	if (f != AD_FAMILY_AUTO && families[f]->claims(m, n))
 		return f;
-	if ((f = family_claiming(m, n, false)) == AD_FAMILY_AUTO)
+	if ((f = family_claiming(m, n, false)) == AD_FAMILY_AUTO &&
+	    (f = family_claiming(m, n, true)) == AD_FAMILY_AUTO)
 		return AD_FAMILY_SSHD;
 	p->file_family = f;
 	return f;
