@@ -39,7 +39,7 @@
 
 /* Answers larger than this are parsed up to the cap (AD_NI_TRUNCATED). */
 #define AD_WHOIS_INPUT_MAX	(1024 * 1024)
-#define AD_RDAP_INPUT_MAX	(4 * 1024 * 1024)
+#define AD_RDAP_INPUT_MAX	(1024 * 1024)
 /* Deepest JSON nesting accepted, and deepest entity-in-entity followed. */
 #define AD_RDAP_DEPTH_MAX	64
 #define AD_RDAP_ENTITY_DEPTH_MAX 8

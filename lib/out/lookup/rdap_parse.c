@@ -530,6 +530,18 @@ ad_rdap_parse(const char *json, size_t len, const char *base_url,
 		goto out;
 	}
 
+	/* LACNIC's throttled answers carry a "Rate Limit Notice" and no
+	 * object; its ordinary answers no notice of that title. */
+	v = json_object_get(root, "notices");
+	json_array_foreach(v, i, e) {
+		const char *t = jstr(e, "title");
+
+		if (t != NULL && strcasestr(t, "rate limit") != NULL &&
+		    json_object_get(root, "objectClassName") == NULL &&
+		    json_object_get(root, "handle") == NULL)
+			out->flags |= AD_NI_RATE_LIMITED;
+	}
+
 	cls = jstr(root, "objectClassName");
 	if (cls == NULL) {
 		if (json_object_get(root, "startAddress") != NULL)

@@ -254,14 +254,19 @@ strip_html(const char *s, size_t n, char *out)
 		{ "&nbsp;", ' ' }, { "&quot;", '"' }, { "&#39;", '\'' },
 	};
 
+	bool unclosed = false;	/* no "</script" or "</style" left */
+
 	while (i < n) {
 		size_t k;
 
 		if (s[i] == '<') {
 			const char *e = memchr(s + i, '>', n - i);
 
-			/* <script>/<style> bodies are not text either. */
-			if (n - i > 7 && (strncasecmp(s + i, "<script", 7) == 0 ||
+			/* <script>/<style> bodies are not text either. Once
+			 * no closing tag is left, none is searched for again:
+			 * a page of unclosed <script> stays linear. */
+			if (!unclosed && n - i > 7 &&
+			    (strncasecmp(s + i, "<script", 7) == 0 ||
 			    strncasecmp(s + i, "<style", 6) == 0)) {
 				const char *t = memcasemem(s + i, n - i, "</");
 
@@ -271,6 +276,8 @@ strip_html(const char *s, size_t n, char *out)
 					    n - (size_t)(t + 2 - s), "</");
 				if (t != NULL)
 					e = memchr(t, '>', n - (size_t)(t - s));
+				else
+					unclosed = true;
 			}
 			if (e == NULL)
 				break;
@@ -589,14 +596,11 @@ find_nets(struct wp *w)
 			continue;
 		memset(&net, 0, sizeof(net));
 		if (keyin(l, net_keys)) {
-			/* RPSL: the object's first line only ("inetrev:" and
-			 * LACNIC's "aut-num: N/A" are not networks). */
-			if ((keyis(l, "inetnum") || keyis(l, "inet6num")) &&
-			    l->obj != i)
-				continue;
 			if (!parse_range(l->val, l->vlen, &net))
 				continue;
 		} else if (keyin(l, asn_keys)) {
+			/* RPSL: an object's first line only (LACNIC's
+			 * "aut-num: N/A" inside an inetnum is no network). */
 			if (l->obj != i && !keyis(l, "ASNumber"))
 				continue;
 			if (!parse_asn(l->val, l->vlen, &net.asn_start,
@@ -639,6 +643,15 @@ range_size(const struct wnet *n, uint8_t out[16])
 		borrow = d < 0;
 		out[i] = (uint8_t)(d + (borrow ? 256 : 0));
 	}
+}
+
+static void
+k_swap(size_t *a, size_t *b)
+{
+	size_t t = *a;
+
+	*a = *b;
+	*b = t;
 }
 
 /* The most specific network: smallest range, IP before AS. */
@@ -884,6 +897,25 @@ abuse_comment(const struct wline *l)
 	    != NULL && memcasemem(l->val, l->vlen, "' is '") != NULL;
 }
 
+/* True when the abuse comment's quoted range is the network's. */
+static bool
+comment_names(const struct wline *l, const struct wnet *net)
+{
+	const char *q = memchr(l->val, '\'', l->vlen), *e;
+	struct wnet r;
+
+	if (q == NULL || net->start.af == 0)
+		return false;
+	q++;
+	e = memcasemem(q, l->vlen - (size_t)(q - l->val), "' is '");
+	if (e == NULL)
+		return false;
+	memset(&r, 0, sizeof(r));
+	return parse_range(q, (size_t)(e - q), &r) &&
+	    ad_addr_equal(&r.start, &net->start) &&
+	    ad_addr_equal(&r.end, &net->end);
+}
+
 static void
 collect_contacts(struct wp *w, const struct wnet *net)
 {
@@ -891,9 +923,11 @@ collect_contacts(struct wp *w, const struct wnet *net)
 	bool declared = false, rabuse = false;
 	int lookups = 0;
 
-	/* 1. What the registry declares. */
-	for (i = from; i < to; i++)
-		if (abuse_comment(&w->l[i]) &&
+	/* 1. What the registry declares: the abuse comment of this block,
+	 * or one anywhere that names this network's range. */
+	for (i = 0; i < w->n; i++)
+		if (abuse_comment(&w->l[i]) && ((i >= from && i < to) ||
+		    comment_names(&w->l[i], net)) &&
 		    add_line_emails(w, i, AD_CONF_HIGH, "abuse contact") > 0)
 			declared = true;
 	for (i = from; i < to; i++)
@@ -1195,8 +1229,11 @@ find_flags(struct wp *w, const struct wnet *net)
 		const struct wline *l = &w->l[i];
 		bool notice = l->comment || l->key == NULL;
 
-		/* A notice is a comment or bare line; remarks are data. */
-		if (notice && any_text(l, ratelimit_text)) {
+		/* A notice is a comment or bare line; remarks are data. An
+		 * answer with a network was served: only RIPE's %ERROR:201
+		 * then still counts ("rate limit" may be mere policy text). */
+		if (notice && (net == NULL ? any_text(l, ratelimit_text) :
+		    memcasemem(l->val, l->vlen, "%ERROR:201") != NULL)) {
 			w->ni->flags |= AD_NI_RATE_LIMITED;
 			if (memcasemem(l->val, l->vlen, "%ERROR") != NULL)
 				w->ni->flags |= AD_NI_ERROR;
@@ -1340,6 +1377,79 @@ fill_network(struct wp *w, const struct wnet *net, int reg)
 		setstr(ni, ni->changed, sizeof(ni->changed), l->val, l->vlen);
 }
 
+/*
+ * The networks of the answer that contain `net`, nearest first, as
+ * indexes into w->nets. Returns how many.
+ */
+static size_t
+enclosing(const struct wp *w, const struct wnet *net, size_t out[NETS_MAX])
+{
+	uint8_t si[16], sj[16];
+	size_t i, j, n = 0;
+
+	if (net->start.af == 0)
+		return 0;
+	for (i = 0; i < w->nn; i++) {
+		const struct wnet *o = &w->nets[i];
+
+		if (o == net || o->start.af != net->start.af ||
+		    memcmp(o->start.b, net->start.b, 16) > 0 ||
+		    memcmp(o->end.b, net->end.b, 16) < 0)
+			continue;
+		out[n++] = i;
+	}
+	/* Insertion sort by size: at most NETS_MAX entries. */
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0; j--) {
+			range_size(&w->nets[out[j - 1]], si);
+			range_size(&w->nets[out[j]], sj);
+			if (memcmp(si, sj, 16) <= 0)
+				break;
+			k_swap(&out[j - 1], &out[j]);
+		}
+	return n;
+}
+
+/*
+ * Takes the contacts of the enclosing networks, nearest first, one rank
+ * lower (the ISP's declared abuse desk is what a customer network without
+ * one has, but it is not that network's own), until one is medium.
+ */
+static int
+inherit_contacts(struct wp *w, const size_t *enc, size_t nenc)
+{
+	struct ad_netinfo *own = w->ni, *tmp;
+	size_t e, i;
+
+	if ((tmp = ad_malloc(sizeof(*tmp))) == NULL)
+		return AD_ERR_NOMEM;
+	for (e = 0; e < nenc; e++) {
+		const struct wnet *o = &w->nets[enc[e]];
+		const struct wline *l = &w->l[o->line];
+		char obj[AD_NI_NAME_MAX];
+
+		ad_netinfo_init(tmp);
+		w->ni = tmp;
+		collect_contacts(w, o);
+		w->ni = own;
+		own->flags |= tmp->flags & (AD_NI_HOSTILE | AD_NI_TRUNCATED);
+		snprintf(obj, sizeof(obj), "enclosing %.*s", (int)(l->vlen > 100 ?
+		    100 : l->vlen), l->val);
+		for (i = 0; i < tmp->ncontacts; i++) {
+			const struct ad_abuse_contact *c = &tmp->contacts[i];
+
+			(void)ad_netinfo_add_contact(own, c->email,
+			    strlen(c->email), c->confidence == AD_CONF_HIGH ?
+			    AD_CONF_MEDIUM : AD_CONF_LOW, obj, c->evidence);
+		}
+		if (ad_netinfo_best(own) != NULL &&
+		    ad_netinfo_best(own)->confidence >= AD_CONF_MEDIUM)
+			break;
+	}
+	ad_free(tmp);
+	return AD_OK;
+}
+
 int
 ad_whois_parse(const char *text, size_t len, const char *server,
     struct ad_netinfo *out, struct ad_diag *diag)
@@ -1347,7 +1457,7 @@ ad_whois_parse(const char *text, size_t len, const char *server,
 	struct wp w;
 	const struct wnet *net;
 	char *buf = NULL;
-	size_t blen, i;
+	size_t blen, i, enc[NETS_MAX], nenc;
 	int reg, r = AD_OK;
 
 	if (out == NULL || (text == NULL && len > 0))
@@ -1403,19 +1513,20 @@ ad_whois_parse(const char *text, size_t len, const char *server,
 				set_from(&w, &w.nets[i], out->netname,
 				    sizeof(out->netname), k_name);
 		collect_contacts(&w, net);
-		/* Nothing in its block: the enclosing networks' (KRNIC's ISP
-		 * "IP Manager" above a customer record), low confidence. */
-		for (i = 0; out->ncontacts == 0 && i < w.nn; i++) {
-			size_t k;
-
-			if (&w.nets[i] == net)
-				continue;
-			for (k = w.nets[i].bstart; k < w.nets[i].bend; k++)
-				if (!w.l[k].comment && !keyin(&w.l[k],
-				    skip_keys) && memchr(w.l[k].val, '@',
-				    w.l[k].vlen) != NULL)
-					(void)add_line_emails(&w, k,
-					    AD_CONF_LOW, "enclosing network");
+		/* The network around it: its parent when the answer names
+		 * none, and the contacts to fall back on when its own block
+		 * has nothing better than low (an ARIN reassignment without
+		 * POCs, KRNIC's customer record under the ISP's). */
+		nenc = enclosing(&w, net, enc);
+		if (out->parent[0] == '\0' && nenc > 0)
+			setstr(out, out->parent, sizeof(out->parent),
+			    w.l[w.nets[enc[0]].line].val,
+			    w.l[w.nets[enc[0]].line].vlen);
+		if (nenc > 0 && (ad_netinfo_best(out) == NULL ||
+		    ad_netinfo_best(out)->confidence == AD_CONF_LOW) &&
+		    (r = inherit_contacts(&w, enc, nenc)) != AD_OK) {
+			r = ad_diag_set(diag, r, "whois", 0, "out of memory");
+			goto out;
 		}
 	} else {
 		/* TWNIC-like or unknown: any mailbox, low confidence. */
