@@ -85,6 +85,13 @@ size_t	ad_time_scan_clf(const char *p, const char *end,
 size_t	ad_time_scan_ctime(const char *p, const char *end,
 	    struct ad_clockref *cr, struct ad_instant *out);
 
+/*
+ * Parses BIND's "dd-Mmm-yyyy hh:mm:ss[.mmm]" (named's file channels),
+ * local time. Returns bytes consumed or 0.
+ */
+size_t	ad_time_scan_bind(const char *p, const char *end,
+	    struct ad_clockref *cr, struct ad_instant *out);
+
 /* "2026-11-22T17:45:03+01:00" (with .usec when non-zero); returns buf. */
 char	*ad_instant_format(const struct ad_instant *t, char buf[AD_ISO_STRLEN]);
 /* The same instant in UTC: "2026-11-22T16:45:03Z". */

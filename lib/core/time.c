@@ -370,6 +370,31 @@ ad_time_scan_ctime(const char *p, const char *end, struct ad_clockref *cr,
 	return (size_t)(q - p);
 }
 
+size_t
+ad_time_scan_bind(const char *p, const char *end, struct ad_clockref *cr,
+    struct ad_instant *out)
+{
+	const char *q = p;
+	int mon, day, h, mi, s, y;
+	int32_t usec = 0;
+
+	if (end - q < 20 || (day = num(q, end, 2)) < 0 || q[2] != '-' ||
+	    (mon = month_of(q + 3)) == 0 || q[6] != '-' ||
+	    (y = num(q + 7, end, 4)) < 0 || q[11] != ' ')
+		return 0;
+	q += 12;
+	if ((h = num(q, end, 2)) < 0 || q + 2 >= end || q[2] != ':' ||
+	    (mi = num(q + 3, end, 2)) < 0 || q + 5 >= end || q[5] != ':' ||
+	    (s = num(q + 6, end, 2)) < 0)
+		return 0;
+	q += 8;
+	if (q < end && *q == '.')
+		q = fraction(q + 1, end, &usec);
+	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
+		return 0;
+	return (size_t)(q - p);
+}
+
 /* Writes t at offset off_min; zulu writes "Z" instead of "+00:00". */
 static char *
 format_at(const struct ad_instant *t, int off_min, bool zulu,

@@ -36,6 +36,7 @@ def cases(path):
 def main():
     binary, d = sys.argv[1], sys.argv[2]
     k = failed = 0
+    formats = set()
     for name in sorted(os.listdir(d)):
         if not name.endswith(".txt"):
             continue
@@ -56,6 +57,7 @@ def main():
             got = ["-"] if not evs else \
                 [evs[0]["src"], evs[0]["kind"], evs[0]["category"]]
             good = got == want
+            formats.update(e.get("format") for e in evs if e.get("format"))
             if good:
                 print("ok %d - %s" % (k, where))
             elif block[2][1] == "X":
@@ -66,6 +68,15 @@ def main():
                 print("#   line: %s" % block[0][1])
                 print("#   want: %s" % " ".join(want))
                 print("#   got:  %s" % " ".join(got))
+    # Every format an event named has a legend (`abusedesk formats`).
+    for fmt in sorted(formats):
+        k += 1
+        if subprocess.run([binary, "formats", fmt], capture_output=True,
+                          check=False).returncode == 0:
+            print("ok %d - legend of format %s" % (k, fmt))
+        else:
+            failed += 1
+            print("not ok %d - no legend for format %s" % (k, fmt))
     print("1..%d" % k)
     return 1 if failed else 0
 

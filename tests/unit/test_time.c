@@ -586,6 +586,57 @@ test_clf_ctime(void)
 	TEST_DONE();
 }
 
+static void
+test_vsftpd_bind(void)
+{
+	struct ad_clockref cr;
+	struct ad_instant t;
+	const char *s;
+
+	set_tz("UTC");
+	ad_clockref_init(&cr, 0, 0);
+
+	TEST_START("ctime stamp (vsftpd.log)");
+	s = "Fri Jan 19 12:20:33 2007 [pid 27202] x";
+	memset(&t, 0, sizeof(t));
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 24);
+	ASSERT_TRUE(t.valid);
+	/* 2007-01-19: 13532 days */
+	ASSERT_INT_EQ(t.utc, 13532LL * 86400 + 12 * 3600 + 20 * 60 + 33);
+	s = "Thu Sep  8 00:39:49 2016 [pid 1]";
+	memset(&t, 0, sizeof(t));
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 24);
+	ASSERT_INT_EQ(t.utc, ad_days_from_civil(2016, 9, 8) * 86400 + 39 * 60 + 49);
+	s = "Mon Jun 8 12:08:44 2020 [pid 27245]";
+	memset(&t, 0, sizeof(t));
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 23);
+	ASSERT_INT_EQ(t.utc, ad_days_from_civil(2020, 6, 8) * 86400 +
+	    12 * 3600 + 8 * 60 + 44);
+	s = "Mon Foo 8 12:08:44 2020";
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 0);
+	s = "Mon Jun 8 12:08:44 20";
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 0);
+	s = "Mon Jun 31 12:08:44 2020";
+	ASSERT_INT_EQ(ad_time_scan_ctime(s, s + strlen(s), &cr, &t), 0);
+	TEST_DONE();
+
+	TEST_START("BIND stamp");
+	s = "19-Oct-2022 05:34:02.425 client @0x1 1.2.3.4#1";
+	memset(&t, 0, sizeof(t));
+	ASSERT_INT_EQ(ad_time_scan_bind(s, s + strlen(s), &cr, &t), 24);
+	ASSERT_INT_EQ(t.utc, ad_days_from_civil(2022, 10, 19) * 86400 +
+	    5 * 3600 + 34 * 60 + 2);
+	ASSERT_INT_EQ(t.usec, 425000);
+	s = "11-Aug-2013 03:36:11 error";
+	memset(&t, 0, sizeof(t));
+	ASSERT_INT_EQ(ad_time_scan_bind(s, s + strlen(s), &cr, &t), 20);
+	s = "11-Aug-13 03:36:11 error";
+	ASSERT_INT_EQ(ad_time_scan_bind(s, s + strlen(s), &cr, &t), 0);
+	s = "11-Aug-2013";
+	ASSERT_INT_EQ(ad_time_scan_bind(s, s + strlen(s), &cr, &t), 0);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -598,5 +649,6 @@ main(void)
 	test_iso();
 	test_format_parse();
 	test_clf_ctime();
+	test_vsftpd_bind();
 	TESTS_END();
 }

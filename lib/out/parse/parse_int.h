@@ -187,4 +187,13 @@ enum pr_result take_src(const char **p, const char *end, struct ad_event *ev,
 /* Reads a decimal port (1..65535); returns 0 if none. Advances *p. */
 unsigned take_port(const char **p, const char *end);
 
+/*
+ * A PAM "authentication failure; ... rhost=ADDR" message in [p, end)
+ * (parse_pam.c): fills src, user and kind; the caller sets the rest.
+ * PR_NONE without a remote host; PR_AMBIGUOUS when user-name injection
+ * leaves two candidate hosts.
+ */
+enum pr_result pam_auth_failure(const char *p, const char *end,
+	    struct ad_event *ev);
+
 #endif

@@ -364,14 +364,29 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 		if (p->sniff == SNIFF_UNKNOWN)
 			p->sniff = env.has_envelope ? SNIFF_SYSLOG : SNIFF_BARE;
 		if (p->sniff == SNIFF_SYSLOG && !env.has_envelope) {
-			p->stats.skipped[AD_SKIP_UNKNOWN_FORMAT]++;
-			return 0;
-		}
-		if (p->family != AD_FAMILY_AUTO)
+			/*
+			 * A program's own format inside a syslog stream
+			 * (cat *.log | abusedesk scan -): read by the family
+			 * that claims it, else skipped.
+			 */
+			if (p->family != AD_FAMILY_AUTO ||
+			    ((fam = family_claiming(env.msg, env.msg_len,
+			    true)) == AD_FAMILY_AUTO &&
+			    (fam = family_claiming(env.msg, env.msg_len,
+			    false)) == AD_FAMILY_AUTO)) {
+				p->stats.skipped[AD_SKIP_UNKNOWN_FORMAT]++;
+				return 0;
+			}
+		} else if (p->family != AD_FAMILY_AUTO)
 			fam = p->family;
-		else if (env.prog != NULL)
+		else if (env.prog != NULL) {
 			fam = family_of_prog(p, env.prog, env.prog_len);
-		else
+			/* pam_unix writes under its caller's tag: su, login, ... */
+			if (fam == AD_FAMILY_AUTO && env.msg_len > 5 &&
+			    (memcmp(env.msg, "pam_", 4) == 0 ||
+			    memcmp(env.msg, "(pam_", 5) == 0))
+				fam = AD_FAMILY_PAM;
+		} else
 			fam = family_of_bare(p, env.msg, env.msg_len);
 		pl.env = &env;
 	}
