@@ -71,6 +71,7 @@ struct ad_lookup {
 	struct ad_store		*store;
 	const struct ad_registry *reg;
 	struct ad_lookup_opts	 o;
+	struct ad_fetch_share	*share;		/* ours, when o had none */
 	struct memrange		*mem;
 	size_t			 n_mem, cap_mem;
 	struct server		 srv[AD_LOOKUP_SERVERS_MAX];
@@ -115,6 +116,13 @@ ad_lookup_new(struct ad_ctx *ctx, struct ad_store *store,
 		l->o.burst = 10;
 	if (l->o.backoff <= 0)
 		l->o.backoff = 60;
+	if (l->o.fetch.share == NULL) {
+		if (ad_fetch_share_new(&l->share) != AD_OK) {
+			ad_lookup_free(l);
+			return AD_ERR_NOMEM;
+		}
+		l->o.fetch.share = l->share;
+	}
 	l->cur = ad_calloc(1, sizeof(*l->cur));
 	l->primary = ad_calloc(1, sizeof(*l->primary));
 	l->upper = ad_calloc(1, sizeof(*l->upper));
@@ -150,6 +158,7 @@ ad_lookup_free(struct ad_lookup *l)
 	ad_free(l->upper_server);
 	ad_free(l->memo);
 	ad_buf_free(&l->json);
+	ad_fetch_share_free(l->share);
 	ad_free(l);
 }
 
