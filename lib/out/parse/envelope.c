@@ -97,7 +97,17 @@ take_tag(const char *p, const char *end, bool need_pid, struct envelope *env)
 	if (name_end == name || (name_end == name + 1 && *name == '%'))
 		return NULL;
 	if (bracketed) {
+		const char *d = name;
+
 		if (q >= end || *q != ']')
+			return NULL;
+		/*
+		 * "[2249]" is a process id (exim's mainlog), "[192.0.2.1]" an
+		 * address: not programs.
+		 */
+		while (d < name_end && (dig((unsigned char)*d) || *d == '.'))
+			d++;
+		if (d == name_end)
 			return NULL;
 		q++;
 	} else if (q < end && *q == '[') {
