@@ -62,7 +62,6 @@ static const char *const migrations[] = {
 	 * open) as one blob (ad_incident_pack records), rewritten with each
 	 * checkpoint in the same transaction as the file offsets.
 	 */
-	/* parenthesised: clang's -Wstring-concatenation */
 	("CREATE TABLE held (id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  format INTEGER NOT NULL, data BLOB NOT NULL);"),
 };
