@@ -108,6 +108,11 @@ static const struct web_pat url_pats[] = {
 	P("r57.php", PROBE, A, "webshell"),
 	P("/azenv.php", PROBE, A, "proxy-judge"),
 	P("muieblackcat", PROBE, A, "scanner"),
+	P("invokefunction", PROBE, A, "thinkphp-rce"),
+	P("call_user_func_array", PROBE, A, "code-injection"),
+	P("xdebug_session_start", PROBE, A, "xdebug"),
+	P("/owa/auth/", PROBE, M, "exchange-owa"),
+	P("/config.json", PROBE, M, "config-file"),
 	/* path traversal, plain and encoded */
 	P("../", PROBE, A, "traversal"),
 	P("..\\", PROBE, A, "traversal"),
