@@ -23,7 +23,8 @@ static const char netinfo_help[] =
 "handle, name, org, country, registered, changed), asn, registry, parent,\n"
 "abuse (email, confidence, placeholder, object, evidence), abuse_handles\n"
 "(to resolve next), referral (kind, host, port, url, query) and flags\n"
-"(placeholder, rate-limited, no-data, not-found, truncated, error).\n"
+"(placeholder, rate-limited, no-data, not-found, truncated, error,\n"
+"hostile).\n"
 "--server names who answered; it selects the registry's quirks.\n";
 
 /* Reads at most max bytes (+1 to see that there were more). */

@@ -94,8 +94,12 @@ struct ad_event {
 	 */
 	const char		*detail;
 	size_t			 detail_len;
-	/* Why it is hostile, static: the probe pattern, the IDS classification. */
+	/*
+	 * Why it is hostile: the probe pattern, the IDS classification. Static
+	 * (label_len 0: NUL-terminated) or borrowed like detail (label_len > 0).
+	 */
 	const char		*label;
+	size_t			 label_len;
 	uint16_t		 status;	/* HTTP status, SMTP reply code; 0 none */
 	uint8_t			 severity;	/* IDS priority 1 (high) .. 4; 0 none */
 };

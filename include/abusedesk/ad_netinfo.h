@@ -44,11 +44,11 @@
 #define AD_RDAP_DEPTH_MAX	64
 #define AD_RDAP_ENTITY_DEPTH_MAX 8
 
-#define AD_NI_RANGES_MAX	32	/* a v4 a-b range needs at most 62 */
+#define AD_NI_RANGES_MAX	64	/* an IPv4 a-b range needs at most 62 */
 #define AD_NI_CONTACTS_MAX	8
 #define AD_NI_HANDLES_MAX	4
 #define AD_NI_EMAIL_MAX		254	/* RFC 5321 path limit */
-#define AD_NI_NAME_MAX		128	/* handle, netname, parent, dates, ... */
+#define AD_NI_NAME_MAX		128	/* handle, netname, parent, dates */
 #define AD_NI_TEXT_MAX		256	/* org, evidence lines, hosts */
 #define AD_NI_URL_MAX		512
 
@@ -66,19 +66,28 @@ enum ad_referral_kind {
 	AD_REF_RDAP,		/* url */
 };
 
-/* Flags: what the answer says besides data. */
-#define AD_NI_PLACEHOLDER	0x0001	/* a registry placeholder contact was seen */
-#define AD_NI_RATE_LIMITED	0x0002	/* RIPE %ERROR:201, LACNIC notice, ARIN limit */
-#define AD_NI_NO_DATA		0x0004	/* not managed here / transferred / not allocated */
-#define AD_NI_NOT_FOUND		0x0008	/* "no match", RDAP 404-style error object */
-#define AD_NI_TRUNCATED		0x0010	/* input or a field cut at its cap */
-#define AD_NI_ERROR		0x0020	/* an error answer (%ERROR, RDAP errorCode) */
-#define AD_NI_HOSTILE		0x0040	/* control bytes inside a value: ignored */
+/*
+ * Flags: what the answer says besides data.
+ *   PLACEHOLDER   a registry placeholder contact was seen
+ *   RATE_LIMITED  RIPE %ERROR:201, LACNIC's notice, a query-limit text
+ *   NO_DATA       not managed here: transfer stub, "not allocated to"
+ *   NOT_FOUND     "no entries found", an RDAP 404 error object
+ *   TRUNCATED     the input or a field was cut at its cap
+ *   ERROR         an error answer (%ERROR:..., RDAP errorCode)
+ *   HOSTILE       control bytes inside a value: that line was ignored
+ */
+#define AD_NI_PLACEHOLDER	0x0001
+#define AD_NI_RATE_LIMITED	0x0002
+#define AD_NI_NO_DATA		0x0004
+#define AD_NI_NOT_FOUND		0x0008
+#define AD_NI_TRUNCATED		0x0010
+#define AD_NI_ERROR		0x0020
+#define AD_NI_HOSTILE		0x0040
 
 struct ad_abuse_contact {
 	char			email[AD_NI_EMAIL_MAX + 1];
 	enum ad_confidence	confidence;
-	bool			placeholder;	/* ad_email_placeholder() said so */
+	bool			placeholder;	/* ad_email_placeholder() */
 	/* Where it came from: the object ("irt: IRT-X", "role: ABUSE-RIPE",
 	 * "OrgAbuseEmail", "entity ABUSE5250-ARIN") ... */
 	char			object[AD_NI_NAME_MAX];
@@ -89,15 +98,15 @@ struct ad_abuse_contact {
 /* An abuse handle the answer names without a mailbox: resolve it next. */
 struct ad_handle_ref {
 	char	handle[AD_NI_NAME_MAX];
-	char	object[AD_NI_NAME_MAX];	/* "abuse-c", "owner-c", "Abuse-Contact" */
+	char	object[AD_NI_NAME_MAX];	/* "abuse-c", "Abuse-Contact", ... */
 };
 
 struct ad_referral {
 	enum ad_referral_kind	kind;
 	char			host[AD_NI_TEXT_MAX];	/* "" for RDAP */
-	uint16_t		port;			/* 0 = protocol default */
-	char			url[AD_NI_URL_MAX];	/* as written, or built */
-	char			query[AD_NI_NAME_MAX];	/* "" = ask the same query */
+	uint16_t		port;			/* 0: the default */
+	char			url[AD_NI_URL_MAX];	/* as written */
+	char			query[AD_NI_NAME_MAX];	/* "": the same query */
 };
 
 struct ad_netinfo {
@@ -106,11 +115,12 @@ struct ad_netinfo {
 	char			protocol[8];		/* "whois", "rdap" */
 	/* "ip network", "autnum", "" if not said. */
 	char			object_class[32];
-	/* "ARIN", "RIPE NCC", "APNIC", "LACNIC", "AFRINIC", "JPNIC", ...; "" unknown. */
+	/* "ARIN", "RIPE NCC", "APNIC", "LACNIC", "AFRINIC", "JPNIC", ...
+	 * "" when unknown. */
 	char			registry[32];
 
 	/* The network: first..last as written, and the minimal CIDR cover. */
-	struct ad_addr		start, end;		/* af 0 when not given */
+	struct ad_addr		start, end;		/* af 0: none */
 	struct ad_cidr		ranges[AD_NI_RANGES_MAX];
 	size_t			nranges;
 	/* Autonomous system numbers (autnum objects, aut-num:, ASNumber:). */
@@ -119,12 +129,12 @@ struct ad_netinfo {
 	char			handle[AD_NI_NAME_MAX];
 	char			netname[AD_NI_NAME_MAX];
 	char			org[AD_NI_TEXT_MAX];
-	char			country[3];		/* ISO 3166 alpha-2, upper case */
-	char			registered[AD_NI_NAME_MAX];	/* as given */
+	char			country[3];		/* ISO 3166, upper */
+	char			registered[AD_NI_NAME_MAX];	/* as written */
 	char			changed[AD_NI_NAME_MAX];
 	char			port43[AD_NI_TEXT_MAX];	/* RDAP port43 */
 
-	/* Parent network: handle or range text as written, and RDAP "up" link. */
+	/* Parent network: handle or range text, and RDAP's "up" link. */
 	char			parent[AD_NI_NAME_MAX];
 	char			parent_url[AD_NI_URL_MAX];
 
@@ -133,13 +143,14 @@ struct ad_netinfo {
 	struct ad_handle_ref	abuse_handles[AD_NI_HANDLES_MAX];
 	size_t			nhandles;
 
-	struct ad_referral	referral;		/* kind AD_REF_NONE: none */
+	struct ad_referral	referral;		/* AD_REF_NONE: none */
 	unsigned		flags;			/* AD_NI_* */
 };
 
 /* Clears ni (every field empty). Never fails. */
 void	ad_netinfo_init(struct ad_netinfo *ni);
-/* Releases what ni holds (nothing today; call it anyway) and clears it. NULL ok. */
+/* Releases what ni holds (nothing today: call it anyway), clears it.
+ * NULL is a no-op. */
 void	ad_netinfo_free(struct ad_netinfo *ni);
 
 /*
@@ -197,8 +208,8 @@ int	ad_netinfo_json(struct ad_buf *b, const struct ad_netinfo *ni) AD_WUR;
  * Writes at most max entries; returns how many it needed (may exceed max:
  * then only the first max were written), or -1 when the range is invalid.
  */
-int	ad_range_to_cidrs(const struct ad_addr *first, const struct ad_addr *last,
-	    struct ad_cidr *out, size_t max);
+int	ad_range_to_cidrs(const struct ad_addr *first,
+	    const struct ad_addr *last, struct ad_cidr *out, size_t max);
 
 /* "high", "medium", "low", "none"; static. */
 const char *ad_confidence_name(enum ad_confidence c);

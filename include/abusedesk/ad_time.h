@@ -70,6 +70,15 @@ size_t	ad_time_scan_iso(const char *p, const char *end,
 	    struct ad_clockref *cr, struct ad_instant *out);
 
 /*
+ * Parses the Snort/Suricata alert stamp "MM/DD/YYYY-hh:mm:ss[.frac]"
+ * (Suricata), "MM/DD/YY-hh:mm:ss[.frac]" (Snort -y, 20YY) or
+ * "MM/DD-hh:mm:ss[.frac]" (Snort: the year comes from cr) at [p, end);
+ * local time. Returns bytes consumed or 0.
+ */
+size_t	ad_time_scan_mdy(const char *p, const char *end,
+	    struct ad_clockref *cr, struct ad_instant *out);
+
+/*
  * Parses a Common Log Format stamp "[10/Oct/2000:13:55:36 -0700]" (Apache
  * %t, nginx [$time_local]) at [p, end), brackets included. The offset is
  * the log's own, so no zone lookup is needed. Returns bytes consumed or 0.

@@ -232,6 +232,44 @@ ad_time_scan_bsd(const char *p, const char *end, struct ad_clockref *cr,
 }
 
 size_t
+ad_time_scan_mdy(const char *p, const char *end, struct ad_clockref *cr,
+    struct ad_instant *out)
+{
+	const char *q = p;
+	int mon, day, y = 0, h, mi, s;
+	int32_t usec = 0;
+
+	if ((mon = num(q, end, 2)) < 0 || end - q < 14 || q[2] != '/' ||
+	    (day = num(q + 3, end, 2)) < 0)
+		return 0;
+	q += 5;
+	if (*q == '/') {
+		if ((y = num(q + 1, end, 4)) >= 0)
+			q += 5;
+		else if ((y = num(q + 1, end, 2)) >= 0) {
+			y += 2000;	/* snort -y: "01/02/24-..." */
+			q += 3;
+		} else
+			return 0;
+	}
+	if (q >= end || *q != '-' ||
+	    (h = num(q + 1, end, 2)) < 0 || q + 3 >= end || q[3] != ':' ||
+	    (mi = num(q + 4, end, 2)) < 0 || q + 6 >= end || q[6] != ':' ||
+	    (s = num(q + 7, end, 2)) < 0)
+		return 0;
+	q += 9;
+	if (q < end && *q == '.')
+		q = fraction(q + 1, end, &usec);
+	if (mon < 1 || mon > 12 || day < 1 || day > 31)
+		return 0;
+	if (y == 0)
+		y = infer_year(cr, mon, day);
+	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
+		return 0;
+	return (size_t)(q - p);
+}
+
+size_t
 ad_time_scan_iso(const char *p, const char *end, struct ad_clockref *cr,
     struct ad_instant *out)
 {

@@ -38,6 +38,72 @@ iso(const char *s, struct ad_clockref *cr, struct ad_instant *t)
 	return ad_time_scan_iso(s, s + strlen(s), cr, t);
 }
 
+static size_t
+mdy(const char *s, struct ad_clockref *cr, struct ad_instant *t)
+{
+	memset(t, 0, sizeof(*t));
+	return ad_time_scan_mdy(s, s + strlen(s), cr, t);
+}
+
+static void
+test_mdy(void)
+{
+	struct ad_clockref cr;
+	struct ad_instant t;
+
+	set_tz("UTC");
+	ad_clockref_init(&cr, 0, 2024);
+	TEST_START("mdy: Suricata fast.log stamp with year");
+	ASSERT_INT_EQ(mdy("07/11/2022-10:29:01.860293  [**]", &cr, &t), 26);
+	/* 2022-07-11 = day 19184 */
+	ASSERT_INT_EQ(t.utc, 19184LL * 86400 + 10 * 3600 + 29 * 60 + 1);
+	ASSERT_INT_EQ(t.usec, 860293);
+	ASSERT_INT_EQ(t.off_min, 0);
+	TEST_DONE();
+
+	TEST_START("mdy: Snort stamp without year takes the clock's");
+	ASSERT_INT_EQ(mdy("01/02-10:08:59.667372 ", &cr, &t), 21);
+	/* 2024-01-02 = day 19724 */
+	ASSERT_INT_EQ(t.utc, 19724LL * 86400 + 10 * 3600 + 8 * 60 + 59);
+	ASSERT_INT_EQ(t.usec, 667372);
+	ASSERT_INT_EQ(mdy("01/02-10:08:59", &cr, &t), 14);
+	TEST_DONE();
+
+	TEST_START("mdy: Snort -y writes two year digits");
+	ASSERT_INT_EQ(mdy("01/02/23-10:08:59.5 ", &cr, &t), 19);
+	/* 2023-01-02 = day 19359 */
+	ASSERT_INT_EQ(t.utc, 19359LL * 86400 + 10 * 3600 + 8 * 60 + 59);
+	ASSERT_INT_EQ(t.usec, 500000);
+	TEST_DONE();
+
+	TEST_START("mdy: local zone");
+	set_tz(TZ_CET);
+	ad_clockref_init(&cr, 0, 2024);
+	ASSERT_INT_EQ(mdy("07/11/2022-10:29:01", &cr, &t), 19);
+	ASSERT_INT_EQ(t.utc, 19184LL * 86400 + 8 * 3600 + 29 * 60 + 1);
+	ASSERT_INT_EQ(t.off_min, 120);
+	set_tz("UTC");
+	TEST_DONE();
+
+	TEST_START("mdy: malformed and cut stamps");
+	ASSERT_INT_EQ(mdy("13/02-10:08:59", &cr, &t), 0);
+	ASSERT_INT_EQ(mdy("02/30/2023-10:08:59", &cr, &t), 0);
+	ASSERT_INT_EQ(mdy("01/02-25:08:59", &cr, &t), 0);
+	ASSERT_INT_EQ(mdy("01/02 10:08:59", &cr, &t), 0);
+	ASSERT_INT_EQ(mdy("1/2-10:08:59.1", &cr, &t), 0);
+	ASSERT_INT_EQ(mdy("01/02/2024-10:08:5", &cr, &t), 0);
+	ASSERT_INT_EQ(mdy("01/02/4-10:08:59", &cr, &t), 0);
+	ASSERT_INT_EQ(mdy("01/02/202-10:08:59", &cr, &t), 0);
+	{
+		const char *s = "01/02/2024-10:08:59";
+
+		memset(&t, 0, sizeof(t));
+		ASSERT_INT_EQ(ad_time_scan_mdy(s, s + 18, &cr, &t), 0);
+		ASSERT_INT_EQ(ad_time_scan_mdy(s, s + 10, &cr, &t), 0);
+	}
+	TEST_DONE();
+}
+
 static void
 test_days(void)
 {
@@ -643,6 +709,7 @@ main(void)
 	/* Line-buffered: a sanitizer abort must not swallow results. */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_days();
+	test_mdy();
 	test_bsd_fixed_year();
 	test_bsd_reference();
 	test_bsd_local_zone();

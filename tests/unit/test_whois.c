@@ -349,6 +349,15 @@ test_nir(void)
 	    "inetnum:        114.32.0.0 - 114.47.255.255\n"
 	    "mnt-by:         MAINT-TW-TWNIC\n"), AD_OK);
 	ASSERT_STR_EQ(ni.referral.host, "whois.twnic.net");
+	/* The ISP's own abuse desk in APNIC's answer: no need to ask. */
+	ASSERT_INT_EQ(parse("whois.apnic.net",
+	    "inetnum:        114.32.0.0 - 114.47.255.255\n"
+	    "mnt-by:         MAINT-TW-TWNIC\n"
+	    "mnt-irt:        IRT-ISP-TW\n\n"
+	    "irt:            IRT-ISP-TW\n"
+	    "abuse-mailbox:  abuse@isp-one.tw\n"), AD_OK);
+	ASSERT_STR_EQ(best(), "abuse@isp-one.tw");
+	ASSERT_INT_EQ(ni.referral.kind, AD_REF_NONE);
 	TEST_DONE();
 
 	TEST_START("whois: KRNIC: Korean block, customer without name, junk");
@@ -430,6 +439,15 @@ test_rwhois(void)
 	    "network:Abuse-Contact:abuse@isp-one.net\n"), AD_OK);
 	ASSERT_STR_EQ(best(), "abuse@isp-one.net");
 	ASSERT_INT_EQ(ad_netinfo_best(&ni)->confidence, AD_CONF_HIGH);
+	/* The handle's contact object in the same answer. */
+	ASSERT_INT_EQ(parse("rwhois.isp-one.net:4321",
+	    "%rwhois V-1.5\nnetwork:IP-Network:10.0.0.0/8\n"
+	    "network:Abuse-Contact;I:AB-1\n\n"
+	    "contact:Class-Name:contact\ncontact:ID:AB-1\n"
+	    "contact:Email:noc@isp-one.net\n"), AD_OK);
+	ASSERT_STR_EQ(best(), "noc@isp-one.net");
+	ASSERT_INT_EQ(ad_netinfo_best(&ni)->confidence, AD_CONF_MEDIUM);
+	ASSERT_INT_EQ(ni.nhandles, 0);
 	TEST_DONE();
 }
 
@@ -474,7 +492,7 @@ test_status(void)
 static void
 test_hostile(void)
 {
-	char big[4096];
+	char big[4096], *huge;
 	size_t i;
 
 	TEST_START("whois: header injection never reaches a contact");
@@ -512,12 +530,55 @@ test_hostile(void)
 	for (i = 29; i < sizeof(big) - 200; i++)
 		big[i] = 'N';
 	big[i] = '\0';
-	strcat(big, "\nremarks: a1@x1.net a2@x2.net a3@x3.net a4@x4.net "
+	snprintf(big + i, sizeof(big) - i, "%s",
+	    "\nremarks: a1@x1.net a2@x2.net a3@x3.net a4@x4.net "
 	    "a5@x5.net a6@x6.net a7@x7.net a8@x8.net a9@x9.net\n");
 	ASSERT_INT_EQ(parse(NULL, big), AD_OK);
 	ASSERT_INT_EQ(strlen(ni.netname), AD_NI_NAME_MAX - 1);
 	ASSERT_INT_EQ(ni.ncontacts, AD_NI_CONTACTS_MAX);
 	ASSERT_TRUE(ni.flags & AD_NI_TRUNCATED);
+	TEST_DONE();
+
+	TEST_START("whois: an answer over AD_WHOIS_INPUT_MAX is cut, not refused");
+	huge = malloc(AD_WHOIS_INPUT_MAX + 4096);
+	ASSERT_PTR_NOT_NULL(huge);
+	if (huge != NULL) {
+		const char head[] = "inetnum: 10.0.0.0/8\nabuse-mailbox: "
+		    "abuse@isp-one.net\nremarks: ";
+
+		memcpy(huge, head, sizeof(head) - 1);
+		memset(huge + sizeof(head) - 1, 'x',
+		    AD_WHOIS_INPUT_MAX + 4096 - sizeof(head) + 1);
+		ASSERT_INT_EQ(ad_whois_parse(huge, AD_WHOIS_INPUT_MAX + 4096,
+		    NULL, &ni, NULL), AD_OK);
+		ASSERT_TRUE(ni.flags & AD_NI_TRUNCATED);
+		ASSERT_STR_EQ(best(), "abuse@isp-one.net");
+		free(huge);
+	}
+	TEST_DONE();
+}
+
+static void
+test_registro(void)
+{
+	TEST_START("whois: registro.br nic-hdl-br and ARIN RDAP ResourceLink");
+	ASSERT_INT_EQ(parse("whois.registro.br",
+	    "inetnum:     177.8.0.0/20\n"
+	    "owner:       Provedor Um\n"
+	    "abuse-c:     ABC12\n"
+	    "country:     BR\n\n"
+	    "nic-hdl-br:  ABC12\n"
+	    "person:      Fulano\n"
+	    "e-mail:      abuse@provedor-um.com.br\n"), AD_OK);
+	ASSERT_STR_EQ(best(), "abuse@provedor-um.com.br");
+	ASSERT_INT_EQ(ad_netinfo_best(&ni)->confidence, AD_CONF_MEDIUM);
+	ASSERT_STR_EQ(ni.registry, "registro.br");
+	ASSERT_INT_EQ(parse("whois.arin.net",
+	    "NetRange:  177.0.0.0 - 177.255.255.255\n"
+	    "NetType:   Allocated to LACNIC\n"
+	    "ResourceLink:  https://rdap.lacnic.net/rdap/\n"), AD_OK);
+	ASSERT_INT_EQ(ni.referral.kind, AD_REF_RDAP);
+	ASSERT_STR_EQ(ni.referral.url, "https://rdap.lacnic.net/rdap/");
 	TEST_DONE();
 }
 
@@ -532,5 +593,6 @@ main(void)
 	test_rwhois();
 	test_status();
 	test_hostile();
+	test_registro();
 	TESTS_END();
 }

@@ -422,7 +422,8 @@ remark_emails(struct rp *r, const json_t *root)
 	}
 }
 
-/* APNIC answers for space a national registry manages. */
+/* APNIC answers for space a national registry manages, with no usable
+ * abuse desk of their own: ask the NIR. */
 static void
 nir_referral(struct ad_netinfo *ni, const json_t *root)
 {
@@ -440,7 +441,9 @@ nir_referral(struct ad_netinfo *ni, const json_t *root)
 	const char *fields[4];
 	size_t i, k;
 
-	if (strcmp(ni->registry, "APNIC") != 0 || ni->referral.kind != AD_REF_NONE)
+	if (strcmp(ni->registry, "APNIC") != 0 ||
+	    ni->referral.kind != AD_REF_NONE || (ad_netinfo_best(ni) != NULL &&
+	    ad_netinfo_best(ni)->confidence > AD_CONF_LOW))
 		return;
 	fields[0] = ni->netname;
 	fields[1] = ni->handle;

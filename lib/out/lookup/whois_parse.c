@@ -830,6 +830,7 @@ find_handle(const struct wp *w, const char *h, size_t n)
 		if (l->vlen != n || strncasecmp(l->val, h, n) != 0)
 			continue;
 		if (keyis(l, "nic-hdl") || keyis(l, "nic-hdl-br") ||
+		    (w->rwhois && keyis(l, "ID")) ||
 		    (l->obj == i && keyin(l, named)))
 			return l->obj;
 	}
@@ -944,10 +945,11 @@ collect_contacts(struct wp *w, const struct wnet *net)
 		if (keyis(l, "abuse-mailbox") && declared)
 			c = AD_CONF_MEDIUM;
 		(void)add_line_emails(w, i, c, NULL);
-		/* rwhois "Abuse-Contact;I:HANDLE": for the chain. */
+		/* rwhois "Abuse-Contact;I:HANDLE": its contact object in the
+		 * same answer, or the chain resolves it (often at ARIN). */
 		if (w->rwhois && memchr(l->val, '@', l->vlen) == NULL &&
 		    l->vlen > 0)
-			add_handle(w->ni, l->val, l->vlen, "Abuse-Contact");
+			resolve_handle(w, l, &lookups);
 	}
 	/* 2. Handles named as abuse contact, resolved in the same answer. */
 	for (i = from; i < to; i++)
@@ -1126,6 +1128,17 @@ find_referral(struct wp *w, const struct wnet *net, int reg)
 		    strlen(ni->referral.host)))
 			return;
 	memset(&ni->referral, 0, sizeof(ni->referral));
+	/* A ResourceLink to another registry's RDAP service. */
+	for (i = from; i < to; i++) {
+		const struct wline *l = &w->l[i];
+
+		if (keyin(l, resource) && l->vlen > 8 &&
+		    strncasecmp(l->val, "https://", 8) == 0 &&
+		    memcasemem(l->val, l->vlen, "rdap") != NULL) {
+			set_referral(ni, AD_REF_RDAP, "", 0, 0, l->val, l->vlen);
+			return;
+		}
+	}
 
 	/* LACNIC's joint whois: "% Brazilian resource: whois.registro.br". */
 	for (i = 0; i < w->n; i++) {
@@ -1151,8 +1164,11 @@ find_referral(struct wp *w, const struct wnet *net, int reg)
 		}
 	}
 
-	/* APNIC: space a national registry manages. */
-	if (reg >= 0 && strcmp(registries[reg].name, "APNIC") == 0) {
+	/* APNIC: space a national registry manages, when APNIC's answer
+	 * names no usable abuse desk (only the NIR's catch-all). */
+	if (reg >= 0 && strcmp(registries[reg].name, "APNIC") == 0 &&
+	    (ad_netinfo_best(ni) == NULL ||
+	    ad_netinfo_best(ni)->confidence == AD_CONF_LOW)) {
 		static const char *const marked[] = {
 			"source", "mnt-irt", "mnt-lower", "mnt-by", "netname",
 			"irt", "mnt-routes", NULL,

@@ -8,6 +8,7 @@
  *   "2024-01-02T03:04:05.123456+01:00 HOST TAG: MSG" rsyslog ISO, short-iso
  *   "{...}"                                          journalctl -o json
  *   "HOST TAG[PID]: MSG"                             journal without stamp
+ *   "Mmm dd yyyy hh:mm:ss[ HOST] : %ASA-4-106023: MSG" Cisco devices
  *   anything else                                    a bare message
  * Only the structure of the stamp is checked here; converting it is left
  * to parser.c and done for hits only.
@@ -88,13 +89,25 @@ take_tag(const char *p, const char *end, bool need_pid, struct envelope *env)
 		q++;
 	}
 	name = q;
+	if (!bracketed && q < end && *q == '%')
+		q++;		/* Cisco: "%ASA-4-106023: " */
 	while (q < end && tag_char((unsigned char)*q))
 		q++;
 	name_end = q;
-	if (name_end == name)
+	if (name_end == name || (name_end == name + 1 && *name == '%'))
 		return NULL;
 	if (bracketed) {
+		const char *d = name;
+
 		if (q >= end || *q != ']')
+			return NULL;
+		/*
+		 * "[2249]" is a process id (exim's mainlog), "[192.0.2.1]" an
+		 * address: not programs.
+		 */
+		while (d < name_end && (dig((unsigned char)*d) || *d == '.'))
+			d++;
+		if (d == name_end)
 			return NULL;
 		q++;
 	} else if (q < end && *q == '[') {
@@ -182,7 +195,11 @@ host_and_tag(const char *p, const char *end, struct envelope *env)
 			sp = memchr(p, ' ', (size_t)(end - p));
 			if (sp == NULL)
 				break;
-			if (!is_facility(p, (size_t)(sp - p))) {
+			/* A lone ':' after the stamp or host (Cisco's device-id). */
+			if (sp == p + 1 && *p == ':') {
+				if (!have_host)
+					bare = sp + 1;
+			} else if (!is_facility(p, (size_t)(sp - p))) {
 				if (have_host)
 					break;
 				have_host = true;

@@ -139,7 +139,8 @@ ad_event_to_json(struct ad_buf *b, const struct ad_event *ev, const char *file,
 	    ev->detail_len)) != AD_OK)
 		return r;
 	if (ev->label != NULL &&
-	    (r = ad_json_kv_str(b, &first, "label", ev->label)) != AD_OK)
+	    (r = ad_json_kv_strn(b, &first, "label", ev->label,
+	    ev->label_len > 0 ? ev->label_len : strlen(ev->label))) != AD_OK)
 		return r;
 	if (ev->status != 0 &&
 	    (r = ad_json_kv_int(b, &first, "status", ev->status)) != AD_OK)

@@ -188,6 +188,19 @@ enum pr_result take_src(const char **p, const char *end, struct ad_event *ev,
 unsigned take_port(const char **p, const char *end);
 
 /*
+ * Snort/Suricata alert text, shared by snort-fast, snort-full and the
+ * syslog form of suricata (parse_snort_fast.c). snort_signature reads
+ * "[GID:SID:REV] MSG" at p into ev->detail and returns the end of MSG (or
+ * NULL); snort_class_prio reads "[Classification: X]" into ev->label and
+ * "[Priority: N]" into ev->severity; snort_flow reads "{PROTO} SRC ->
+ * DST" after the last '{' of [p, end).
+ */
+const char *snort_signature(const char *p, const char *end,
+	    struct ad_event *ev);
+void	snort_class_prio(const char *p, const char *end, struct ad_event *ev);
+enum pr_result snort_flow(const char *p, const char *end, struct ad_event *ev);
+
+/*
  * A PAM "authentication failure; ... rhost=ADDR" message in [p, end)
  * (parse_pam.c): fills src, user and kind; the caller sets the rest.
  * PR_NONE without a remote host; PR_AMBIGUOUS when user-name injection
