@@ -87,6 +87,28 @@ int	ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 	    struct ad_incident *out) AD_WUR;
 
 /*
+ * Held incidents (ad_detect.h): new ones below threshold whose window is
+ * still open are not rows but one blob, saved whole at each checkpoint.
+ * ad_store_held_each calls fn for each, with allocated samples that fn
+ * takes over (ad_incident_clear_samples). Returns AD_OK or AD_ERR_STORE
+ * (a damaged blob, a newer format).
+ */
+int	ad_store_held_save(struct ad_store *st, const void *blob,
+	    size_t len) AD_WUR;
+int	ad_store_held_each(struct ad_store *st,
+	    int (*fn)(void *arg, const struct ad_incident *inc),
+	    void *arg) AD_WUR;
+
+/*
+ * Calls fn(arg, src, category) for the (source, category) of every stored
+ * incident, in storage order (a scan builds its "already stored?" filter
+ * from this, so new attackers cost no lookup). Stops on non-zero.
+ */
+int	ad_store_incident_keys(struct ad_store *st,
+	    int (*fn)(void *arg, const struct ad_addr *src,
+	    enum ad_category cat), void *arg) AD_WUR;
+
+/*
  * Inserts (id 0: sets inc->id) or updates the incident, then appends its
  * sample lines until the incident holds AD_SAMPLE_MAX.
  */
@@ -100,5 +122,30 @@ int	ad_store_incident_each(struct ad_store *st,
 /* Calls fn for each stored sample line of incident id, in order. */
 int	ad_store_samples_each(struct ad_store *st, int64_t id,
 	    int (*fn)(void *arg, const struct ad_sample *ev), void *arg) AD_WUR;
+
+/*
+ * The lookup cache (ad_lookup.h): answers by range. kind 4 and 6 key
+ * addresses (struct ad_addr.b), kind 0 AS numbers (big-endian in the last
+ * 4 bytes); lo..hi inclusive. An answer is opaque text to the store.
+ */
+struct ad_store_cached {
+	char		*answer;	/* allocated; ad_free */
+	bool		 negative;
+	int64_t		 expires;
+	uint8_t		 lo[16], hi[16];
+};
+
+/* The most specific unexpired range holding key: 1 found, 0 not, <0 error. */
+int	ad_store_lookup_get(struct ad_store *st, int kind, const uint8_t key[16],
+	    int64_t now, struct ad_store_cached *out) AD_WUR;
+/* Adds or replaces the answer for exactly (kind, lo, hi). */
+int	ad_store_lookup_put(struct ad_store *st, int kind, const uint8_t lo[16],
+	    const uint8_t hi[16], const char *answer, bool negative, int64_t now,
+	    int64_t expires) AD_WUR;
+/* A server's back-off: 1 (and *until) while it lasts, 0 none, <0 error. */
+int	ad_store_backoff_get(struct ad_store *st, const char *server,
+	    int64_t now, int64_t *until) AD_WUR;
+int	ad_store_backoff_set(struct ad_store *st, const char *server,
+	    int64_t until, const char *reason) AD_WUR;
 
 #endif

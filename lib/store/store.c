@@ -41,6 +41,29 @@ static const char *const migrations[] = {
 	"  n_samples INTEGER NOT NULL DEFAULT 0, samples TEXT,"
 	"  created INTEGER, updated INTEGER);"
 	"CREATE INDEX incidents_key ON incidents(src, category, last_utc);",
+	/*
+	 * 1 -> 2: the lookup cache, by range (lo..hi, 16-byte big-endian keys:
+	 * IPv4-mapped IPv6 for addresses, the AS number in the last 4 bytes
+	 * for kind 0), and the back-off of rate-limiting servers.
+	 */
+	"CREATE TABLE lookup_cache ("
+	"  kind INTEGER NOT NULL,"
+	"  lo BLOB NOT NULL, hi BLOB NOT NULL,"
+	"  answer TEXT NOT NULL,"
+	"  negative INTEGER NOT NULL,"
+	"  fetched INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, lo, hi));"
+	"CREATE TABLE lookup_backoff ("
+	"  server TEXT PRIMARY KEY,"
+	"  until INTEGER NOT NULL,"
+	"  reason TEXT);",
+	/*
+	 * 2 -> 3: incidents held by the scan (new, below threshold, window
+	 * open) as one blob (ad_incident_pack records), rewritten with each
+	 * checkpoint in the same transaction as the file offsets.
+	 */
+	"CREATE TABLE held (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  format INTEGER NOT NULL, data BLOB NOT NULL);",
 };
 /*
  * Sample lines live in the incident row (JSON Lines text, appended by the
@@ -57,6 +80,10 @@ enum stmt {
 	S_INC_INSERT,
 	S_INC_UPDATE,
 	S_EV_LIST,
+	S_LC_GET,
+	S_LC_PUT,
+	S_BO_GET,
+	S_BO_SET,
 	S__COUNT
 };
 
@@ -107,6 +134,20 @@ static const char *const sql[S__COUNT] = {
 	    " WHERE id = ?22",
 	[S_EV_LIST] =
 	    "SELECT samples FROM incidents WHERE id = ?1",
+	/* The most specific live range holding the key: ranges nest, so the
+	 * innermost has the largest lo (then the smallest hi). */
+	[S_LC_GET] =
+	    "SELECT answer, negative, expires, lo, hi FROM lookup_cache"
+	    " WHERE kind = ?1 AND lo <= ?2 AND hi >= ?2 AND expires > ?3"
+	    " ORDER BY lo DESC, hi ASC LIMIT 1",
+	[S_LC_PUT] =
+	    "INSERT OR REPLACE INTO lookup_cache (kind, lo, hi, answer,"
+	    "  negative, fetched, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_BO_GET] =
+	    "SELECT until FROM lookup_backoff WHERE server = ?1 AND until > ?2",
+	[S_BO_SET] =
+	    "INSERT OR REPLACE INTO lookup_backoff (server, until, reason)"
+	    " VALUES (?1, ?2, ?3)",
 };
 
 struct ad_store {
@@ -588,6 +629,97 @@ ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 	return r;
 }
 
+/* Format of the held blob: bump when ad_incident_pack changes. */
+#define HELD_FORMAT	1
+
+int
+ad_store_held_save(struct ad_store *st, const void *blob, size_t len)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO held (id, format,"
+	    " data) VALUES (1, ?1, ?2)", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "held incidents");
+	sqlite3_bind_int(s, 1, HELD_FORMAT);
+	sqlite3_bind_blob64(s, 2, len ? blob : "", len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? AD_OK : fail(st, "held incidents");
+}
+
+int
+ad_store_held_each(struct ad_store *st,
+    int (*fn)(void *, const struct ad_incident *), void *arg)
+{
+	sqlite3_stmt *s;
+	const unsigned char *p, *end;
+	struct ad_incident inc;
+	int rc, r = AD_OK;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT format, data FROM held"
+	    " WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "held incidents");
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int format = sqlite3_column_int(s, 0);
+
+		if (format != HELD_FORMAT) {
+			sqlite3_finalize(s);
+			snprintf(st->err, sizeof(st->err), "held incidents: "
+			    "format %d, this version reads %d", format,
+			    HELD_FORMAT);
+			return AD_ERR_STORE;
+		}
+		p = sqlite3_column_blob(s, 1);
+		end = p + sqlite3_column_bytes(s, 1);
+		while (p != NULL && p < end) {
+			if ((r = ad_incident_unpack(&p, end, &inc)) != AD_OK) {
+				if (r == AD_ERR_PARSE) {
+					snprintf(st->err, sizeof(st->err),
+					    "held incidents: damaged record");
+					r = AD_ERR_STORE;
+				}
+				break;
+			}
+			r = fn(arg, &inc);	/* fn owns inc's samples now */
+			if (r != AD_OK)
+				break;
+		}
+	} else if (rc != SQLITE_DONE)
+		r = fail(st, "held incidents");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+ad_store_incident_keys(struct ad_store *st,
+    int (*fn)(void *, const struct ad_addr *, enum ad_category), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc, r = AD_OK;
+
+	if (sqlite3_prepare_v2(st->db,
+	    "SELECT src, category FROM incidents", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "incident keys");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(s, 0);
+		const char *c = (const char *)sqlite3_column_text(s, 1);
+		struct ad_addr src;
+		int cat;
+
+		if (a == NULL || c == NULL ||
+		    !ad_addr_parse(a, strlen(a), &src) ||
+		    (cat = ad_category_from_name(c)) < 0)
+			continue;	/* not ours to judge here */
+		if ((r = fn(arg, &src, (enum ad_category)cat)) != 0)
+			break;
+	}
+	if (r == AD_OK && rc != SQLITE_DONE)
+		r = fail(st, "incident keys");
+	sqlite3_finalize(s);
+	return r;
+}
+
 /*
  * The pending sample lines the incident still has room for, as JSON Lines
  * into b; advances samples_stored.
@@ -764,4 +896,100 @@ ad_store_samples_each(struct ad_store *st, int64_t id,
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return r;
+}
+
+/* --- lookup cache ------------------------------------------------------ */
+
+int
+ad_store_lookup_get(struct ad_store *st, int kind, const uint8_t key[16],
+    int64_t now, struct ad_store_cached *out)
+{
+	sqlite3_stmt *s = st->st[S_LC_GET];
+	int rc, r = 0;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_int(s, 1, kind);
+	sqlite3_bind_blob(s, 2, key, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const void *lo = sqlite3_column_blob(s, 3);
+		const void *hi = sqlite3_column_blob(s, 4);
+		const unsigned char *t = sqlite3_column_text(s, 0);
+		int n = sqlite3_column_bytes(s, 0);
+
+		out->negative = sqlite3_column_int(s, 1) != 0;
+		out->expires = sqlite3_column_int64(s, 2);
+		if (lo && sqlite3_column_bytes(s, 3) == 16)
+			memcpy(out->lo, lo, 16);
+		if (hi && sqlite3_column_bytes(s, 4) == 16)
+			memcpy(out->hi, hi, 16);
+		if ((out->answer = ad_strndup(t ? (const char *)t : "",
+		    t ? (size_t)n : 0)) == NULL)
+			r = AD_ERR_NOMEM;
+		else
+			r = 1;
+	} else if (rc != SQLITE_DONE)
+		r = fail(st, "lookup cache");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+int
+ad_store_lookup_put(struct ad_store *st, int kind, const uint8_t lo[16],
+    const uint8_t hi[16], const char *answer, bool negative, int64_t now,
+    int64_t expires)
+{
+	sqlite3_stmt *s = st->st[S_LC_PUT];
+	int rc;
+
+	sqlite3_bind_int(s, 1, kind);
+	sqlite3_bind_blob(s, 2, lo, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, hi, 16, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, answer, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, negative ? 1 : 0);
+	sqlite3_bind_int64(s, 6, now);
+	sqlite3_bind_int64(s, 7, expires);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? AD_OK : fail(st, "lookup cache");
+}
+
+int
+ad_store_backoff_get(struct ad_store *st, const char *server, int64_t now,
+    int64_t *until)
+{
+	sqlite3_stmt *s = st->st[S_BO_GET];
+	int rc, r = 0;
+
+	*until = 0;
+	sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*until = sqlite3_column_int64(s, 0);
+		r = 1;
+	} else if (rc != SQLITE_DONE)
+		r = fail(st, "lookup back-off");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+int
+ad_store_backoff_set(struct ad_store *st, const char *server, int64_t until,
+    const char *reason)
+{
+	sqlite3_stmt *s = st->st[S_BO_SET];
+	int rc;
+
+	sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, until);
+	sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? AD_OK : fail(st, "lookup back-off");
 }
