@@ -91,8 +91,8 @@ web_access_split(const char *p, const char *end, struct web_req *r)
 		if (s[-1] == ' ' && s + 1 < end && isdigit((unsigned char)s[1]))
 			break;
 	}
-	if (end - s < 27 || ((end - s == 27 || s[27] != ']') && s[26] != ']'))
-		return false;
+	if (end - s < 28 || (s[27] != ']' && s[26] != ']'))
+		return false;	/* a stamp, and at least one byte after it */
 	r->remote = p;
 	r->remote_end = sp;
 	if (sp + 1 < s - 1) {
