@@ -8,7 +8,7 @@
 #   make SANITIZE=1 ...   ASan + UBSan, abort on the first report
 
 CC      ?= cc
-PKGS    := sqlite3 zlib jansson
+PKGS    := sqlite3 zlib jansson libcurl
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wformat=2 -Wvla
@@ -41,7 +41,7 @@ LIB_SRC := $(wildcard lib/core/*.c) \
            $(wildcard lib/out/*.c) \
            $(wildcard lib/store/*.c)
 CLI_SRC := $(wildcard src/*.c)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/tables.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIBA    := $(BUILD)/libabusedesk.a
 
@@ -67,6 +67,20 @@ $(LIBA): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
+# The shipped registry tables (data/*.tsv) compiled in as two strings.
+$(BUILD)/gen/tables.c: data/rdap-bootstrap.tsv data/whois-servers.tsv
+	@mkdir -p $(dir $@)
+	{ echo '/* generated from the data/ tables by the Makefile */'; \
+	  echo 'extern const char ad_table_rdap[], ad_table_whois[];'; \
+	  echo 'const char ad_table_rdap[] ='; \
+	  sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/.*/"&\\n"/' data/rdap-bootstrap.tsv; \
+	  echo ';'; echo 'const char ad_table_whois[] ='; \
+	  sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/.*/"&\\n"/' data/whois-servers.tsv; \
+	  echo ';'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/tables.o: $(BUILD)/gen/tables.c
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
 $(BUILD)/%.o: %.c $(wildcard include/abusedesk/*.h) $(wildcard lib/*/*.h lib/*/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -81,6 +95,10 @@ $(BUILD)/tests/replay_%: tests/fuzz/%.c tests/fuzz/replay_main.c $(LIBA)
 	$(CC) $(ALL_CFLAGS) -Ilib -o $@ $< tests/fuzz/replay_main.c $(LIBA) $(LDLIBS)
 
 $(BUILD)/bench/parse_only: bench/parse_only.c $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+
+$(BUILD)/bench/lookup_warm: bench/lookup_warm.c $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
 

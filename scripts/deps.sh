@@ -11,7 +11,8 @@ set -euo pipefail
 
 # build: compiler, make, pkg-config and the libraries of the Makefile;
 # fuzz: clang with its libFuzzer/sanitizer runtimes;
-# tests: python3 (JSON checks, corpus generator), the sqlite3 CLI (looking
+# lookup: libcurl (RDAP over HTTPS); tests: openssl (test CA of the RDAP
+# replay server), python3 (JSON checks, corpus generator, replay servers), the sqlite3 CLI (looking
 # into the store), gzip (rotated logs), tzdata (--tz), procps and coreutils
 # (process and file tools of the scripts).
 PKGS=(
@@ -20,9 +21,11 @@ PKGS=(
 	libsqlite3-dev
 	zlib1g-dev
 	libjansson-dev
+	libcurl4-openssl-dev
 	clang
 	libclang-rt-14-dev
 	python3
+	openssl
 	sqlite3
 	gzip
 	tzdata

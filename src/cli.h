@@ -57,6 +57,8 @@ extern const char cli_common_help[];
 int	cmd_scan(struct cli *c, int argc, char **argv);
 int	cmd_parse(struct cli *c, int argc, char **argv);
 int	cmd_incidents(struct cli *c, int argc, char **argv);
+int	cmd_lookup(struct cli *c, int argc, char **argv);
+int	cmd_tables(struct cli *c, int argc, char **argv);
 int	cmd_formats(struct cli *c, int argc, char **argv);
 /* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */
 int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);

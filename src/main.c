@@ -44,6 +44,9 @@ static const char main_help[] =
 "  parse FILE...      print the hostile lines of logs as events (stateless)\n"
 "  incidents          list stored incidents\n"
 "  formats [FORMAT]   the log families read, and each format's field legend\n"
+"  lookup ADDRESS|ASN...  the abuse contact of addresses and AS numbers\n"
+"                     (RDAP and whois with referrals, cached by range)\n"
+"  tables show|refresh  the registry tables lookup starts from\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -296,6 +299,10 @@ main(int argc, char **argv)
 		r = cmd_parse(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "incidents") == 0)
 		r = cmd_incidents(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "lookup") == 0)
+		r = cmd_lookup(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "tables") == 0)
+		r = cmd_tables(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "formats") == 0)
 		r = cmd_formats(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "whois-parse") == 0 ||

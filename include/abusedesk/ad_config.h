@@ -20,6 +20,21 @@
  *
  * "parse.FAMILY.KEY = VALUE" keys are kept as given and handed to the
  * parser (ad_parser_option), which knows the families and their keys.
+ *
+ * Lookup keys (abusedesk lookup; each also a flag of that verb):
+ *   lookup.rdap_bootstrap = FILE       # IANA bootstrap JSON (may repeat)
+ *   lookup.whois_servers = FILE        # CIDR|ASn[-ASm] host[:port] (may repeat)
+ *   lookup.connect_to = H:P:H2:P2      # curl's --connect-to (may repeat)
+ *   lookup.cacert = FILE               # CA bundle for RDAP over HTTPS
+ *   lookup.timeout = 10s               # per exchange; a query gets 4x
+ *   lookup.via = auto                  # auto, rdap or whois (first query)
+ *   lookup.ttl = 7d                    # cache lifetime of an answer
+ *   lookup.negative_ttl = 1h           # ... of "nobody knows it"
+ *   lookup.rate = 2                    # queries per second per server
+ *   lookup.burst = 10                  # token bucket size per server
+ *   lookup.parent = yes                # fetch the parent's contact (RDAP up)
+ *   lookup.offline = no                # cache and bundled tables only
+ *   lookup.tables = DIR                # refreshed tables (tables refresh)
  */
 #ifndef AD_CONFIG_H
 #define AD_CONFIG_H
@@ -40,6 +55,26 @@ struct ad_parse_opt {
 	char	*value;
 };
 
+#define AD_CONFIG_FILES_MAX	8
+#define AD_CONFIG_CONNECT_TO_MAX 64
+
+struct ad_config_lookup {
+	char		rdap_bootstrap[AD_CONFIG_FILES_MAX][1024];
+	size_t		n_rdap_bootstrap;
+	char		whois_servers[AD_CONFIG_FILES_MAX][1024];
+	size_t		n_whois_servers;
+	char		connect_to[AD_CONFIG_CONNECT_TO_MAX][300];
+	size_t		n_connect_to;
+	char		cacert[1024];
+	char		tables[1024];	/* "" = $XDG_DATA_HOME/abusedesk/tables */
+	long long	timeout;	/* seconds; 0 = default */
+	int		via;		/* enum ad_lookup_via */
+	long long	ttl, negative_ttl;
+	double		rate, burst;
+	bool		no_parent;
+	bool		offline;
+};
+
 struct ad_config {
 	char			db[1024];	/* "" = default */
 	char			tz[128];	/* "" = the machine's */
@@ -49,6 +84,7 @@ struct ad_config {
 	size_t			n_own;
 	struct ad_cidr		*allow;
 	size_t			n_allow;
+	struct ad_config_lookup	lookup;
 	struct ad_parse_opt	parse[AD_CONFIG_PARSE_MAX];
 	size_t			n_parse;
 };

@@ -101,4 +101,29 @@ int	ad_store_incident_each(struct ad_store *st,
 int	ad_store_samples_each(struct ad_store *st, int64_t id,
 	    int (*fn)(void *arg, const struct ad_sample *ev), void *arg) AD_WUR;
 
+/*
+ * The lookup cache (ad_lookup.h): answers by range. kind 4 and 6 key
+ * addresses (struct ad_addr.b), kind 0 AS numbers (big-endian in the last
+ * 4 bytes); lo..hi inclusive. An answer is opaque text to the store.
+ */
+struct ad_store_cached {
+	char		*answer;	/* allocated; ad_free */
+	bool		 negative;
+	int64_t		 expires;
+	uint8_t		 lo[16], hi[16];
+};
+
+/* The most specific unexpired range holding key: 1 found, 0 not, <0 error. */
+int	ad_store_lookup_get(struct ad_store *st, int kind, const uint8_t key[16],
+	    int64_t now, struct ad_store_cached *out) AD_WUR;
+/* Adds or replaces the answer for exactly (kind, lo, hi). */
+int	ad_store_lookup_put(struct ad_store *st, int kind, const uint8_t lo[16],
+	    const uint8_t hi[16], const char *answer, bool negative, int64_t now,
+	    int64_t expires) AD_WUR;
+/* A server's back-off: 1 (and *until) while it lasts, 0 none, <0 error. */
+int	ad_store_backoff_get(struct ad_store *st, const char *server,
+	    int64_t now, int64_t *until) AD_WUR;
+int	ad_store_backoff_set(struct ad_store *st, const char *server,
+	    int64_t until, const char *reason) AD_WUR;
+
 #endif

@@ -106,6 +106,120 @@ add_cidrs(const char *key, const char *v, struct ad_cidr **list, size_t *n,
 	return AD_OK;
 }
 
+static int
+set_str(const char *key, char *dst, size_t n, const char *v,
+    struct ad_diag *diag)
+{
+	if (snprintf(dst, n, "%s", v) >= (int)n)
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "too long");
+	return AD_OK;
+}
+
+static int
+set_yesno(const char *key, bool *dst, const char *v, struct ad_diag *diag)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0)
+		*dst = true;
+	else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0)
+		*dst = false;
+	else
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+		    "expected yes or no");
+	return AD_OK;
+}
+
+static int
+set_number(const char *key, double *dst, const char *v, struct ad_diag *diag)
+{
+	char *e;
+	double d;
+
+	errno = 0;
+	d = strtod(v, &e);
+	if (e == v || *e || errno || !(d > 0) || d > 1e6)
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+		    "expected a positive number, got \"%s\"", v);
+	*dst = d;
+	return AD_OK;
+}
+
+/* lookup.* keys (see ad_config.h). */
+static int
+lookup_set(struct ad_config_lookup *lk, const char *key, const char *v,
+    struct ad_diag *diag)
+{
+	const char *k = key + 7;
+	long long d;
+	bool b;
+	int r;
+
+	if (strcmp(k, "rdap_bootstrap") == 0 || strcmp(k, "whois_servers") == 0) {
+		bool rd = k[0] == 'r';
+		size_t *n = rd ? &lk->n_rdap_bootstrap : &lk->n_whois_servers;
+
+		if (*n >= AD_CONFIG_FILES_MAX)
+			return ad_diag_set(diag, AD_ERR_LIMIT, key, 0,
+			    "more than %d files", AD_CONFIG_FILES_MAX);
+		if ((r = set_str(key, rd ? lk->rdap_bootstrap[*n] :
+		    lk->whois_servers[*n], 1024, v, diag)) == AD_OK)
+			(*n)++;
+		return r;
+	}
+	if (strcmp(k, "connect_to") == 0) {
+		if (lk->n_connect_to >= AD_CONFIG_CONNECT_TO_MAX)
+			return ad_diag_set(diag, AD_ERR_LIMIT, key, 0,
+			    "more than %d rules", AD_CONFIG_CONNECT_TO_MAX);
+		if ((r = set_str(key, lk->connect_to[lk->n_connect_to],
+		    sizeof(lk->connect_to[0]), v, diag)) == AD_OK)
+			lk->n_connect_to++;
+		return r;
+	}
+	if (strcmp(k, "cacert") == 0)
+		return set_str(key, lk->cacert, sizeof(lk->cacert), v, diag);
+	if (strcmp(k, "tables") == 0)
+		return set_str(key, lk->tables, sizeof(lk->tables), v, diag);
+	if (strcmp(k, "timeout") == 0 || strcmp(k, "ttl") == 0 ||
+	    strcmp(k, "negative_ttl") == 0) {
+		if ((d = ad_parse_duration(v)) <= 0 || d > 366LL * 86400)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected a duration like 90s, 15m, 24h, 7d");
+		if (k[0] == 't' && k[1] == 'i') {
+			if (d > 3600)
+				return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+				    "at most 1h");
+			lk->timeout = d;
+		} else if (k[0] == 't')
+			lk->ttl = d;
+		else
+			lk->negative_ttl = d;
+		return AD_OK;
+	}
+	if (strcmp(k, "via") == 0) {
+		if (strcmp(v, "auto") == 0)
+			lk->via = 0;
+		else if (strcmp(v, "rdap") == 0)
+			lk->via = 1;
+		else if (strcmp(v, "whois") == 0)
+			lk->via = 2;
+		else
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected auto, rdap or whois");
+		return AD_OK;
+	}
+	if (strcmp(k, "rate") == 0)
+		return set_number(key, &lk->rate, v, diag);
+	if (strcmp(k, "burst") == 0)
+		return set_number(key, &lk->burst, v, diag);
+	if (strcmp(k, "parent") == 0) {
+		if ((r = set_yesno(key, &b, v, diag)) == AD_OK)
+			lk->no_parent = !b;
+		return r;
+	}
+	if (strcmp(k, "offline") == 0)
+		return set_yesno(key, &lk->offline, v, diag);
+	return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
+}
+
 static void
 relink(struct ad_config *cfg)
 {
@@ -200,6 +314,9 @@ ad_config_set(struct ad_config *cfg, const char *key, const char *v,
 		else
 			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
 			    "expected yes or no");
+	} else if (strncmp(key, "lookup.", 7) == 0) {
+		if ((r = lookup_set(&cfg->lookup, key, v, diag)) != AD_OK)
+			return r;
 	} else if (strncmp(key, "parse.", 6) == 0) {
 		r = add_parse_opt(cfg, key, v, diag);
 	} else

@@ -41,6 +41,22 @@ static const char *const migrations[] = {
 	"  n_samples INTEGER NOT NULL DEFAULT 0, samples TEXT,"
 	"  created INTEGER, updated INTEGER);"
 	"CREATE INDEX incidents_key ON incidents(src, category, last_utc);",
+	/*
+	 * 1 -> 2: the lookup cache, by range (lo..hi, 16-byte big-endian keys:
+	 * IPv4-mapped IPv6 for addresses, the AS number in the last 4 bytes
+	 * for kind 0), and the back-off of rate-limiting servers.
+	 */
+	"CREATE TABLE lookup_cache ("
+	"  kind INTEGER NOT NULL,"
+	"  lo BLOB NOT NULL, hi BLOB NOT NULL,"
+	"  answer TEXT NOT NULL,"
+	"  negative INTEGER NOT NULL,"
+	"  fetched INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	"  PRIMARY KEY (kind, lo, hi));"
+	"CREATE TABLE lookup_backoff ("
+	"  server TEXT PRIMARY KEY,"
+	"  until INTEGER NOT NULL,"
+	"  reason TEXT);",
 };
 /*
  * Sample lines live in the incident row (JSON Lines text, appended by the
@@ -57,6 +73,10 @@ enum stmt {
 	S_INC_INSERT,
 	S_INC_UPDATE,
 	S_EV_LIST,
+	S_LC_GET,
+	S_LC_PUT,
+	S_BO_GET,
+	S_BO_SET,
 	S__COUNT
 };
 
@@ -107,6 +127,20 @@ static const char *const sql[S__COUNT] = {
 	    " WHERE id = ?22",
 	[S_EV_LIST] =
 	    "SELECT samples FROM incidents WHERE id = ?1",
+	/* The most specific live range holding the key: ranges nest, so the
+	 * innermost has the largest lo (then the smallest hi). */
+	[S_LC_GET] =
+	    "SELECT answer, negative, expires, lo, hi FROM lookup_cache"
+	    " WHERE kind = ?1 AND lo <= ?2 AND hi >= ?2 AND expires > ?3"
+	    " ORDER BY lo DESC, hi ASC LIMIT 1",
+	[S_LC_PUT] =
+	    "INSERT OR REPLACE INTO lookup_cache (kind, lo, hi, answer,"
+	    "  negative, fetched, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	[S_BO_GET] =
+	    "SELECT until FROM lookup_backoff WHERE server = ?1 AND until > ?2",
+	[S_BO_SET] =
+	    "INSERT OR REPLACE INTO lookup_backoff (server, until, reason)"
+	    " VALUES (?1, ?2, ?3)",
 };
 
 struct ad_store {
@@ -764,4 +798,100 @@ ad_store_samples_each(struct ad_store *st, int64_t id,
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return r;
+}
+
+/* --- lookup cache ------------------------------------------------------ */
+
+int
+ad_store_lookup_get(struct ad_store *st, int kind, const uint8_t key[16],
+    int64_t now, struct ad_store_cached *out)
+{
+	sqlite3_stmt *s = st->st[S_LC_GET];
+	int rc, r = 0;
+
+	memset(out, 0, sizeof(*out));
+	sqlite3_bind_int(s, 1, kind);
+	sqlite3_bind_blob(s, 2, key, 16, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 3, now);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		const void *lo = sqlite3_column_blob(s, 3);
+		const void *hi = sqlite3_column_blob(s, 4);
+		const unsigned char *t = sqlite3_column_text(s, 0);
+		int n = sqlite3_column_bytes(s, 0);
+
+		out->negative = sqlite3_column_int(s, 1) != 0;
+		out->expires = sqlite3_column_int64(s, 2);
+		if (lo && sqlite3_column_bytes(s, 3) == 16)
+			memcpy(out->lo, lo, 16);
+		if (hi && sqlite3_column_bytes(s, 4) == 16)
+			memcpy(out->hi, hi, 16);
+		if ((out->answer = ad_strndup(t ? (const char *)t : "",
+		    t ? (size_t)n : 0)) == NULL)
+			r = AD_ERR_NOMEM;
+		else
+			r = 1;
+	} else if (rc != SQLITE_DONE)
+		r = fail(st, "lookup cache");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+int
+ad_store_lookup_put(struct ad_store *st, int kind, const uint8_t lo[16],
+    const uint8_t hi[16], const char *answer, bool negative, int64_t now,
+    int64_t expires)
+{
+	sqlite3_stmt *s = st->st[S_LC_PUT];
+	int rc;
+
+	sqlite3_bind_int(s, 1, kind);
+	sqlite3_bind_blob(s, 2, lo, 16, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, hi, 16, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, answer, -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 5, negative ? 1 : 0);
+	sqlite3_bind_int64(s, 6, now);
+	sqlite3_bind_int64(s, 7, expires);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? AD_OK : fail(st, "lookup cache");
+}
+
+int
+ad_store_backoff_get(struct ad_store *st, const char *server, int64_t now,
+    int64_t *until)
+{
+	sqlite3_stmt *s = st->st[S_BO_GET];
+	int rc, r = 0;
+
+	*until = 0;
+	sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, now);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		*until = sqlite3_column_int64(s, 0);
+		r = 1;
+	} else if (rc != SQLITE_DONE)
+		r = fail(st, "lookup back-off");
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return r;
+}
+
+int
+ad_store_backoff_set(struct ad_store *st, const char *server, int64_t until,
+    const char *reason)
+{
+	sqlite3_stmt *s = st->st[S_BO_SET];
+	int rc;
+
+	sqlite3_bind_text(s, 1, server, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, until);
+	sqlite3_bind_text(s, 3, reason, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return rc == SQLITE_DONE ? AD_OK : fail(st, "lookup back-off");
 }

@@ -1,0 +1,1420 @@
+/*
+ * chain.c - one lookup: refusal, range cache, registry choice, the bounded
+ * referral walk over RDAP/whois/rwhois, the answer and its cache rows.
+ *
+ * The walk keeps two parsed answers besides the current one: `primary`,
+ * the most specific network seen that names a usable contact (or, until
+ * one does, the most specific network at all), and `upper`, the answer it
+ * displaced: the parent to escalate to. Registries refer downwards (ARIN
+ * -> rwhois of the ISP, APNIC -> KRNIC), so "later and usable" is "more
+ * specific".
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "abusedesk/ad_email.h"
+#include "abusedesk/ad_json.h"
+#include "abusedesk/ad_lookup.h"
+#include "abusedesk/ad_store.h"
+
+#define VISITED_MAX	(AD_LOOKUP_HOPS_MAX * 2)
+#define PARENT_MEMO_MAX	256
+#define HANDLES_RESOLVED_MAX 2
+
+enum proto {
+	P_NONE = 0,
+	P_RDAP,
+	P_WHOIS,
+	P_RWHOIS,
+};
+
+struct hop {
+	enum proto	p;
+	char		host[AD_NI_TEXT_MAX];	/* whois host, RDAP URL host */
+	uint16_t	port;			/* 0: protocol default */
+	char		url[AD_NI_URL_MAX];	/* RDAP: the whole URL */
+	char		base[AD_NI_URL_MAX];	/* RDAP: the service base */
+	char		query[AD_NI_NAME_MAX];	/* whois: the line sent */
+};
+
+struct memrange {
+	uint8_t			 kind;
+	bool			 negative;
+	uint8_t			 lo[16], hi[16];
+	int64_t			 expires;
+	struct ad_lookup_answer	*a;
+};
+
+struct server {
+	char		name[AD_NI_TEXT_MAX + 8];
+	double		tokens;
+	int64_t		last_ms;
+	int64_t		backoff_until;	/* unix seconds */
+};
+
+struct parent_memo {
+	char	url[AD_NI_URL_MAX];
+	char	handle[AD_NI_NAME_MAX];
+	char	name[AD_NI_NAME_MAX];
+	char	abuse[AD_NI_EMAIL_MAX + 1];
+};
+
+struct ad_lookup {
+	struct ad_ctx		*ctx;
+	struct ad_store		*store;
+	const struct ad_registry *reg;
+	struct ad_lookup_opts	 o;
+	struct memrange		*mem;
+	size_t			 n_mem, cap_mem;
+	struct server		 srv[AD_LOOKUP_SERVERS_MAX];
+	size_t			 n_srv;
+	struct parent_memo	*memo;
+	size_t			 n_memo;
+	struct ad_lookup_stats	 stats;
+	/* scratch answers of the walk (each ~10 KB: off the stack) */
+	struct ad_netinfo	*cur, *primary, *upper, *aux;
+	char			*primary_server, *upper_server;
+	char			 primary_proto[8];
+	struct ad_buf		 json;
+};
+
+/* --- setup ------------------------------------------------------------- */
+
+int
+ad_lookup_new(struct ad_ctx *ctx, struct ad_store *store,
+    const struct ad_registry *reg, const struct ad_lookup_opts *o,
+    struct ad_lookup **out)
+{
+	struct ad_lookup *l;
+
+	*out = NULL;
+	if ((l = ad_calloc(1, sizeof(*l))) == NULL)
+		return AD_ERR_NOMEM;
+	l->ctx = ctx;
+	l->store = store;
+	l->reg = reg;
+	l->o = *o;
+	if (l->o.timeout_ms <= 0)
+		l->o.timeout_ms = 10000;
+	if (l->o.total_ms <= 0)
+		l->o.total_ms = 4 * l->o.timeout_ms;
+	if (l->o.ttl <= 0)
+		l->o.ttl = 7 * 86400;
+	if (l->o.negative_ttl <= 0)
+		l->o.negative_ttl = 3600;
+	if (l->o.rate <= 0)
+		l->o.rate = 2;
+	if (l->o.burst < 1)
+		l->o.burst = 10;
+	if (l->o.backoff <= 0)
+		l->o.backoff = 60;
+	l->cur = ad_calloc(1, sizeof(*l->cur));
+	l->primary = ad_calloc(1, sizeof(*l->primary));
+	l->upper = ad_calloc(1, sizeof(*l->upper));
+	l->aux = ad_calloc(1, sizeof(*l->aux));
+	l->primary_server = ad_calloc(1, AD_NI_URL_MAX);
+	l->upper_server = ad_calloc(1, AD_NI_URL_MAX);
+	l->memo = ad_calloc(PARENT_MEMO_MAX, sizeof(*l->memo));
+	ad_buf_init(&l->json, 64 * 1024);
+	if (!l->cur || !l->primary || !l->upper || !l->aux ||
+	    !l->primary_server || !l->upper_server || !l->memo) {
+		ad_lookup_free(l);
+		return AD_ERR_NOMEM;
+	}
+	*out = l;
+	return AD_OK;
+}
+
+void
+ad_lookup_free(struct ad_lookup *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n_mem; i++)
+		ad_free(l->mem[i].a);
+	ad_free(l->mem);
+	ad_free(l->cur);
+	ad_free(l->primary);
+	ad_free(l->upper);
+	ad_free(l->aux);
+	ad_free(l->primary_server);
+	ad_free(l->upper_server);
+	ad_free(l->memo);
+	ad_buf_free(&l->json);
+	ad_free(l);
+}
+
+void
+ad_lookup_get_stats(const struct ad_lookup *l, struct ad_lookup_stats *s)
+{
+	*s = l->stats;
+}
+
+/* --- small helpers ----------------------------------------------------- */
+
+static void
+answer_error(struct ad_lookup_answer *a, int err, const char *fmt, ...)
+    AD_PRINTF(3, 4);
+
+static void
+answer_error(struct ad_lookup_answer *a, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	a->err = err;
+	va_start(ap, fmt);
+	vsnprintf(a->error, sizeof(a->error), fmt, ap);
+	va_end(ap);
+}
+
+/* Text safe to show and store: printable ASCII, no quotes games. */
+static void
+copy_clean(char *dst, size_t n, const char *src)
+{
+	size_t i, o = 0;
+
+	for (i = 0; src[i] && o + 1 < n; i++) {
+		unsigned char c = (unsigned char)src[i];
+
+		dst[o++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+	}
+	dst[o] = '\0';
+}
+
+static void
+asn_key(uint32_t asn, uint8_t k[16])
+{
+	memset(k, 0, 16);
+	k[12] = (uint8_t)(asn >> 24);
+	k[13] = (uint8_t)(asn >> 16);
+	k[14] = (uint8_t)(asn >> 8);
+	k[15] = (uint8_t)asn;
+}
+
+/* "AS123", "as123", "123" -> 123. */
+static bool
+parse_asn(const char *s, uint32_t *out)
+{
+	uint64_t v = 0;
+	size_t i = 0, n;
+
+	if ((s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's'))
+		s += 2;
+	n = strlen(s);
+	if (n == 0 || n > 10)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (v > UINT32_MAX)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static void
+url_host(const char *url, char *host, size_t n)
+{
+	const char *p = strstr(url, "://"), *e;
+	size_t k;
+
+	p = p ? p + 3 : url;
+	e = p + strcspn(p, "/:?#");
+	k = (size_t)(e - p);
+	if (k >= n)
+		k = n - 1;
+	memcpy(host, p, k);
+	host[k] = '\0';
+}
+
+/* The service base of an RDAP URL: everything before /ip/, /autnum/, ... */
+static void
+url_base(const char *url, char *base, size_t n)
+{
+	static const char *const marks[] = { "/ip/", "/autnum/", "/entity/",
+	    "/domain/" };
+	const char *cut = NULL;
+	size_t i, k;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+		const char *m = strstr(url, marks[i]);
+
+		if (m && (cut == NULL || m < cut))
+			cut = m;
+	}
+	k = cut ? (size_t)(cut - url) + 1 : strlen(url);
+	if (k >= n)
+		k = n - 1;
+	memcpy(base, url, k);
+	base[k] = '\0';
+}
+
+static bool
+rdap_url(char *out, size_t n, const char *base, const char *kind,
+    const char *what)
+{
+	size_t bl = strlen(base);
+
+	return snprintf(out, n, "%s%s%s/%s", base, bl && base[bl - 1] == '/' ?
+	    "" : "/", kind, what) < (int)n;
+}
+
+/* The query line a whois server expects for an address or an AS number. */
+static void
+whois_line(const char *host, bool rwhois, const struct ad_lookup_answer *a,
+    char *out, size_t n)
+{
+	char addr[AD_ADDR_STRLEN];
+
+	if (a->is_asn) {
+		if (strcasecmp(host, "whois.arin.net") == 0)
+			snprintf(out, n, "a + %u", a->asn);
+		else
+			snprintf(out, n, "AS%u", a->asn);
+		return;
+	}
+	ad_addr_format(&a->addr, addr);
+	if (rwhois)
+		snprintf(out, n, "%s", addr);
+	else if (strcasecmp(host, "whois.arin.net") == 0)
+		snprintf(out, n, "n + %s", addr);
+	else if (strcasecmp(host, "whois.nic.ad.jp") == 0)
+		snprintf(out, n, "%s/e", addr);
+	else
+		snprintf(out, n, "%s", addr);
+}
+
+/* "whois.x", "whois://h:p", "rwhois://h:p", "h:p" -> hop. */
+static bool
+hop_from_target(struct hop *h, const char *t, const struct ad_lookup_answer *a)
+{
+	const char *p = t, *colon;
+	size_t k;
+
+	memset(h, 0, sizeof(*h));
+	h->p = P_WHOIS;
+	if (strncasecmp(p, "rwhois://", 9) == 0) {
+		h->p = P_RWHOIS;
+		p += 9;
+	} else if (strncasecmp(p, "whois://", 8) == 0)
+		p += 8;
+	k = strcspn(p, ":/");
+	if (k == 0 || k >= sizeof(h->host))
+		return false;
+	memcpy(h->host, p, k);
+	h->host[k] = '\0';
+	colon = p[k] == ':' ? p + k + 1 : NULL;
+	if (colon) {
+		long v = strtol(colon, NULL, 10);
+
+		if (v <= 0 || v > 65535)
+			return false;
+		h->port = (uint16_t)v;
+	}
+	whois_line(h->host, h->p == P_RWHOIS, a, h->query, sizeof(h->query));
+	return true;
+}
+
+static bool
+hop_rdap(struct hop *h, const char *base, const struct ad_lookup_answer *a)
+{
+	char what[AD_ADDR_STRLEN + 16];
+
+	memset(h, 0, sizeof(*h));
+	h->p = P_RDAP;
+	if (a->is_asn)
+		snprintf(what, sizeof(what), "%u", a->asn);
+	else
+		ad_addr_format(&a->addr, what);
+	if (!rdap_url(h->url, sizeof(h->url), base, a->is_asn ? "autnum" :
+	    "ip", what))
+		return false;
+	snprintf(h->base, sizeof(h->base), "%s", base);
+	url_host(h->url, h->host, sizeof(h->host));
+	return h->host[0] != '\0';
+}
+
+/* The label a server is known by: bucket, back-off, parser dialect. */
+static void
+hop_label(const struct hop *h, char *out, size_t n)
+{
+	if (h->p == P_RDAP)
+		snprintf(out, n, "%s", h->host);
+	else if (h->port && h->port != (h->p == P_RWHOIS ? 4321 : 43))
+		snprintf(out, n, "%s:%u", h->host, h->port);
+	else if (h->p == P_RWHOIS)
+		snprintf(out, n, "%s:4321", h->host);
+	else
+		snprintf(out, n, "%s", h->host);
+}
+
+static void
+hop_key(const struct hop *h, char *out, size_t n)
+{
+	char label[AD_NI_TEXT_MAX + 8];
+
+	hop_label(h, label, sizeof(label));
+	if (h->p == P_RDAP)
+		snprintf(out, n, "rdap %s", h->url);
+	else
+		snprintf(out, n, "%s %s %s", h->p == P_RWHOIS ? "rwhois" :
+		    "whois", label, h->query);
+}
+
+/* --- manners: token bucket and back-off --------------------------------- */
+
+static struct server *
+server_get(struct ad_lookup *l, const char *name)
+{
+	struct server *s;
+	size_t i;
+
+	for (i = 0; i < l->n_srv; i++)
+		if (strcasecmp(l->srv[i].name, name) == 0)
+			return &l->srv[i];
+	if (l->n_srv == AD_LOOKUP_SERVERS_MAX) {
+		/* recycle the oldest-used slot */
+		size_t old = 0;
+
+		for (i = 1; i < l->n_srv; i++)
+			if (l->srv[i].last_ms < l->srv[old].last_ms)
+				old = i;
+		s = &l->srv[old];
+	} else
+		s = &l->srv[l->n_srv++];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", name);
+	s->tokens = l->o.burst;
+	s->last_ms = ad_fetch_now_ms();
+	return s;
+}
+
+static int64_t
+wall_now(struct ad_lookup *l)
+{
+	return (int64_t)ad_ctx_now(l->ctx);
+}
+
+static void
+backoff(struct ad_lookup *l, struct server *s, long secs, const char *why)
+{
+	int64_t until = wall_now(l) + (secs >= 0 ? secs : l->o.backoff);
+
+	if (until > s->backoff_until)
+		s->backoff_until = until;
+	ad_log(l->ctx, AD_LOG_WARN, "%s: %s; backing off until %+lld s",
+	    s->name, why, (long long)(s->backoff_until - wall_now(l)));
+	if (l->store && ad_store_backoff_set(l->store, s->name,
+	    s->backoff_until, why) != AD_OK)
+		ad_log(l->ctx, AD_LOG_WARN, "store: %s",
+		    ad_store_errmsg(l->store));
+}
+
+/* 0 go, <0 the server is backing off (seconds left in *left). */
+static int
+backing_off(struct ad_lookup *l, struct server *s, int64_t *left)
+{
+	int64_t now = wall_now(l), until = 0;
+
+	if (s->backoff_until <= now && l->store &&
+	    ad_store_backoff_get(l->store, s->name, now, &until) == 1)
+		s->backoff_until = until;
+	if (s->backoff_until > now) {
+		*left = s->backoff_until - now;
+		return -1;
+	}
+	return 0;
+}
+
+/* Waits for a token; false when the wait would pass the deadline. */
+static bool
+take_token(struct ad_lookup *l, struct server *s, int64_t deadline)
+{
+	for (;;) {
+		int64_t now = ad_fetch_now_ms();
+		double wait_ms;
+		struct timespec ts;
+
+		s->tokens += (double)(now - s->last_ms) * l->o.rate / 1000.0;
+		if (s->tokens > l->o.burst)
+			s->tokens = l->o.burst;
+		s->last_ms = now;
+		if (s->tokens >= 1) {
+			s->tokens -= 1;
+			return true;
+		}
+		wait_ms = (1 - s->tokens) * 1000.0 / l->o.rate + 1;
+		if (now + (int64_t)wait_ms >= deadline)
+			return false;
+		ts.tv_sec = (time_t)(wait_ms / 1000);
+		ts.tv_nsec = (long)((wait_ms - (double)ts.tv_sec * 1000) * 1e6);
+		nanosleep(&ts, NULL);
+	}
+}
+
+/* --- the answer record --------------------------------------------------- */
+
+static bool
+usable(const struct ad_netinfo *ni)
+{
+	return ad_netinfo_best(ni) != NULL;
+}
+
+static bool
+has_network(const struct ad_netinfo *ni)
+{
+	return ni->nranges > 0 || ni->asn_start > 0 || ni->handle[0] ||
+	    ni->netname[0];
+}
+
+static void
+fill_contacts(const struct ad_netinfo *ni, char out[][AD_NI_EMAIL_MAX + 1],
+    size_t *n)
+{
+	const struct ad_abuse_contact *best = ad_netinfo_best(ni);
+	size_t i, j;
+
+	*n = 0;
+	if (best == NULL)
+		return;
+	for (i = 0; i < ni->ncontacts && *n < AD_LOOKUP_ABUSE_MAX; i++) {
+		const struct ad_abuse_contact *c = &ni->contacts[i];
+		bool dup = false;
+
+		if (c->placeholder || c->confidence != best->confidence ||
+		    !ad_email_valid(c->email, strlen(c->email)))
+			continue;
+		for (j = 0; j < *n; j++)
+			if (strcasecmp(out[j], c->email) == 0)
+				dup = true;
+		if (!dup)
+			snprintf(out[(*n)++], AD_NI_EMAIL_MAX + 1, "%s",
+			    c->email);
+	}
+}
+
+static void
+fill_network(struct ad_lookup_answer *a, const struct ad_netinfo *ni,
+    const char *proto, const char *server)
+{
+	const struct ad_abuse_contact *best = ad_netinfo_best(ni);
+	size_t i;
+
+	fill_contacts(ni, a->abuse, &a->n_abuse);
+	a->confidence = best ? best->confidence : AD_CONF_NONE;
+	if (best)
+		snprintf(a->evidence, sizeof(a->evidence), "%s%s%s",
+		    best->object, best->object[0] && best->evidence[0] ?
+		    ": " : "", best->evidence);
+	a->n_ranges = 0;
+	if (ni->asn_start && a->is_asn)
+		snprintf(a->ranges[a->n_ranges++], sizeof(a->ranges[0]),
+		    ni->asn_end > ni->asn_start ? "AS%u-AS%u" : "AS%u",
+		    ni->asn_start, ni->asn_end);
+	for (i = 0; i < ni->nranges && a->n_ranges < AD_LOOKUP_RANGES_MAX;
+	    i++) {
+		char t[AD_ADDR_STRLEN];
+
+		snprintf(a->ranges[a->n_ranges++], sizeof(a->ranges[0]),
+		    "%s/%u", ad_addr_format(&ni->ranges[i].addr, t),
+		    ni->ranges[i].prefix);
+	}
+	copy_clean(a->handle, sizeof(a->handle), ni->handle);
+	copy_clean(a->name, sizeof(a->name), ni->netname);
+	copy_clean(a->org, sizeof(a->org), ni->org);
+	copy_clean(a->country, sizeof(a->country), ni->country);
+	copy_clean(a->registry, sizeof(a->registry), ni->registry[0] ?
+	    ni->registry : ad_registry_name(server));
+	snprintf(a->protocol, sizeof(a->protocol), "%s", proto);
+	copy_clean(a->server, sizeof(a->server), server);
+	copy_clean(a->parent_handle, sizeof(a->parent_handle), ni->parent);
+}
+
+/* --- JSON of an answer --------------------------------------------------- */
+
+static int
+json_list(struct ad_buf *b, bool *first, const char *key,
+    const char (*v)[AD_NI_EMAIL_MAX + 1], size_t n)
+{
+	size_t i;
+	int r;
+
+	if ((r = ad_json_key(b, first, key)) != AD_OK ||
+	    (r = ad_buf_addc(b, '[')) != AD_OK)
+		return r;
+	for (i = 0; i < n; i++)
+		if ((i && (r = ad_buf_addc(b, ',')) != AD_OK) ||
+		    (r = ad_json_str(b, v[i], strlen(v[i]))) != AD_OK)
+			return r;
+	return ad_buf_addc(b, ']');
+}
+
+static const char *
+nz(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int
+ad_lookup_answer_json(struct ad_buf *b, const struct ad_lookup_answer *a)
+{
+	bool f = true, g;
+	size_t i;
+	int r;
+
+#define T(x) do { if ((r = (x)) != AD_OK) return r; } while (0)
+	T(ad_buf_addc(b, '{'));
+	T(ad_json_kv_str(b, &f, "query", a->query));
+	T(json_list(b, &f, "abuse", (const char (*)[AD_NI_EMAIL_MAX + 1])
+	    a->abuse, a->n_abuse));
+	T(ad_json_kv_str(b, &f, "confidence", ad_confidence_name(
+	    a->confidence)));
+	T(ad_json_kv_str(b, &f, "evidence", nz(a->evidence)));
+	T(ad_json_key(b, &f, "network"));
+	g = true;
+	T(ad_buf_addc(b, '{'));
+	T(ad_json_key(b, &g, "ranges"));
+	T(ad_buf_addc(b, '['));
+	for (i = 0; i < a->n_ranges; i++) {
+		if (i)
+			T(ad_buf_addc(b, ','));
+		T(ad_json_str(b, a->ranges[i], strlen(a->ranges[i])));
+	}
+	T(ad_buf_addc(b, ']'));
+	T(ad_json_kv_str(b, &g, "handle", nz(a->handle)));
+	T(ad_json_kv_str(b, &g, "name", nz(a->name)));
+	T(ad_json_kv_str(b, &g, "org", nz(a->org)));
+	T(ad_json_kv_str(b, &g, "country", nz(a->country)));
+	T(ad_buf_addc(b, '}'));
+	T(ad_json_kv_str(b, &f, "registry", nz(a->registry)));
+	T(ad_json_key(b, &f, "source"));
+	g = true;
+	T(ad_buf_addc(b, '{'));
+	T(ad_json_kv_str(b, &g, "protocol", nz(a->protocol)));
+	T(ad_json_kv_str(b, &g, "server", nz(a->server)));
+	T(ad_buf_addc(b, '}'));
+	T(ad_json_key(b, &f, "parent"));
+	g = true;
+	T(ad_buf_addc(b, '{'));
+	T(ad_json_kv_str(b, &g, "handle", nz(a->parent_handle)));
+	T(ad_json_kv_str(b, &g, "name", nz(a->parent_name)));
+	T(json_list(b, &g, "abuse", (const char (*)[AD_NI_EMAIL_MAX + 1])
+	    a->parent_abuse, a->n_parent_abuse));
+	T(ad_buf_addc(b, '}'));
+	T(ad_json_kv_bool(b, &f, "cached", a->cached));
+	T(ad_json_kv_str(b, &f, "error", nz(a->error)));
+	T(ad_buf_addc(b, '}'));
+#undef T
+	return AD_OK;
+}
+
+static void
+jcopy(char *dst, size_t n, json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	copy_clean(dst, n, s ? s : "");
+}
+
+static void
+jlist(char (*dst)[AD_NI_EMAIL_MAX + 1], size_t *n, json_t *arr)
+{
+	size_t i;
+	json_t *v;
+
+	*n = 0;
+	json_array_foreach(arr, i, v) {
+		const char *s = json_string_value(v);
+
+		if (*n >= AD_LOOKUP_ABUSE_MAX)
+			break;
+		/* The store is ours, but re-check what goes to mail headers. */
+		if (s && ad_email_valid(s, strlen(s)))
+			snprintf(dst[(*n)++], AD_NI_EMAIL_MAX + 1, "%s", s);
+	}
+}
+
+int
+ad_lookup_answer_from_json(const char *s, size_t n, struct ad_lookup_answer *a)
+{
+	json_t *o, *net, *src, *par, *v;
+	const char *c;
+	size_t i;
+
+	memset(a, 0, sizeof(*a));
+	if ((o = json_loadb(s, n, 0, NULL)) == NULL || !json_is_object(o)) {
+		json_decref(o);
+		return AD_ERR_PARSE;
+	}
+	jcopy(a->query, sizeof(a->query), o, "query");
+	jlist(a->abuse, &a->n_abuse, json_object_get(o, "abuse"));
+	c = json_string_value(json_object_get(o, "confidence"));
+	a->confidence = c == NULL ? AD_CONF_NONE : strcmp(c, "high") == 0 ?
+	    AD_CONF_HIGH : strcmp(c, "medium") == 0 ? AD_CONF_MEDIUM :
+	    strcmp(c, "low") == 0 ? AD_CONF_LOW : AD_CONF_NONE;
+	jcopy(a->evidence, sizeof(a->evidence), o, "evidence");
+	net = json_object_get(o, "network");
+	json_array_foreach(json_object_get(net, "ranges"), i, v) {
+		if (a->n_ranges < AD_LOOKUP_RANGES_MAX && json_is_string(v))
+			copy_clean(a->ranges[a->n_ranges++],
+			    sizeof(a->ranges[0]), json_string_value(v));
+	}
+	jcopy(a->handle, sizeof(a->handle), net, "handle");
+	jcopy(a->name, sizeof(a->name), net, "name");
+	jcopy(a->org, sizeof(a->org), net, "org");
+	jcopy(a->country, sizeof(a->country), net, "country");
+	jcopy(a->registry, sizeof(a->registry), o, "registry");
+	src = json_object_get(o, "source");
+	jcopy(a->protocol, sizeof(a->protocol), src, "protocol");
+	jcopy(a->server, sizeof(a->server), src, "server");
+	par = json_object_get(o, "parent");
+	jcopy(a->parent_handle, sizeof(a->parent_handle), par, "handle");
+	jcopy(a->parent_name, sizeof(a->parent_name), par, "name");
+	jlist(a->parent_abuse, &a->n_parent_abuse, json_object_get(par,
+	    "abuse"));
+	jcopy(a->error, sizeof(a->error), o, "error");
+	json_decref(o);
+	return AD_OK;
+}
+
+/* --- the cache ------------------------------------------------------------ */
+
+static int
+kind_of(const struct ad_lookup_answer *a)
+{
+	return a->is_asn ? 0 : a->addr.af;
+}
+
+static void
+key_of(const struct ad_lookup_answer *a, uint8_t k[16])
+{
+	if (a->is_asn)
+		asn_key(a->asn, k);
+	else
+		memcpy(k, a->addr.b, 16);
+}
+
+/* Copies the cached answer's network part over a (keeps the query). */
+static void
+from_cache(struct ad_lookup_answer *a, const struct ad_lookup_answer *c)
+{
+	char q[sizeof(a->query)];
+	struct ad_addr addr = a->addr;
+	bool is_asn = a->is_asn;
+	uint32_t asn = a->asn;
+
+	memcpy(q, a->query, sizeof(q));
+	*a = *c;
+	memcpy(a->query, q, sizeof(q));
+	a->addr = addr;
+	a->is_asn = is_asn;
+	a->asn = asn;
+	a->cached = true;
+}
+
+static struct memrange *
+mem_find(struct ad_lookup *l, int kind, const uint8_t k[16], int64_t now)
+{
+	struct memrange *best = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n_mem; i++) {
+		struct memrange *m = &l->mem[i];
+
+		if (m->kind != kind || m->expires <= now ||
+		    memcmp(m->lo, k, 16) > 0 || memcmp(m->hi, k, 16) < 0)
+			continue;
+		if (best == NULL || memcmp(m->lo, best->lo, 16) > 0 ||
+		    (memcmp(m->lo, best->lo, 16) == 0 &&
+		    memcmp(m->hi, best->hi, 16) < 0))
+			best = m;
+	}
+	return best;
+}
+
+static void
+mem_put(struct ad_lookup *l, int kind, const uint8_t lo[16],
+    const uint8_t hi[16], const struct ad_lookup_answer *a, bool negative,
+    int64_t expires)
+{
+	struct memrange *m = NULL;
+	size_t i;
+
+	for (i = 0; i < l->n_mem; i++)
+		if (l->mem[i].kind == kind && memcmp(l->mem[i].lo, lo, 16) ==
+		    0 && memcmp(l->mem[i].hi, hi, 16) == 0) {
+			m = &l->mem[i];
+			break;
+		}
+	if (m == NULL) {
+		if (l->n_mem == l->cap_mem) {
+			size_t nc = l->cap_mem ? l->cap_mem * 2 : 64;
+			struct memrange *nm;
+
+			if (l->n_mem >= AD_LOOKUP_MEMCACHE_MAX)
+				return;
+			if ((nm = ad_reallocarray(l->mem, nc,
+			    sizeof(*nm))) == NULL)
+				return;
+			l->mem = nm;
+			l->cap_mem = nc;
+		}
+		m = &l->mem[l->n_mem];
+		memset(m, 0, sizeof(*m));
+		if ((m->a = ad_malloc(sizeof(*m->a))) == NULL)
+			return;
+		l->n_mem++;
+	}
+	m->kind = (uint8_t)kind;
+	memcpy(m->lo, lo, 16);
+	memcpy(m->hi, hi, 16);
+	m->negative = negative;
+	m->expires = expires;
+	*m->a = *a;
+}
+
+/* The last address of a CIDR. */
+static void
+cidr_hi(const struct ad_cidr *c, uint8_t hi[16])
+{
+	unsigned bits = c->addr.af == 4 ? c->prefix + 96u : c->prefix, i;
+
+	memcpy(hi, c->addr.b, 16);
+	for (i = bits; i < 128; i++)
+		hi[i / 8] |= (uint8_t)(0x80u >> (i % 8));
+}
+
+static void
+cache_row(struct ad_lookup *l, int kind, const uint8_t lo[16],
+    const uint8_t hi[16], const struct ad_lookup_answer *a, bool negative,
+    int64_t now, int64_t expires)
+{
+	mem_put(l, kind, lo, hi, a, negative, expires);
+	if (l->store == NULL)
+		return;
+	ad_buf_reset(&l->json);
+	if (ad_lookup_answer_json(&l->json, a) != AD_OK)
+		return;
+	if (ad_store_lookup_put(l->store, kind, lo, hi, ad_buf_str(&l->json),
+	    negative, now, expires) != AD_OK)
+		ad_log(l->ctx, AD_LOG_WARN, "lookup cache: %s",
+		    ad_store_errmsg(l->store));
+}
+
+/*
+ * Caches a fresh answer under every range of its network that is narrow
+ * enough to trust (a hostile server claiming 0.0.0.0/0 must not answer
+ * for the whole Internet), or under the address alone.
+ */
+static void
+cache_answer(struct ad_lookup *l, const struct ad_lookup_answer *a,
+    const struct ad_netinfo *ni, bool negative)
+{
+	int64_t now = wall_now(l);
+	int64_t exp = now + (negative ? l->o.negative_ttl : l->o.ttl);
+	uint8_t k[16], lo[16], hi[16];
+	bool any = false;
+	size_t i;
+
+	key_of(a, k);
+	if (!negative && ni && a->is_asn && ni->asn_start &&
+	    ni->asn_start <= a->asn && a->asn <= ni->asn_end &&
+	    ni->asn_end - ni->asn_start < 65536) {
+		asn_key(ni->asn_start, lo);
+		asn_key(ni->asn_end, hi);
+		cache_row(l, 0, lo, hi, a, false, now, exp);
+		any = true;
+	}
+	for (i = 0; !negative && ni && !a->is_asn && i < ni->nranges; i++) {
+		const struct ad_cidr *c = &ni->ranges[i];
+
+		if (c->addr.af != a->addr.af ||
+		    c->prefix < (c->addr.af == 4 ? 8 : 16))
+			continue;
+		memcpy(lo, c->addr.b, 16);
+		cidr_hi(c, hi);
+		cache_row(l, a->addr.af, lo, hi, a, false, now, exp);
+		if (ad_cidr_contains(c, &a->addr))
+			any = true;
+	}
+	if (!any)
+		cache_row(l, kind_of(a), k, k, a, negative, now, exp);
+}
+
+/* 1 answered from the cache, 0 not, <0 store error. */
+static int
+cache_lookup(struct ad_lookup *l, struct ad_lookup_answer *a)
+{
+	struct ad_store_cached sc;
+	struct ad_lookup_answer *c;
+	struct memrange *m;
+	int64_t now = wall_now(l);
+	uint8_t k[16];
+	int r;
+
+	key_of(a, k);
+	if ((m = mem_find(l, kind_of(a), k, now)) != NULL) {
+		l->stats.mem_hits++;
+		from_cache(a, m->a);
+		return 1;
+	}
+	if (l->store == NULL)
+		return 0;
+	if ((r = ad_store_lookup_get(l->store, kind_of(a), k, now, &sc)) <= 0)
+		return r < 0 ? AD_ERR_STORE : 0;
+	if ((c = ad_malloc(sizeof(*c))) == NULL) {
+		ad_free(sc.answer);
+		return AD_ERR_NOMEM;
+	}
+	r = ad_lookup_answer_from_json(sc.answer, strlen(sc.answer), c);
+	ad_free(sc.answer);
+	if (r == AD_OK) {
+		mem_put(l, kind_of(a), sc.lo, sc.hi, c, sc.negative,
+		    sc.expires);
+		l->stats.store_hits++;
+		from_cache(a, c);
+		if (c->error[0] && a->err == AD_OK)
+			a->err = AD_ERR_NOTFOUND;
+	}
+	ad_free(c);
+	return r == AD_OK ? 1 : 0;
+}
+
+/* --- one exchange ----------------------------------------------------------- */
+
+enum outcome {
+	O_ANSWER,	/* l->cur holds a parsed answer */
+	O_NODATA,	/* the server has nothing (404, not managed here) */
+	O_LIMITED,	/* rate limited: server backing off */
+	O_FAILED,	/* transport or parse failure */
+};
+
+static enum outcome
+exchange(struct ad_lookup *l, const struct hop *h, int64_t total_deadline,
+    char *err, size_t errn)
+{
+	struct ad_fetch_result r;
+	struct ad_diag d = { 0 };
+	char label[AD_NI_TEXT_MAX + 8];
+	struct server *s;
+	int64_t deadline, left;
+	enum outcome oc = O_FAILED;
+	int rv;
+
+	hop_label(h, label, sizeof(label));
+	s = server_get(l, label);
+	if (backing_off(l, s, &left) < 0) {
+		snprintf(err, errn, "%.120s is rate limiting us (retry in %lld s)",
+		    label, (long long)left);
+		return O_LIMITED;
+	}
+	if (!take_token(l, s, total_deadline)) {
+		snprintf(err, errn, "%.120s: rate budget (lookup.rate) would pass "
+		    "the deadline", label);
+		return O_LIMITED;
+	}
+	deadline = ad_fetch_now_ms() + l->o.timeout_ms;
+	if (deadline > total_deadline)
+		deadline = total_deadline;
+	l->stats.sent++;
+	if (h->p == P_RDAP)
+		rv = ad_fetch_http(l->ctx, &l->o.fetch, h->url, deadline, &r);
+	else
+		rv = ad_fetch_whois(l->ctx, &l->o.fetch, h->host, h->port,
+		    h->p == P_RWHOIS, h->query, deadline, &r);
+	if (rv != AD_OK) {
+		snprintf(err, errn, "%.120s: %.120s", label, r.error[0] ? r.error :
+		    ad_strerror(rv));
+		/* A port 43 that accepts and then hangs is how some
+		 * registries throttle: treat it as a rate limit. */
+		if (r.timed_out && h->p != P_RDAP && r.len == 0)
+			backoff(l, s, -1, "no answer before the deadline");
+		goto out;
+	}
+	if (h->p == P_RDAP) {
+		if (r.status == 429 || r.status == 403) {
+			snprintf(err, errn, "%.120s: HTTP %ld (rate limited%s)",
+			    label, r.status, r.retry_after >= 0 ?
+			    ", Retry-After given" : "");
+			backoff(l, s, r.retry_after, "HTTP 429/403");
+			oc = O_LIMITED;
+			goto out;
+		}
+		if (r.status == 404) {
+			snprintf(err, errn, "%.120s: no data (HTTP 404)", label);
+			oc = O_NODATA;
+			goto out;
+		}
+		if (r.status != 200) {
+			snprintf(err, errn, "%.120s: HTTP %ld", label, r.status);
+			goto out;
+		}
+		rv = ad_rdap_parse(r.body, r.len, h->base, l->cur, &d);
+	} else
+		rv = ad_whois_parse(r.body, r.len, label, l->cur, &d);
+	if (rv != AD_OK) {
+		snprintf(err, errn, "%.120s: answer not understood: %.100s", label,
+		    d.msg[0] ? d.msg : ad_strerror(rv));
+		goto out;
+	}
+	if (h->p == P_RDAP)
+		copy_clean(l->cur->server, sizeof(l->cur->server), h->base);
+	if (l->cur->flags & AD_NI_RATE_LIMITED) {
+		snprintf(err, errn, "%.120s: the server says we are rate limited",
+		    label);
+		backoff(l, s, -1, "rate-limit notice in the answer");
+		oc = O_LIMITED;
+		goto out;
+	}
+	if (!has_network(l->cur) && !usable(l->cur) &&
+	    l->cur->referral.kind == AD_REF_NONE) {
+		snprintf(err, errn, "%.120s: no data for this query", label);
+		oc = O_NODATA;
+		goto out;
+	}
+	oc = O_ANSWER;
+ out:
+	ad_fetch_result_free(&r);
+	return oc;
+}
+
+/*
+ * An abuse handle named without a mailbox (LACNIC abuse-c, rwhois
+ * Abuse-Contact): ask the same service for it and keep any mailbox it
+ * holds, as MEDIUM (resolved) evidence.
+ */
+static void
+resolve_handles(struct ad_lookup *l, const struct hop *h, int *hops,
+    int64_t total_deadline)
+{
+	size_t i;
+
+	for (i = 0; i < l->primary->nhandles && i < HANDLES_RESOLVED_MAX &&
+	    *hops < AD_LOOKUP_HOPS_MAX && !usable(l->primary); i++) {
+		const struct ad_handle_ref *hr = &l->primary->abuse_handles[i];
+		struct hop q = *h;
+		char err[256];
+		size_t j;
+
+		if (strpbrk(hr->handle, " \t\r\n/?#%") || !hr->handle[0])
+			continue;
+		if (h->p == P_RDAP) {
+			if (!rdap_url(q.url, sizeof(q.url), h->base, "entity",
+			    hr->handle))
+				continue;
+		} else
+			snprintf(q.query, sizeof(q.query), "%s", hr->handle);
+		(*hops)++;
+		/* exchange() parses into cur: keep cur's answer aside */
+		if (exchange(l, &q, total_deadline, err, sizeof(err)) !=
+		    O_ANSWER)
+			continue;
+		for (j = 0; j < l->cur->ncontacts; j++) {
+			const struct ad_abuse_contact *c = &l->cur->contacts[j];
+			char obj[AD_NI_NAME_MAX + 16];
+
+			if (c->placeholder)
+				continue;
+			snprintf(obj, sizeof(obj), "%s %s", hr->object,
+			    hr->handle);
+			(void)ad_netinfo_add_contact(l->primary, c->email,
+			    strlen(c->email), AD_CONF_MEDIUM, obj, c->evidence);
+		}
+	}
+}
+
+/* The parent's contact through its RDAP "up" link, memoised per URL. */
+static void
+fetch_parent(struct ad_lookup *l, struct ad_lookup_answer *a, int *hops,
+    int64_t total_deadline)
+{
+	const char *url = l->primary->parent_url;
+	struct parent_memo *pm = NULL;
+	struct hop h;
+	char err[256];
+	size_t i;
+
+	if (!l->o.parent || !url[0] || strncmp(url, "http", 4) != 0)
+		return;
+	for (i = 0; i < l->n_memo; i++)
+		if (strcmp(l->memo[i].url, url) == 0) {
+			pm = &l->memo[i];
+			goto give;
+		}
+	if (*hops >= AD_LOOKUP_HOPS_MAX)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.p = P_RDAP;
+	snprintf(h.url, sizeof(h.url), "%s", url);
+	url_base(url, h.base, sizeof(h.base));
+	url_host(url, h.host, sizeof(h.host));
+	(*hops)++;
+	if (exchange(l, &h, total_deadline, err, sizeof(err)) != O_ANSWER)
+		return;
+	pm = &l->memo[l->n_memo < PARENT_MEMO_MAX ? l->n_memo++ :
+	    PARENT_MEMO_MAX - 1];
+	memset(pm, 0, sizeof(*pm));
+	snprintf(pm->url, sizeof(pm->url), "%s", url);
+	copy_clean(pm->handle, sizeof(pm->handle), l->cur->handle);
+	copy_clean(pm->name, sizeof(pm->name), l->cur->netname);
+	if (ad_netinfo_best(l->cur))
+		snprintf(pm->abuse, sizeof(pm->abuse), "%s",
+		    ad_netinfo_best(l->cur)->email);
+ give:
+	if (pm->handle[0])
+		snprintf(a->parent_handle, sizeof(a->parent_handle), "%s",
+		    pm->handle);
+	snprintf(a->parent_name, sizeof(a->parent_name), "%s", pm->name);
+	if (pm->abuse[0] && a->n_parent_abuse == 0)
+		snprintf(a->parent_abuse[a->n_parent_abuse++],
+		    sizeof(a->parent_abuse[0]), "%s", pm->abuse);
+}
+
+/* Appends "; s" (or s) to dst, cut at its size. */
+static void
+append_err(char *dst, size_t n, const char *s)
+{
+	size_t l = strlen(dst);
+
+	if (l && l + 2 < n) {
+		dst[l++] = ';';
+		dst[l++] = ' ';
+	}
+	while (*s && l + 1 < n)
+		dst[l++] = *s++;
+	dst[l] = '\0';
+}
+
+static bool
+visited(char (*v)[AD_NI_URL_MAX + 64], size_t *n, const struct hop *h)
+{
+	char k[AD_NI_URL_MAX + 64];
+	size_t i;
+
+	hop_key(h, k, sizeof(k));
+	for (i = 0; i < *n; i++)
+		if (strcmp(v[i], k) == 0)
+			return true;
+	if (*n < VISITED_MAX)
+		memcpy(v[(*n)++], k, sizeof(k));
+	return false;
+}
+
+static bool
+whois_visited(char (*v)[AD_NI_URL_MAX + 64], size_t n, const char *host)
+{
+	size_t i, hl = strlen(host);
+
+	for (i = 0; i < n; i++) {
+		const char *p = strchr(v[i], ' ');
+
+		if (strncmp(v[i], "whois ", 6) == 0 && p &&
+		    strncasecmp(p + 1, host, hl) == 0 &&
+		    (p[1 + hl] == ' ' || p[1 + hl] == ':'))
+			return true;
+	}
+	return false;
+}
+
+/* The table's whois server as the next hop, when not asked yet. */
+static bool
+whois_from_table(struct ad_lookup *l, const struct ad_lookup_answer *a,
+    char (*v)[AD_NI_URL_MAX + 64], size_t nv, struct hop *next)
+{
+	const char *t[AD_REGISTRY_TARGETS_MAX];
+	size_t nt = 0;
+
+	if (a->is_asn)
+		(void)ad_registry_find_asn(l->reg, AD_REG_WHOIS, a->asn, t,
+		    AD_REGISTRY_TARGETS_MAX, &nt);
+	else
+		(void)ad_registry_find(l->reg, AD_REG_WHOIS, &a->addr, t,
+		    AD_REGISTRY_TARGETS_MAX, &nt);
+	if (nt == 0 || !hop_from_target(next, t[0], a))
+		return false;
+	return next->p == P_RWHOIS || !whois_visited(v, nv, next->host);
+}
+
+/* Follows what the answer in cur refers to; false when it names nothing. */
+static bool
+hop_from_referral(const struct ad_netinfo *ni,
+    const struct ad_lookup_answer *a, struct hop *next)
+{
+	const struct ad_referral *rf = &ni->referral;
+
+	memset(next, 0, sizeof(*next));
+	switch (rf->kind) {
+	case AD_REF_WHOIS:
+	case AD_REF_RWHOIS:
+		if (!rf->host[0] || strpbrk(rf->host, " \t\r\n/"))
+			return false;
+		next->p = rf->kind == AD_REF_RWHOIS ? P_RWHOIS : P_WHOIS;
+		snprintf(next->host, sizeof(next->host), "%s", rf->host);
+		next->port = rf->port;
+		if (rf->query[0] && !strpbrk(rf->query, "\r\n"))
+			snprintf(next->query, sizeof(next->query), "%s",
+			    rf->query);
+		else
+			whois_line(next->host, next->p == P_RWHOIS, a,
+			    next->query, sizeof(next->query));
+		return true;
+	case AD_REF_RDAP:
+		if (strncmp(rf->url, "https://", 8) != 0 &&
+		    strncmp(rf->url, "http://", 7) != 0)
+			return false;
+		url_base(rf->url, next->base, sizeof(next->base));
+		if (strstr(rf->url, "/ip/") || strstr(rf->url, "/autnum/")) {
+			next->p = P_RDAP;
+			snprintf(next->url, sizeof(next->url), "%s", rf->url);
+			url_host(next->url, next->host, sizeof(next->host));
+			return next->host[0] != '\0';
+		}
+		return hop_rdap(next, rf->url, a);
+	default:
+		return false;
+	}
+}
+
+static void
+adopt(struct ad_lookup *l, const struct hop *h)
+{
+	char label[AD_NI_URL_MAX];
+	struct ad_netinfo *t;
+
+	if (h->p == P_RDAP)
+		snprintf(label, sizeof(label), "%s", h->base);
+	else
+		hop_label(h, label, sizeof(label));
+	/* The displaced answer becomes the upper one if it had a contact. */
+	if (has_network(l->primary) && usable(l->primary)) {
+		t = l->upper;
+		l->upper = l->primary;
+		l->primary = t;
+		memcpy(l->upper_server, l->primary_server, AD_NI_URL_MAX);
+	}
+	t = l->primary;
+	l->primary = l->cur;
+	l->cur = t;
+	snprintf(l->primary_server, AD_NI_URL_MAX, "%s", label);
+	snprintf(l->primary_proto, sizeof(l->primary_proto), "%s",
+	    h->p == P_RDAP ? "rdap" : h->p == P_RWHOIS ? "rwhois" : "whois");
+}
+
+static void
+walk(struct ad_lookup *l, struct ad_lookup_answer *a)
+{
+	char v[VISITED_MAX][AD_NI_URL_MAX + 64];
+	char err[256] = "", last_err[256] = "";
+	const char *t[AD_REGISTRY_TARGETS_MAX];
+	size_t nv = 0, nt = 0;
+	int64_t total = ad_fetch_now_ms() + l->o.total_ms;
+	struct hop h;
+	bool have = false, limited = false, failed = false;
+	struct ad_netinfo *last;
+	int hops = 0;
+
+	ad_netinfo_init(l->primary);
+	ad_netinfo_init(l->upper);
+	l->primary_server[0] = l->upper_server[0] = '\0';
+	memset(&h, 0, sizeof(h));
+	if (l->o.via != AD_VIA_WHOIS) {
+		if (a->is_asn)
+			(void)ad_registry_find_asn(l->reg, AD_REG_RDAP, a->asn,
+			    t, AD_REGISTRY_TARGETS_MAX, &nt);
+		else
+			(void)ad_registry_find(l->reg, AD_REG_RDAP, &a->addr, t,
+			    AD_REGISTRY_TARGETS_MAX, &nt);
+		if (nt > 0 && !hop_rdap(&h, t[0], a))
+			h.p = P_NONE;
+	}
+	if (h.p == P_NONE && !whois_from_table(l, a, v, nv, &h)) {
+		answer_error(a, AD_ERR_NOTFOUND, "no registry is known for %s",
+		    a->query);
+		return;
+	}
+	while (h.p != P_NONE) {
+		enum outcome oc;
+		struct hop next;
+
+		if (hops >= AD_LOOKUP_HOPS_MAX) {
+			snprintf(last_err, sizeof(last_err),
+			    "more than %d referrals", AD_LOOKUP_HOPS_MAX);
+			failed = true;
+			break;
+		}
+		if (visited(v, &nv, &h)) {
+			char k[AD_NI_URL_MAX + 64];
+
+			hop_key(&h, k, sizeof(k));
+			snprintf(last_err, sizeof(last_err),
+			    "referral loop: %.200s asked twice", k);
+			failed = true;
+			break;
+		}
+		if (ad_fetch_now_ms() >= total) {
+			snprintf(last_err, sizeof(last_err),
+			    "overall deadline (%d ms) passed", l->o.total_ms);
+			failed = true;
+			break;
+		}
+		hops++;
+		oc = exchange(l, &h, total, err, sizeof(err));
+		memset(&next, 0, sizeof(next));
+		if (oc != O_ANSWER) {
+			/* keep every failure of the walk: "rdap: ...; whois: ..." */
+			append_err(last_err, sizeof(last_err), err);
+			if (oc == O_LIMITED)
+				limited = true;
+			else if (oc == O_FAILED)
+				failed = true;
+			/* RDAP had nothing, or failed: whois may have it. */
+			if (h.p == P_RDAP && !(have && usable(l->primary)) &&
+			    whois_from_table(l, a, v, nv, &next)) {
+				h = next;
+				continue;
+			}
+			break;
+		}
+		if (!have || (has_network(l->cur) && (usable(l->cur) ||
+		    !usable(l->primary)))) {
+			adopt(l, &h);
+			have = true;
+			last = l->primary;
+			if (!usable(l->primary) && l->primary->nhandles)
+				resolve_handles(l, &h, &hops, total);
+		} else
+			last = l->cur;
+		/* Referrals point at the more specific data: go on. */
+		if (hop_from_referral(last, a, &next)) {
+			last->referral.kind = AD_REF_NONE;
+			h = next;
+			continue;
+		}
+		if (!usable(l->primary) && whois_from_table(l, a, v, nv,
+		    &next)) {
+			h = next;
+			continue;
+		}
+		break;
+	}
+	if (!have) {
+		answer_error(a, limited ? AD_ERR_BUSY : failed ? AD_ERR_IO :
+		    AD_ERR_NOTFOUND, "%s", last_err[0] ? last_err :
+		    "no registry has data for this query");
+		return;
+	}
+	fill_network(a, l->primary, l->primary_proto, l->primary_server);
+	if (has_network(l->upper) && usable(l->upper)) {
+		if (!a->parent_handle[0])
+			copy_clean(a->parent_handle, sizeof(a->parent_handle),
+			    l->upper->handle);
+		copy_clean(a->parent_name, sizeof(a->parent_name),
+		    l->upper->netname);
+		fill_contacts(l->upper, a->parent_abuse, &a->n_parent_abuse);
+	} else
+		fetch_parent(l, a, &hops, total);
+	if (a->n_abuse == 0)
+		snprintf(a->error, sizeof(a->error), "%s",
+		    last_err[0] ? last_err :
+		    "the registry names no usable abuse contact");
+}
+
+/* --- the query ---------------------------------------------------------------- */
+
+int
+ad_lookup_query(struct ad_lookup *l, const char *query,
+    struct ad_lookup_answer *a)
+{
+	enum ad_addr_class cls;
+	size_t qn = strlen(query), i;
+	int r;
+
+	memset(a, 0, sizeof(*a));
+	copy_clean(a->query, sizeof(a->query), query);
+	l->stats.queries++;
+	if (qn == 0 || qn >= sizeof(a->query)) {
+		answer_error(a, AD_ERR_USAGE, "not an address or AS number");
+		return a->err;
+	}
+	if (ad_addr_parse(query, qn, &a->addr)) {
+		cls = ad_addr_classify(&a->addr);
+		if (cls != AD_ADDR_PUBLIC) {
+			l->stats.refused++;
+			answer_error(a, AD_ERR_USAGE, "%s address: not looked up",
+			    ad_addr_class_name(cls));
+			return a->err;
+		}
+		for (i = 0; i < l->o.n_own; i++)
+			if (ad_cidr_contains(&l->o.own[i], &a->addr)) {
+				l->stats.refused++;
+				answer_error(a, AD_ERR_USAGE, "own network "
+				    "(own_networks): not looked up");
+				return a->err;
+			}
+	} else if (parse_asn(query, &a->asn)) {
+		a->is_asn = true;
+		/* RFC 6996/7300/5398: private, reserved, documentation ASNs */
+		if (a->asn == 0 || a->asn == 23456 || (a->asn >= 64496 &&
+		    a->asn <= 131071) || a->asn >= 4200000000u) {
+			l->stats.refused++;
+			answer_error(a, AD_ERR_USAGE, "AS%u is private, reserved"
+			    " or documentation: not looked up", a->asn);
+			return a->err;
+		}
+	} else {
+		answer_error(a, AD_ERR_USAGE, "not an address or AS number");
+		return a->err;
+	}
+	if ((r = cache_lookup(l, a)) < 0)
+		return r;
+	if (r == 1) {
+		if (a->error[0] && a->n_abuse == 0 && !a->handle[0] &&
+		    a->err == AD_OK)
+			a->err = AD_ERR_NOTFOUND;
+		return a->err;
+	}
+	if (l->o.offline) {
+		const char *t[AD_REGISTRY_TARGETS_MAX];
+		size_t nt = 0;
+		enum ad_registry_kind k = l->o.via == AD_VIA_WHOIS ?
+		    AD_REG_WHOIS : AD_REG_RDAP;
+
+		for (i = 0; i < 2 && nt == 0; i++) {
+			if (a->is_asn)
+				(void)ad_registry_find_asn(l->reg, k, a->asn, t,
+				    AD_REGISTRY_TARGETS_MAX, &nt);
+			else
+				(void)ad_registry_find(l->reg, k, &a->addr, t,
+				    AD_REGISTRY_TARGETS_MAX, &nt);
+			if (nt == 0)
+				k = k == AD_REG_RDAP ? AD_REG_WHOIS :
+				    AD_REG_RDAP;
+		}
+		if (nt > 0) {
+			snprintf(a->protocol, sizeof(a->protocol), "%s",
+			    k == AD_REG_RDAP ? "rdap" : "whois");
+			copy_clean(a->server, sizeof(a->server), t[0]);
+			snprintf(a->registry, sizeof(a->registry), "%s",
+			    ad_registry_name(t[0]));
+		}
+		answer_error(a, AD_ERR_NOTFOUND, "not in the cache (offline)");
+		return a->err;
+	}
+	walk(l, a);
+	if (a->err == AD_OK)
+		cache_answer(l, a, l->primary, false);
+	else if (a->err == AD_ERR_NOTFOUND)
+		cache_answer(l, a, NULL, true);
+	return a->err;
+}
