@@ -22,7 +22,9 @@ static const char incidents_help[] =
 "                   with UTC offset), first_utc, last_utc, events, services,\n"
 "                   targets, ports, users, state, reportable, reason,\n"
 "                   evidence (proven, spoofable or mixed)\n"
-"  --all            include incidents still below their threshold\n"
+"  --all            include incidents still below their threshold (held by\n"
+"                   the scan while their window is open, listed without\n"
+"                   id; one that closes below threshold is only counted)\n"
 "  --reportable     only incidents worth reporting\n"
 "  --state STATE    new, below-threshold, internal, allowlisted\n"
 "  --category NAME  ssh-bruteforce, ssh-probe, port-scan\n"
@@ -39,6 +41,7 @@ struct list {
 	bool		 all;
 	bool		 evidence;
 	unsigned long	 n;
+	const struct ad_incident_filter *f;
 };
 
 static int
@@ -78,6 +81,22 @@ add_line_text(void *arg, const struct ad_sample *e)
 	return ad_buf_addc(&l->out, '\n');
 }
 
+/* Sample lines: a held incident has them in memory, a stored one in its row. */
+static int
+samples_each(struct list *l, const struct ad_incident *inc,
+    int (*fn)(void *, const struct ad_sample *))
+{
+	uint8_t i;
+	int r;
+
+	if (!inc->held)
+		return ad_store_samples_each(l->st, inc->id, fn, l);
+	for (i = 0; i < inc->n_samples; i++)
+		if ((r = fn(l, &inc->samples[i])) != AD_OK)
+			return r;
+	return AD_OK;
+}
+
 static int
 print_one(void *arg, const struct ad_incident *inc)
 {
@@ -95,8 +114,7 @@ print_one(void *arg, const struct ad_incident *inc)
 		if (l->evidence) {
 			l->out.len--;	/* reopen the object */
 			if ((r = ad_buf_adds(&l->out, ",\"lines\":[")) != AD_OK ||
-			    (r = ad_store_samples_each(l->st, inc->id,
-			    add_line_json, l)) != AD_OK ||
+			    (r = samples_each(l, inc, add_line_json)) != AD_OK ||
 			    (r = ad_buf_adds(&l->out, "]}")) != AD_OK)
 				return r;
 		}
@@ -139,14 +157,33 @@ print_one(void *arg, const struct ad_incident *inc)
 			    inc->proven ? "proven (completed sessions)" :
 			    "spoofable (single packets)");
 		if (r == AD_OK && l->evidence)
-			r = ad_store_samples_each(l->st, inc->id,
-			    add_line_text, l);
+			r = samples_each(l, inc, add_line_text);
 		if (r != AD_OK)
 			return r;
 	}
 	fwrite(l->out.p, 1, l->out.len, stdout);
 	l->n++;
 	return 0;
+}
+
+/*
+ * Held incidents (new, below threshold, window still open: kept by the scan
+ * as one blob, not as rows) are listed after the stored ones, without id,
+ * as the scan assessed them.
+ */
+static int
+print_held(void *arg, const struct ad_incident *held)
+{
+	struct list *l = arg;
+	struct ad_incident inc = *held;
+	int r = 0;
+
+	if ((l->f->category < 0 || (int)inc.category == l->f->category) &&
+	    (l->f->state <= 0 || (int)inc.state == l->f->state - 1) &&
+	    (!l->f->reportable_only || inc.reportable))
+		r = print_one(l, &inc);
+	ad_incident_clear_samples(&inc);
+	return r;
 }
 
 int
@@ -199,7 +236,10 @@ cmd_incidents(struct cli *c, int argc, char **argv)
 	    (ret = cli_open_store(c, &l.st)) != EXIT_OK)
 		return ret;
 	ad_buf_init(&l.out, 1u << 20);
+	l.f = &f;
 	r = ad_store_incident_each(l.st, &f, print_one, &l);
+	if (r == AD_OK)
+		r = ad_store_held_each(l.st, print_held, &l);
 	if (r != AD_OK) {
 		cli_err(c, "incidents: %s", r == AD_ERR_STORE ?
 		    ad_store_errmsg(l.st) : ad_strerror(r));

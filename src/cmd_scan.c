@@ -166,6 +166,10 @@ cmd_scan(struct cli *c, int argc, char **argv)
 		fprintf(stderr, " (%llu writes in %llu checkpoints)",
 		    (unsigned long long)sum->incident_writes,
 		    (unsigned long long)sum->batches);
+		if (sum->incidents_unstored)
+			fprintf(stderr, "; %llu closed below threshold (counted, "
+			    "not stored)",
+			    (unsigned long long)sum->incidents_unstored);
 		if (sum->files_rotated || sum->files_truncated)
 			fprintf(stderr, "; %llu rotated, %llu truncated file(s) "
 			    "read from the start",

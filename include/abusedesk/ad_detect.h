@@ -37,7 +37,8 @@
 #define AD_INC_USERS_MAX	8	/* distinct user names kept */
 #define AD_INC_USER_LEN		32	/* ... each cut to this length */
 #define AD_SAMPLE_MAX		10	/* sample lines stored per incident */
-#define AD_SAMPLE_MEM		3	/* sample lines kept per batch entry */
+#define AD_SAMPLE_MEM		3	/* sample lines kept per batch entry
+					   (a held incident keeps up to MAX) */
 #define AD_SAMPLE_LINE_MAX	2048	/* longer lines are cut (and marked) */
 
 /* Services, as a bit set. */
@@ -53,12 +54,17 @@ enum ad_inc_state {
 };
 
 struct ad_sample {
-	const char	*file;		/* borrowed: valid until the next checkpoint */
+	const char	*file;		/* borrowed until the next checkpoint,
+					   unless file_owned */
 	uint64_t	 line;		/* 1-based */
 	struct ad_instant time;
 	char		*text;		/* owned, cut to AD_SAMPLE_LINE_MAX */
 	size_t		 len;		/* bytes of text */
+	bool		 file_owned;	/* file lives in text's block, after it */
 };
+
+/* Makes s own its file name (held samples outlive their file's scan). */
+int	ad_sample_own_file(struct ad_sample *s) AD_WUR;
 
 struct ad_incident {
 	int64_t			id;		/* store row id, 0 if not stored */
@@ -82,11 +88,18 @@ struct ad_incident {
 	char			reason[96];	/* why (not) reportable */
 	uint8_t			samples_stored;	/* sample lines in the store */
 	/* Sample lines not yet stored (never loaded back from the store). */
-	struct ad_sample	samples[AD_SAMPLE_MEM];
+	struct ad_sample	*samples;	/* owned; NULL when none */
+	uint8_t			cap_samples;
 	uint8_t			n_samples;
 	/* Aggregation state. */
 	bool			dirty;		/* changed since the last checkpoint */
 	bool			merged;		/* holds its stored row's state too */
+	/*
+	 * Held, not stored: new and below threshold. Kept in the scan state
+	 * (ad_store_held_*) until it reaches its threshold (then stored) or
+	 * its window closes (then only counted). Its samples stay in memory.
+	 */
+	bool			held;
 };
 
 struct ad_detect_config {
@@ -125,32 +138,79 @@ int	ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 bool	ad_agg_full(const struct ad_agg *a);
 /* Entries in memory (open and closed). */
 size_t	ad_agg_count(const struct ad_agg *a);
+/*
+ * The latest event time seen. An incident whose last event is more than a
+ * window before it is closed: no later line of an in-order log can add to
+ * it, and the next checkpoint frees it.
+ */
+int64_t	ad_agg_newest(const struct ad_agg *a);
+
+/* Where a checkpoint sends the table's changes (see ad_agg_checkpoint). */
+struct ad_agg_sink {
+	void	*arg;
+	/*
+	 * Stores inc: merges an incident whose `merged` is false with its
+	 * stored row (if any), writes it, sets id, samples_stored and merged.
+	 * Returns 0 or an error.
+	 */
+	int	(*save)(void *arg, struct ad_incident *inc);
+	/*
+	 * True when inc (never stored) need not be: no stored row can absorb
+	 * it and it is below its threshold.
+	 */
+	bool	(*may_hold)(void *arg, const struct ad_incident *inc);
+	/* The packed held incidents (ad_incident_pack), all of them. */
+	int	(*held)(void *arg, const void *blob, size_t len);
+	uint64_t dropped;	/* out: closed below threshold, never stored */
+};
 
 /*
- * Calls save for every changed incident (closed windows first). save must
- * merge an incident whose `merged` is false with its stored row (if any),
- * store it, set id, samples_stored and merged. When every save succeeded,
- * closed incidents are dropped, sample lines freed, dirty flags cleared and,
- * over budget, the least recently active entries evicted. On failure the
- * table no longer matches the store: the caller rolls the store back and
- * discards the table (a rescan redoes the work from the committed offset).
- * Returns 0 or the first non-zero result of save.
+ * Writes the table's changes: closed incidents are stored (or, never
+ * stored and below threshold, only counted in sk->dropped); open ones that
+ * may be held are packed into one blob for sk->held, unless they are
+ * evicted (stored while their window is open, counted once it closed);
+ * other changed ones are stored. When all that succeeded, closed and
+ * evicted incidents are freed (evicted: window passed, or over budget the
+ * least recently active), sample lines of stored ones freed and dirty flags
+ * cleared. On failure the table no longer matches the store: the caller
+ * rolls the store back and discards the table (a rescan redoes the work
+ * from the committed offset). Returns 0 or the first error.
  */
-int	ad_agg_checkpoint(struct ad_agg *a,
-	    int (*save)(void *arg, struct ad_incident *inc), void *arg);
+int	ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk);
+
+/* Puts a held incident (ad_incident_unpack) back into the table. */
+int	ad_agg_put(struct ad_agg *a, const struct ad_incident *inc) AD_WUR;
 
 /* --- incidents ------------------------------------------------------- */
 
 /* Merges delta into inc (counters, times, capped sets; not samples). */
 void	ad_incident_merge(struct ad_incident *inc, const struct ad_incident *delta);
+/* True when inc is below its category's threshold (whatever its state). */
+bool	ad_incident_below(const struct ad_incident *inc,
+	    const struct ad_detect_config *cfg);
 /* Decides state, reportable and reason from cfg (keeps later states). */
 void	ad_incident_assess(struct ad_incident *inc,
 	    const struct ad_detect_config *cfg);
+/*
+ * Held incidents travel between checkpoints and runs as one blob:
+ * ad_incident_pack appends inc (with its pending samples) in a portable
+ * binary form; ad_incident_unpack reads one back from [*p, end), advancing
+ * *p, with samples (text and file name) allocated (free with
+ * ad_incident_clear_samples). Returns AD_OK, AD_ERR_NOMEM, or AD_ERR_PARSE
+ * for a damaged blob.
+ */
+int	ad_incident_pack(const struct ad_incident *inc, struct ad_buf *b) AD_WUR;
+int	ad_incident_unpack(const unsigned char **p, const unsigned char *end,
+	    struct ad_incident *out) AD_WUR;
+
 /* Frees the sample lines of inc (not inc itself). */
+/* Room for one more pending sample; AD_ERR_NOMEM. */
+int	ad_incident_sample_room(struct ad_incident *inc) AD_WUR;
 void	ad_incident_clear_samples(struct ad_incident *inc);
 /*
  * How many more sample lines the incident takes now: 0 once it holds
- * AD_SAMPLE_MAX (stored and pending) or AD_SAMPLE_MEM are pending.
+ * AD_SAMPLE_MAX (stored and pending), or (not held) AD_SAMPLE_MEM are
+ * pending.
  */
 unsigned ad_incident_samples_wanted(const struct ad_incident *inc);
 

@@ -179,7 +179,9 @@ int	ad_rdap_parse(const char *json, size_t len, const char *base_url,
 /*
  * Adds a contact (the chain uses it when it resolves a handle). The email is
  * validated and lower-cased in its domain; a duplicate keeps the higher
- * confidence. Returns 1 added or upgraded, 0 invalid, duplicate or full.
+ * confidence; when the list is full, a contact of higher confidence
+ * replaces one of the lowest (AD_NI_TRUNCATED is set).
+ * Returns 1 added or upgraded, 0 invalid, duplicate or full.
  * object and evidence may be NULL.
  */
 int	ad_netinfo_add_contact(struct ad_netinfo *ni, const char *email,

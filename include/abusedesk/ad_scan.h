@@ -52,6 +52,8 @@ struct ad_scan_summary {
 	uint64_t	incidents_updated;
 	uint64_t	batches;	/* checkpoints committed */
 	uint64_t	incident_writes;	/* rows written (one per changed incident per checkpoint) */
+	/* Closed while below threshold and never stored: counted, not kept. */
+	uint64_t	incidents_unstored;
 };
 
 struct ad_scan;

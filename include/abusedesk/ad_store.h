@@ -87,6 +87,28 @@ int	ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 	    struct ad_incident *out) AD_WUR;
 
 /*
+ * Held incidents (ad_detect.h): new ones below threshold whose window is
+ * still open are not rows but one blob, saved whole at each checkpoint.
+ * ad_store_held_each calls fn for each, with allocated samples that fn
+ * takes over (ad_incident_clear_samples). Returns AD_OK or AD_ERR_STORE
+ * (a damaged blob, a newer format).
+ */
+int	ad_store_held_save(struct ad_store *st, const void *blob,
+	    size_t len) AD_WUR;
+int	ad_store_held_each(struct ad_store *st,
+	    int (*fn)(void *arg, const struct ad_incident *inc),
+	    void *arg) AD_WUR;
+
+/*
+ * Calls fn(arg, src, category) for the (source, category) of every stored
+ * incident, in storage order (a scan builds its "already stored?" filter
+ * from this, so new attackers cost no lookup). Stops on non-zero.
+ */
+int	ad_store_incident_keys(struct ad_store *st,
+	    int (*fn)(void *arg, const struct ad_addr *src,
+	    enum ad_category cat), void *arg) AD_WUR;
+
+/*
  * Inserts (id 0: sets inc->id) or updates the incident, then appends its
  * sample lines until the incident holds AD_SAMPLE_MAX.
  */

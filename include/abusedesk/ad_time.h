@@ -35,6 +35,9 @@ struct ad_clockref {
 	int	last_mon;
 	int64_t	cache_key;	/* (y, m, d, h) of the cached local hour */
 	int32_t	cache_off;	/* its UTC offset, seconds */
+	bool	ref_known;	/* ref_days/ref_year computed (on first use) */
+	int	ref_year;	/* the reference's local year */
+	int64_t	ref_days;	/* and its local date, days since the epoch */
 };
 
 /* Initialises ref from a reference instant (e.g. a file's mtime) or year. */

@@ -178,10 +178,16 @@ infer_year(struct ad_clockref *cr, int mon, int day)
 		cr->last_mon = mon;
 		return cr->last_year;
 	}
-	/* The reference's local date: stamps are local time. */
-	local = cr->ref + ad_local_offset_at(cr->ref);
-	ref_days = local / 86400 - (local % 86400 < 0);
-	civil_from_days(ref_days, &ry, &rm, &rd);
+	/* The reference's local date (stamps are local time), once. */
+	if (!cr->ref_known) {
+		local = cr->ref + ad_local_offset_at(cr->ref);
+		cr->ref_days = local / 86400 - (local % 86400 < 0);
+		civil_from_days(cr->ref_days, &ry, &rm, &rd);
+		cr->ref_year = ry;
+		cr->ref_known = true;
+	}
+	ref_days = cr->ref_days;
+	ry = cr->ref_year;
 	/* A stamp more than a day after the reference was written last year. */
 	if (ad_days_from_civil(ry, (unsigned)mon, (unsigned)day) > ref_days + 1)
 		return ry - 1;

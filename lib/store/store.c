@@ -57,6 +57,13 @@ static const char *const migrations[] = {
 	"  server TEXT PRIMARY KEY,"
 	"  until INTEGER NOT NULL,"
 	"  reason TEXT);",
+	/*
+	 * 2 -> 3: incidents held by the scan (new, below threshold, window
+	 * open) as one blob (ad_incident_pack records), rewritten with each
+	 * checkpoint in the same transaction as the file offsets.
+	 */
+	"CREATE TABLE held (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  format INTEGER NOT NULL, data BLOB NOT NULL);",
 };
 /*
  * Sample lines live in the incident row (JSON Lines text, appended by the
@@ -619,6 +626,97 @@ ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 		r = rc == SQLITE_DONE ? 0 : fail(st, "incident lookup");
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
+	return r;
+}
+
+/* Format of the held blob: bump when ad_incident_pack changes. */
+#define HELD_FORMAT	1
+
+int
+ad_store_held_save(struct ad_store *st, const void *blob, size_t len)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO held (id, format,"
+	    " data) VALUES (1, ?1, ?2)", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "held incidents");
+	sqlite3_bind_int(s, 1, HELD_FORMAT);
+	sqlite3_bind_blob64(s, 2, len ? blob : "", len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? AD_OK : fail(st, "held incidents");
+}
+
+int
+ad_store_held_each(struct ad_store *st,
+    int (*fn)(void *, const struct ad_incident *), void *arg)
+{
+	sqlite3_stmt *s;
+	const unsigned char *p, *end;
+	struct ad_incident inc;
+	int rc, r = AD_OK;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT format, data FROM held"
+	    " WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "held incidents");
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int format = sqlite3_column_int(s, 0);
+
+		if (format != HELD_FORMAT) {
+			sqlite3_finalize(s);
+			snprintf(st->err, sizeof(st->err), "held incidents: "
+			    "format %d, this version reads %d", format,
+			    HELD_FORMAT);
+			return AD_ERR_STORE;
+		}
+		p = sqlite3_column_blob(s, 1);
+		end = p + sqlite3_column_bytes(s, 1);
+		while (p != NULL && p < end) {
+			if ((r = ad_incident_unpack(&p, end, &inc)) != AD_OK) {
+				if (r == AD_ERR_PARSE) {
+					snprintf(st->err, sizeof(st->err),
+					    "held incidents: damaged record");
+					r = AD_ERR_STORE;
+				}
+				break;
+			}
+			r = fn(arg, &inc);	/* fn owns inc's samples now */
+			if (r != AD_OK)
+				break;
+		}
+	} else if (rc != SQLITE_DONE)
+		r = fail(st, "held incidents");
+	sqlite3_finalize(s);
+	return r;
+}
+
+int
+ad_store_incident_keys(struct ad_store *st,
+    int (*fn)(void *, const struct ad_addr *, enum ad_category), void *arg)
+{
+	sqlite3_stmt *s;
+	int rc, r = AD_OK;
+
+	if (sqlite3_prepare_v2(st->db,
+	    "SELECT src, category FROM incidents", -1, &s, NULL) != SQLITE_OK)
+		return fail(st, "incident keys");
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		const char *a = (const char *)sqlite3_column_text(s, 0);
+		const char *c = (const char *)sqlite3_column_text(s, 1);
+		struct ad_addr src;
+		int cat;
+
+		if (a == NULL || c == NULL ||
+		    !ad_addr_parse(a, strlen(a), &src) ||
+		    (cat = ad_category_from_name(c)) < 0)
+			continue;	/* not ours to judge here */
+		if ((r = fn(arg, &src, (enum ad_category)cat)) != 0)
+			break;
+	}
+	if (r == AD_OK && rc != SQLITE_DONE)
+		r = fail(st, "incident keys");
+	sqlite3_finalize(s);
 	return r;
 }
 

@@ -47,7 +47,8 @@ L=$W/auth.log
 		sshd_line "Mar  3 10:30:0$i" $((1060 + i)) "Failed password for pi from 203.0.113.200 port 3300$i ssh2"
 	done
 	# ... and 3 more two days later: more than the 24 h window apart, so
-	# two incidents of 3 (both below), never one of 6.
+	# two incidents of 3 (both below), never one of 6. The first one closed
+	# below threshold before it was ever stored: counted, not kept.
 	for i in 1 2 3; do
 		sshd_line "Mar  5 11:00:0$i" $((1070 + i)) "Failed password for pi from 203.0.113.200 port 3400$i ssh2"
 	done
@@ -65,16 +66,18 @@ expect_eq "scan summary: lines and events" \
     "$(grep -o '^abusedesk scan: [0-9]* file(s), [0-9]* lines, [0-9]* events' "$W/err")"
 expect_eq "scan summary: nothing skipped" "  skipped: 0" \
     "$(grep '^  skipped' "$W/err")"
-expect_eq "scan summary: incidents" "8 new, 0 updated" \
+expect_eq "scan summary: incidents" "4 new, 0 updated" \
     "$(grep -o '[0-9]* new, [0-9]* updated' "$W/err")"
+# Below threshold on Mar 3 and closed by the Mar 5 lines: 192.0.2.44's one
+# failed login, 198.51.100.9's two, F's first window. Counted, not kept.
+expect_eq "scan summary: closed below-threshold incidents counted, not stored" \
+    "3 closed below threshold" \
+    "$(grep -o '[0-9]* closed below threshold' "$W/err")"
 
 expect_eq "incidents --all" "\
-192.0.2.44 ssh-bruteforce 1 below-threshold false
 192.0.2.44 ssh-probe 5 new true
 198.51.100.23 ssh-bruteforce 5 new true
-198.51.100.9 ssh-bruteforce 2 below-threshold false
 2001:db8::66 ssh-bruteforce 5 new true
-203.0.113.200 ssh-bruteforce 3 below-threshold false
 203.0.113.200 ssh-bruteforce 3 below-threshold false
 203.0.113.5 ssh-bruteforce 6 new true" "$(incidents_table "$DB" --all)"
 
@@ -87,10 +90,7 @@ expect_eq "incidents (default: over threshold only)" "$over" \
     "$(incidents_table "$DB")"
 expect_eq "incidents --reportable" "$over" \
     "$(incidents_table "$DB" --reportable)"
-expect_eq "incidents --state below-threshold" "\
-192.0.2.44 ssh-bruteforce 1 below-threshold false
-198.51.100.9 ssh-bruteforce 2 below-threshold false
-203.0.113.200 ssh-bruteforce 3 below-threshold false
+expect_eq "incidents --state below-threshold (held: its window is open)" "\
 203.0.113.200 ssh-bruteforce 3 below-threshold false" \
     "$(incidents_table "$DB" --state below-threshold)"
 expect_eq "incidents --category ssh-probe" "192.0.2.44 ssh-probe 5 new true" \
@@ -108,9 +108,10 @@ for l in sys.stdin:
               ",".join(o["services"]), o["evidence"], o["proven_events"],
               o["spoofable_events"])
 ')"
-# The two windows of F: Mar 3 10:30:01-03 and Mar 5 11:00:01-03.
+# The two windows of F: Mar 3 10:30:01-03 (closed below threshold: not
+# kept) and Mar 5 11:00:01-03 (held: its window is open).
 expect_eq "203.0.113.200 split by the 24 h window" \
-    "2025-03-03T10:30:01Z-2025-03-03T10:30:03Z 2025-03-05T11:00:01Z-2025-03-05T11:00:03Z" \
+    "2025-03-05T11:00:01Z-2025-03-05T11:00:03Z" \
     "$(ad incidents --db "$DB" --json --all | python3 -c '
 import json, sys
 s = sorted(o["first_utc"] + "-" + o["last_utc"] for o in map(json.loads, sys.stdin)
@@ -131,14 +132,14 @@ check "table leaves out below-threshold 203.0.113.200" \
 check "table shows the users of 203.0.113.5" \
     grep -qE '^ +users: root admin oracle$' "$W/table"
 
-# The evidence lines are the log's own lines.
-expect_eq "--evidence keeps the sample lines of 198.51.100.9" \
-    "$(grep -c '198.51.100.9 ' "$L") $(grep '198.51.100.9 ' "$L" | head -n 1)" \
+# The evidence lines are the log's own lines, for held incidents too.
+expect_eq "--evidence keeps the sample lines of held 203.0.113.200" \
+    "3 $(grep '203.0.113.200 port 3400' "$L" | head -n 1) null" \
     "$(ad incidents --db "$DB" --json --all --evidence | python3 -c '
 import json, sys
 for o in map(json.loads, sys.stdin):
-    if o["src"] == "198.51.100.9":
-        print(len(o["lines"]), o["lines"][0]["text"])
+    if o["src"] == "203.0.113.200":
+        print(len(o["lines"]), o["lines"][0]["text"], json.dumps(o["id"]))
 ')"
 
 # Without documentation_as_public, RFC 5737 space is not an outside network.
@@ -146,7 +147,7 @@ DB2=$W/nodoc.db
 ad scan --year 2025 --tz UTC --db "$DB2" "$L" 2>/dev/null
 expect_rc "scan without documentation_as_public" 0 "$?"
 expect_eq "documentation space is internal by default" \
-    "internal false 8" \
+    "internal false 5" \
     "$(ad incidents --db "$DB2" --json --all | python3 -c '
 import json, sys
 rows = [json.loads(l) for l in sys.stdin]

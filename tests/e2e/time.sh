@@ -21,7 +21,9 @@ need python3
 
 cd "$W" || exit 1
 [ -e /usr/share/zoneinfo/Europe/Berlin ] || skip "no time zone data (tzdata)"
-DOC=(--set documentation_as_public=yes)
+# Threshold 1: every incident is stored (closed below-threshold incidents
+# are only counted), so each window's instants can be checked.
+DOC=(--set documentation_as_public=yes --set threshold.ssh-bruteforce=1)
 span() {	# DB SRC: "first_utc last_utc events" of each incident of SRC
 	ad incidents --db "$1" --json --all | python3 -c '
 import json, sys
@@ -113,7 +115,7 @@ scan -q --db chain.db chain.log
 scan -q --db chain.db chain.log
 expect_eq "gaps under 24 h chain into one incident across scans" \
     "2025-03-01T00:00:00Z 2025-03-03T12:00:00Z 4" "$(span chain.db 198.51.100.92)"
-scan -q --db chain1h.db --set window=1h chain.log
+scan -q --db chain1h.db --set window=1h --set threshold.ssh-bruteforce=1 chain.log
 expect_eq "window = 1h: four incidents" "\
 2025-03-01T00:00:00Z 2025-03-01T00:00:00Z 1
 2025-03-01T20:00:00Z 2025-03-01T20:00:00Z 1

@@ -11,6 +11,33 @@
 #include "abusedesk/ad_ip.h"
 #include "test_helper.h"
 
+/* A checkpoint that stores every changed incident (none held). */
+static bool
+never_hold(void *arg, const struct ad_incident *inc)
+{
+	(void)arg;
+	(void)inc;
+	return false;
+}
+
+static int
+no_blob(void *arg, const void *blob, size_t len)
+{
+	(void)arg;
+	(void)blob;
+	return len == 0 ? 0 : -99;
+}
+
+static int
+checkpoint_all(struct ad_agg *a, int (*save)(void *, struct ad_incident *),
+    void *arg)
+{
+	struct ad_agg_sink sk = { arg, save, never_hold, no_blob, 0 };
+
+	return ad_agg_checkpoint(a, &sk);
+}
+
+
 #define T0	1795365903LL	/* 2026-11-22T16:45:03Z */
 #define MAXC	16
 #define TXT	64
@@ -25,9 +52,10 @@ struct coll {
 	int			fail_at;	/* fail this save (1-based) */
 	int64_t			next_id;
 	struct ad_incident	inc[MAXC];	/* as save saw them */
-	char			text[MAXC][AD_SAMPLE_MEM][TXT];
-	size_t			text_len[MAXC][AD_SAMPLE_MEM];
-	char			file[MAXC][AD_SAMPLE_MEM][TXT];
+	struct ad_sample	smp[MAXC][AD_SAMPLE_MAX];	/* their samples */
+	char			text[MAXC][AD_SAMPLE_MAX][TXT];
+	size_t			text_len[MAXC][AD_SAMPLE_MAX];
+	char			file[MAXC][AD_SAMPLE_MAX][TXT];
 };
 
 static struct coll coll;
@@ -45,7 +73,10 @@ save(void *arg, struct ad_incident *d)
 		return -1;
 	inc = &c->inc[c->n];
 	*inc = *d;
-	for (i = 0; i < d->n_samples && i < AD_SAMPLE_MEM; i++) {
+	/* The table owns the samples; the copy must not point at them. */
+	inc->samples = c->smp[c->n];
+	for (i = 0; i < d->n_samples && i < AD_SAMPLE_MAX; i++) {
+		inc->samples[i] = d->samples[i];
 		snprintf(c->text[c->n][i], TXT, "%s",
 		    d->samples[i].text ? d->samples[i].text : "(null)");
 		c->text_len[c->n][i] = d->samples[i].text ?
@@ -74,7 +105,7 @@ checkpoint(struct ad_agg *a)
 
 	memset(&coll, 0, sizeof(coll));
 	coll.next_id = id;
-	return ad_agg_checkpoint(a, save, &coll);
+	return checkpoint_all(a, save, &coll);
 }
 
 static struct ad_addr
@@ -785,7 +816,7 @@ test_many_and_budget(void)
 	ASSERT_TRUE(ok);
 	ASSERT_INT_EQ(ad_agg_count(a), 3000 + 429);
 	n = 0;
-	ASSERT_INT_EQ(ad_agg_checkpoint(a, count_cb, &n), 0);
+	ASSERT_INT_EQ(checkpoint_all(a, count_cb, &n), 0);
 	ASSERT_INT_EQ(n, 3429);
 	ASSERT_INT_EQ(ad_agg_count(a), 3429);
 	/* Every source is found again after the growth. */
@@ -807,7 +838,7 @@ test_many_and_budget(void)
 	}
 	memset(&coll, 0, sizeof(coll));
 	coll.fail_at = 2;
-	ASSERT_INT_EQ(ad_agg_checkpoint(a, save, &coll), 7);
+	ASSERT_INT_EQ(checkpoint_all(a, save, &coll), 7);
 	ASSERT_INT_EQ(coll.n, 1);
 	/* The caller discards the table; that must not leak. */
 	ad_agg_free(a);
@@ -859,7 +890,7 @@ test_many_and_budget(void)
 	ASSERT_TRUE(i > 10);
 	/* A checkpoint frees the lines (and evicts if needed). */
 	n = 0;
-	ASSERT_INT_EQ(ad_agg_checkpoint(a, count_cb, &n), 0);
+	ASSERT_INT_EQ(checkpoint_all(a, count_cb, &n), 0);
 	ASSERT_INT_EQ(n, i + 1);
 	ASSERT_FALSE(ad_agg_full(a));
 	ad_agg_free(a);
@@ -882,7 +913,7 @@ test_many_and_budget(void)
 		}
 		ASSERT_TRUE(ad_agg_full(a));
 		n = 0;
-		ASSERT_INT_EQ(ad_agg_checkpoint(a, count_cb, &n), 0);
+		ASSERT_INT_EQ(checkpoint_all(a, count_cb, &n), 0);
 		ASSERT_INT_EQ(n, 400);
 		ASSERT_FALSE(ad_agg_full(a));
 		ASSERT_TRUE(ad_agg_count(a) > 0);
@@ -891,13 +922,13 @@ test_many_and_budget(void)
 		ev = ev_ssh("198.18.1.143", T0 + 1000, NULL);
 		ASSERT_INT_EQ(add(a, &ev, 2, "z"), AD_OK);
 		m = -1;
-		ASSERT_INT_EQ(ad_agg_checkpoint(a, merged_cb, &m), 0);
+		ASSERT_INT_EQ(checkpoint_all(a, merged_cb, &m), 0);
 		ASSERT_INT_EQ(m, 1);
 		/* ... the oldest was dropped and comes back unmerged. */
 		ev = ev_ssh("198.18.0.0", T0 + 1000, NULL);
 		ASSERT_INT_EQ(add(a, &ev, 3, "z"), AD_OK);
 		m = -1;
-		ASSERT_INT_EQ(ad_agg_checkpoint(a, merged_cb, &m), 0);
+		ASSERT_INT_EQ(checkpoint_all(a, merged_cb, &m), 0);
 		ASSERT_INT_EQ(m, 0);
 		ad_agg_free(a);
 	}
@@ -921,7 +952,7 @@ test_many_and_budget(void)
 		    NULL);
 		n = 0;
 		if (ad_agg_add(a, &ev, NULL, "f", 1, line, sizeof(line)) !=
-		    AD_OK || ad_agg_checkpoint(a, count_cb, &n) != 0)
+		    AD_OK || checkpoint_all(a, count_cb, &n) != 0)
 			ok = false;
 	}
 	ASSERT_TRUE(ok);
@@ -1221,6 +1252,161 @@ test_assess(void)
 	TEST_DONE();
 }
 
+/* --- held incidents ------------------------------------------------ */
+
+struct holdsink {
+	int		 saved;
+	struct ad_buf	 blob;
+};
+
+static int
+hs_save(void *arg, struct ad_incident *inc)
+{
+	struct holdsink *h = arg;
+
+	h->saved++;
+	inc->merged = true;
+	if (inc->id == 0)
+		inc->id = 1000 + h->saved;
+	inc->samples_stored = (uint8_t)(inc->samples_stored + inc->n_samples);
+	return 0;
+}
+
+static bool
+hs_may_hold(void *arg, const struct ad_incident *inc)
+{
+	(void)arg;
+	return inc->events < 5 && (inc->held || !inc->merged);
+}
+
+static int
+hs_held(void *arg, const void *blob, size_t len)
+{
+	struct holdsink *h = arg;
+
+	ad_buf_reset(&h->blob);
+	return ad_buf_add(&h->blob, blob, len);
+}
+
+static void
+test_held(void)
+{
+	struct ad_detect_config cfg;
+	struct ad_agg *a, *b;
+	struct holdsink h;
+	struct ad_agg_sink sk;
+	struct ad_event ev;
+	struct ad_incident back;
+	const unsigned char *p, *end;
+	int i, n;
+
+	ad_detect_config_defaults(&cfg);
+	cfg.window = 3600;
+	cfg.documentation_public = true;
+	memset(&h, 0, sizeof(h));
+	ad_buf_init(&h.blob, 1u << 20);
+	sk.arg = &h;
+	sk.save = hs_save;
+	sk.may_hold = hs_may_hold;
+	sk.held = hs_held;
+	sk.dropped = 0;
+
+	TEST_START("below threshold and new: held in the blob, not saved");
+	a = ad_agg_new(&cfg, 1u << 20);
+	ASSERT_PTR_NOT_NULL(a);
+	for (i = 0; i < 3; i++) {
+		ev = ev_ssh("198.51.100.7", T0 + i, "pi");
+		ASSERT_INT_EQ(add(a, &ev, (uint64_t)i + 1, "line one two"), AD_OK);
+	}
+	ev = ev_ssh("198.51.100.8", T0 + 5, "root");	/* will be saved */
+	for (i = 0; i < 6; i++)
+		ASSERT_INT_EQ(add(a, &ev, 100, "other"), AD_OK);
+	ASSERT_INT_EQ(ad_agg_checkpoint(a, &sk), 0);
+	ASSERT_INT_EQ(h.saved, 1);
+	ASSERT_TRUE(h.blob.len > 0);
+	TEST_DONE();
+
+	TEST_START("a held incident packs and unpacks whole, with its lines");
+	p = (const unsigned char *)h.blob.p;
+	end = p + h.blob.len;
+	ASSERT_INT_EQ(ad_incident_unpack(&p, end, &back), AD_OK);
+	ASSERT_TRUE(p == end);
+	ASSERT_INT_EQ(back.events, 3);
+	ASSERT_TRUE(back.held && back.merged);
+	ASSERT_INT_EQ(back.n_samples, 3);
+	ASSERT_STR_EQ(back.samples[2].text, "line one two");
+	ASSERT_STR_EQ(back.samples[2].file, "auth.log");
+	ASSERT_INT_EQ(back.samples[2].line, 3);
+	ASSERT_INT_EQ(back.n_users, 1);
+	ASSERT_STR_EQ(back.users[0], "pi");
+	ASSERT_INT_EQ(back.state, AD_STATE_BELOW);
+	TEST_DONE();
+
+	TEST_START("a held incident rejoins a new table and grows past its threshold");
+	b = ad_agg_new(&cfg, 1u << 20);
+	ASSERT_PTR_NOT_NULL(b);
+	ASSERT_INT_EQ(ad_agg_put(b, &back), AD_OK);	/* b owns the samples */
+	for (i = 0; i < 7; i++) {
+		ev = ev_ssh("198.51.100.7", T0 + 10 + i, "pi");
+		ASSERT_INT_EQ(add(b, &ev, (uint64_t)i + 4, "later line"), AD_OK);
+	}
+	h.saved = 0;
+	ASSERT_INT_EQ(ad_agg_checkpoint(b, &sk), 0);
+	ASSERT_INT_EQ(h.saved, 1);		/* 10 events: stored now */
+	ASSERT_INT_EQ(h.blob.len, 0);		/* nothing held any more */
+	ad_agg_free(b);
+	TEST_DONE();
+
+	TEST_START("closed below threshold and never stored: counted, dropped");
+	h.saved = 0;
+	sk.dropped = 0;
+	ev = ev_ssh("198.51.100.7", T0 + 100000, "pi");	/* the window passed */
+	ASSERT_INT_EQ(add(a, &ev, 50, "much later"), AD_OK);
+	ASSERT_INT_EQ(ad_agg_checkpoint(a, &sk), 0);
+	ASSERT_INT_EQ(sk.dropped, 1);		/* the held one of 3 events */
+	/* The new one (1 event, open) and nothing else is held. */
+	p = (const unsigned char *)h.blob.p;
+	end = p + h.blob.len;
+	n = 0;
+	while (p < end) {
+		ASSERT_INT_EQ(ad_incident_unpack(&p, end, &back), AD_OK);
+		ASSERT_INT_EQ(back.events, 1);
+		ad_incident_clear_samples(&back);
+		n++;
+	}
+	ASSERT_INT_EQ(n, 1);
+	ad_agg_free(a);
+	TEST_DONE();
+
+	TEST_START("a damaged held blob is an error, never a crash");
+	{
+		struct ad_incident inc;
+		unsigned char buf[512];
+		size_t len, cut;
+
+		memset(&inc, 0, sizeof(inc));
+		inc.src = addr("203.0.113.9");
+		inc.category = AD_CAT_SSH_BRUTEFORCE;
+		inc.events = 2;
+		ad_buf_reset(&h.blob);
+		ASSERT_INT_EQ(ad_incident_pack(&inc, &h.blob), AD_OK);
+		len = h.blob.len;
+		ASSERT_TRUE(len < sizeof(buf));
+		memcpy(buf, h.blob.p, len);
+		for (cut = 0; cut < len; cut++) {	/* every truncation */
+			p = buf;
+			ASSERT_INT_EQ(ad_incident_unpack(&p, buf + cut, &back),
+			    AD_ERR_PARSE);
+		}
+		buf[17] = 99;			/* category out of range */
+		p = buf;
+		ASSERT_INT_EQ(ad_incident_unpack(&p, buf + len, &back),
+		    AD_ERR_PARSE);
+	}
+	TEST_DONE();
+	ad_buf_free(&h.blob);
+}
+
 int
 main(void)
 {
@@ -1233,5 +1419,6 @@ main(void)
 	test_many_and_budget();
 	test_merge();
 	test_assess();
+	test_held();
 	TESTS_END();
 }

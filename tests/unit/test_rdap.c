@@ -182,6 +182,26 @@ test_entities(void)
 	ASSERT_STR_EQ(ni.netname, "Gov Inc");
 	TEST_DONE();
 
+	TEST_START("rdap: many low contacts first never crowd out the abuse one");
+	ASSERT_INT_EQ(parse(ARIN,
+	    "{\"objectClassName\":\"ip network\",\"entities\":["
+	    "{\"roles\":[\"technical\"],\"vcardArray\":[\"vcard\",["
+	    "[\"email\",{},\"text\",\"t1@isp-one.net\"],"
+	    "[\"email\",{},\"text\",\"t2@isp-one.net\"],"
+	    "[\"email\",{},\"text\",\"t3@isp-one.net\"],"
+	    "[\"email\",{},\"text\",\"t4@isp-one.net\"],"
+	    "[\"email\",{},\"text\",\"t5@isp-one.net\"],"
+	    "[\"email\",{},\"text\",\"t6@isp-one.net\"],"
+	    "[\"email\",{},\"text\",\"t7@isp-one.net\"],"
+	    "[\"email\",{},\"text\",\"t8@isp-one.net\"],"
+	    "[\"email\",{},\"text\",\"t9@isp-one.net\"]]]},"
+	    "{\"roles\":[\"abuse\"],\"vcardArray\":[\"vcard\",["
+	    "[\"email\",{},\"text\",\"abuse@isp-one.net\"]]]}]}"), AD_OK);
+	ASSERT_INT_EQ(ni.ncontacts, AD_NI_CONTACTS_MAX);
+	ASSERT_STR_EQ(best(), "abuse@isp-one.net");
+	ASSERT_TRUE(ni.flags & AD_NI_TRUNCATED);
+	TEST_DONE();
+
 	TEST_START("rdap: abuse entity without email leaves its handle");
 	ASSERT_INT_EQ(parse("https://rdap.registro.br/",
 	    "{\"objectClassName\":\"autnum\",\"handle\":\"53170\","

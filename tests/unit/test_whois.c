@@ -579,6 +579,12 @@ test_registro(void)
 	    "ResourceLink:  https://rdap.lacnic.net/rdap/\n"), AD_OK);
 	ASSERT_INT_EQ(ni.referral.kind, AD_REF_RDAP);
 	ASSERT_STR_EQ(ni.referral.url, "https://rdap.lacnic.net/rdap/");
+	ASSERT_TRUE(ni.flags & AD_NI_NO_DATA);
+	ASSERT_INT_EQ(parse("whois.arin.net",
+	    "NetRange:  18.0.0.0 - 18.255.255.255\n"
+	    "NetType:   Early Registrations, Maintained by ARIN\n"
+	    "OrgAbuseEmail: abuse@isp-one.net\n"), AD_OK);
+	ASSERT_FALSE(ni.flags & AD_NI_NO_DATA);
 	TEST_DONE();
 }
 

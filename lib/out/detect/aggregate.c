@@ -14,6 +14,9 @@
 #include "abusedesk/ad_ctx.h"
 #include "abusedesk/ad_detect.h"
 
+/* Memory of a sample line beyond its text: NUL and its array slot. */
+#define SAMPLE_OVERHEAD	(1 + sizeof(struct ad_sample))
+
 struct ad_agg {
 	const struct ad_detect_config	*cfg;
 	struct ad_incident		**slots;
@@ -201,7 +204,10 @@ add_sample(struct ad_agg *a, struct ad_incident *inc, const char *file,
 		return AD_OK;
 	if (len > AD_SAMPLE_LINE_MAX)
 		len = AD_SAMPLE_LINE_MAX;
+	if (ad_incident_sample_room(inc) != AD_OK)
+		return AD_ERR_NOMEM;
 	s = &inc->samples[inc->n_samples];
+	s->file_owned = false;
 	if ((s->text = ad_strndup(line, len)) == NULL)
 		return AD_ERR_NOMEM;
 	s->len = len;
@@ -209,7 +215,7 @@ add_sample(struct ad_agg *a, struct ad_incident *inc, const char *file,
 	s->line = lineno;
 	s->time = *t;
 	inc->n_samples++;
-	a->bytes += len + 1;
+	a->bytes += len + SAMPLE_OVERHEAD;
 	return AD_OK;
 }
 
@@ -279,71 +285,142 @@ by_last(const void *x, const void *y)
 	return (a->last.utc > b->last.utc) - (a->last.utc < b->last.utc);
 }
 
-/*
- * Drops the entries whose window has passed (an event for them would open a
- * new incident anyway), then, still over budget, the least recently active
- * ones until half the budget is free.
- */
+int
+ad_agg_put(struct ad_agg *a, const struct ad_incident *inc)
+{
+	struct ad_incident *c;
+	uint8_t k;
+	int r;
+
+	if (a->count * 2 >= a->cap && (r = grow(a)) != AD_OK)
+		return r;
+	if ((c = ad_malloc(sizeof(*c))) == NULL)
+		return AD_ERR_NOMEM;
+	*c = *inc;
+	place(a->slots, a->cap, c);
+	a->count++;
+	a->bytes += sizeof(*c);
+	for (k = 0; k < c->n_samples; k++)
+		a->bytes += c->samples[k].len + SAMPLE_OVERHEAD;
+	if (c->last.utc > a->newest)
+		a->newest = c->last.utc;
+	return AD_OK;
+}
+
+int64_t
+ad_agg_newest(const struct ad_agg *a)
+{
+	return a->newest;
+}
+
 static void
-evict(struct ad_agg *a)
+forget(struct ad_agg *a, struct ad_incident *inc)
+{
+	uint8_t k;
+
+	for (k = 0; k < inc->n_samples; k++)
+		a->bytes -= inc->samples[k].len + SAMPLE_OVERHEAD;
+	a->bytes -= sizeof(*inc);
+	incident_free(inc);
+}
+
+/*
+ * One checkpoint, in the order that keeps the store and the table in step:
+ *  1. closed incidents are final: stored, or counted when they were never
+ *     stored and stayed below threshold (may_hold);
+ *  2. open ones are sorted by last activity; those whose window passed, and
+ *     over budget the least recently active, will be evicted;
+ *  3. an open incident that may be held is held (packed into the blob) if
+ *     it stays, stored if it is evicted while its window is open, counted
+ *     if its window passed; any other changed incident is stored;
+ *  4. the blob of every held incident goes to the sink;
+ *  5. only then is memory released.
+ */
+int
+ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 {
 	struct ad_incident **all;
-	size_t n = 0, i, keep;
+	size_t n = 0, i, cut;
+	size_t bytes;
 	int64_t expired = a->newest - a->cfg->window;
+	struct ad_buf blob;
+	uint8_t k;
+	int r = AD_OK;
 
+	for (i = 0; i < a->n_closed; i++) {
+		struct ad_incident *c = a->closed[i];
+
+		if (c->id == 0 && sk->may_hold(sk->arg, c))
+			sk->dropped++;
+		else if ((r = sk->save(sk->arg, c)) != 0)
+			return r;
+	}
 	if ((all = ad_reallocarray(NULL, a->count ? a->count : 1,
 	    sizeof(*all))) == NULL)
-		return;		/* no memory to sort: try next time */
+		return AD_ERR_NOMEM;
 	for (i = 0; i < a->cap; i++)
 		if (a->slots[i] != NULL)
 			all[n++] = a->slots[i];
 	qsort(all, n, sizeof(*all), by_last);
-	memset(a->slots, 0, a->cap * sizeof(*a->slots));
-	for (i = 0; i < n && (all[i]->last.utc < expired ||
-	    a->bytes > a->budget / 2); i++) {
-		a->bytes -= sizeof(*all[i]);
-		incident_free(all[i]);
+	/* all[0 .. cut) leave the table. */
+	bytes = a->bytes;
+	for (cut = 0; cut < n && (all[cut]->last.utc < expired ||
+	    bytes > a->budget / 2); cut++) {
+		bytes -= sizeof(*all[cut]);
+		for (k = 0; k < all[cut]->n_samples; k++)
+			bytes -= all[cut]->samples[k].len + SAMPLE_OVERHEAD;
 	}
-	keep = i;
-	for (; i < n; i++)
-		place(a->slots, a->cap, all[i]);
-	a->count = n - keep;
-	ad_free(all);
-}
+	ad_buf_init(&blob, (size_t)1 << 30);
+	for (i = 0; i < n && r == AD_OK; i++) {
+		struct ad_incident *inc = all[i];
 
-int
-ad_agg_checkpoint(struct ad_agg *a, int (*save)(void *, struct ad_incident *),
-    void *arg)
-{
-	size_t i;
-	uint8_t k;
-	int r;
-
-	for (i = 0; i < a->n_closed; i++)
-		if ((r = save(arg, a->closed[i])) != 0)
-			return r;
-	for (i = 0; i < a->cap; i++)
-		if (a->slots[i] != NULL && a->slots[i]->dirty &&
-		    (r = save(arg, a->slots[i])) != 0)
-			return r;
-	/* Everything is stored: now forget what is no longer needed. */
-	for (i = 0; i < a->n_closed; i++) {
-		for (k = 0; k < a->closed[i]->n_samples; k++)
-			a->bytes -= a->closed[i]->samples[k].len + 1;
-		a->bytes -= sizeof(*a->closed[i]);
-		incident_free(a->closed[i]);
-	}
-	a->n_closed = 0;
-	for (i = 0; i < a->cap; i++) {
-		struct ad_incident *inc = a->slots[i];
-
-		if (inc == NULL)
+		if (inc->id == 0 && sk->may_hold(sk->arg, inc)) {
+			if (inc->last.utc < expired) {
+				sk->dropped++;
+				continue;
+			}
+			if (i >= cut) {
+				inc->held = inc->merged = true;
+				ad_incident_assess(inc, a->cfg);
+				for (k = 0; k < inc->n_samples && r == AD_OK; k++)
+					r = ad_sample_own_file(&inc->samples[k]);
+				if (r == AD_OK)
+					r = ad_incident_pack(inc, &blob);
+				continue;
+			}
+			inc->held = false;
+		} else if (!inc->dirty)
 			continue;
-		for (k = 0; k < inc->n_samples; k++)
-			a->bytes -= inc->samples[k].len + 1;
-		ad_incident_clear_samples(inc);
-		inc->dirty = false;
+		r = sk->save(sk->arg, inc);
 	}
-	evict(a);
-	return 0;
+	if (r == AD_OK)
+		r = sk->held(sk->arg, blob.p, blob.len);
+	ad_buf_free(&blob);
+	if (r != AD_OK) {
+		ad_free(all);
+		return r;
+	}
+	/* Everything is stored: now forget what is no longer needed. */
+	for (i = 0; i < a->n_closed; i++)
+		forget(a, a->closed[i]);
+	a->n_closed = 0;
+	memset(a->slots, 0, a->cap * sizeof(*a->slots));
+	for (i = 0; i < n; i++) {
+		struct ad_incident *inc = all[i];
+
+		if (i < cut) {
+			forget(a, inc);
+			continue;
+		}
+		if (!inc->held) {
+			for (k = 0; k < inc->n_samples; k++)
+				a->bytes -= inc->samples[k].len + SAMPLE_OVERHEAD;
+			ad_incident_clear_samples(inc);
+		}
+		inc->dirty = false;
+		place(a->slots, a->cap, inc);
+	}
+	a->count = n - cut;
+	ad_free(all);
+	return AD_OK;
 }

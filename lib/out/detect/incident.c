@@ -44,7 +44,298 @@ ad_incident_clear_samples(struct ad_incident *inc)
 
 	for (i = 0; i < inc->n_samples; i++)
 		ad_free(inc->samples[i].text);
-	inc->n_samples = 0;
+	ad_free(inc->samples);
+	inc->samples = NULL;
+	inc->n_samples = inc->cap_samples = 0;
+}
+
+int
+ad_incident_sample_room(struct ad_incident *inc)
+{
+	struct ad_sample *s;
+	unsigned n;
+
+	if (inc->n_samples < inc->cap_samples)
+		return AD_OK;
+	n = inc->cap_samples ? inc->cap_samples * 2u : 2u;
+	if (n > AD_SAMPLE_MAX)
+		n = AD_SAMPLE_MAX;
+	if (n <= inc->n_samples)
+		return AD_ERR_NOMEM;	/* callers ask samples_wanted first */
+	if ((s = ad_reallocarray(inc->samples, n, sizeof(*s))) == NULL)
+		return AD_ERR_NOMEM;
+	inc->samples = s;
+	inc->cap_samples = (uint8_t)n;
+	return AD_OK;
+}
+
+int
+ad_sample_own_file(struct ad_sample *s)
+{
+	size_t fl;
+	char *t;
+
+	if (s->file_owned)
+		return AD_OK;
+	fl = s->file ? strlen(s->file) : 0;
+	if ((t = ad_reallocarray(s->text, s->len + 1 + fl + 1, 1)) == NULL)
+		return AD_ERR_NOMEM;
+	memcpy(t + s->len + 1, s->file ? s->file : "", fl + 1);
+	s->text = t;
+	s->file = t + s->len + 1;
+	s->file_owned = true;
+	return AD_OK;
+}
+
+/* --- held incidents as bytes ---------------------------------------- */
+
+/* Little-endian integers, so a store can move between machines. */
+static int
+put_u(struct ad_buf *b, uint64_t v, int n)
+{
+	unsigned char x[8];
+	int i;
+
+	for (i = 0; i < n; i++)
+		x[i] = (unsigned char)(v >> (8 * i));
+	return ad_buf_add(b, x, (size_t)n);
+}
+
+static int
+put_instant(struct ad_buf *b, const struct ad_instant *t)
+{
+	int r;
+
+	if ((r = put_u(b, (uint64_t)t->utc, 8)) != AD_OK ||
+	    (r = put_u(b, (uint64_t)(uint32_t)t->usec, 4)) != AD_OK ||
+	    (r = put_u(b, (uint64_t)(uint16_t)t->off_min, 2)) != AD_OK)
+		return r;
+	return put_u(b, t->valid, 1);
+}
+
+static int
+put_addr(struct ad_buf *b, const struct ad_addr *a)
+{
+	int r;
+
+	if ((r = put_u(b, a->af, 1)) != AD_OK)
+		return r;
+	return ad_buf_add(b, a->b, 16);
+}
+
+static int
+put_bytes(struct ad_buf *b, const char *s, size_t n, int lenbytes)
+{
+	int r;
+
+	if ((r = put_u(b, n, lenbytes)) != AD_OK)
+		return r;
+	return n ? ad_buf_add(b, s, n) : AD_OK;
+}
+
+int
+ad_incident_pack(const struct ad_incident *inc, struct ad_buf *b)
+{
+	uint8_t i;
+	int r;
+
+	if ((r = put_addr(b, &inc->src)) || (r = put_u(b, inc->category, 1)) ||
+	    (r = put_instant(b, &inc->first)) ||
+	    (r = put_instant(b, &inc->last)) ||
+	    (r = put_u(b, inc->events, 8)) || (r = put_u(b, inc->proven, 8)) ||
+	    (r = put_u(b, inc->spoofable, 8)) ||
+	    (r = put_u(b, inc->services, 4)) ||
+	    (r = put_u(b, inc->n_ports, 1)) || (r = put_u(b, inc->ports_more, 1)))
+		return r;
+	for (i = 0; i < inc->n_ports; i++)
+		if ((r = put_u(b, inc->ports[i], 2)) != AD_OK)
+			return r;
+	if ((r = put_u(b, inc->n_targets, 1)) ||
+	    (r = put_u(b, inc->targets_more, 1)))
+		return r;
+	for (i = 0; i < inc->n_targets; i++)
+		if ((r = put_addr(b, &inc->targets[i])) != AD_OK)
+			return r;
+	if ((r = put_u(b, inc->n_users, 1)) || (r = put_u(b, inc->users_more, 1)))
+		return r;
+	for (i = 0; i < inc->n_users; i++)
+		if ((r = put_bytes(b, inc->users[i], strlen(inc->users[i]), 1)))
+			return r;
+	if ((r = put_u(b, inc->state, 1)) || (r = put_u(b, inc->reportable, 1)) ||
+	    (r = put_bytes(b, inc->reason, strlen(inc->reason), 1)) ||
+	    (r = put_u(b, inc->n_samples, 1)) != AD_OK)
+		return r;
+	for (i = 0; i < inc->n_samples; i++) {
+		const struct ad_sample *e = &inc->samples[i];
+
+		if ((r = put_bytes(b, e->file ? e->file : "",
+		    e->file ? strlen(e->file) : 0, 2)) ||
+		    (r = put_u(b, e->line, 8)) || (r = put_instant(b, &e->time)) ||
+		    (r = put_bytes(b, e->text, e->len, 4)))
+			return r;
+	}
+	return AD_OK;
+}
+
+struct reader {
+	const unsigned char *p, *end;
+	bool bad;
+};
+
+static uint64_t
+get_u(struct reader *rd, int n)
+{
+	uint64_t v = 0;
+	int i;
+
+	if (rd->bad || rd->end - rd->p < n) {
+		rd->bad = true;
+		return 0;
+	}
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)rd->p[i] << (8 * i);
+	rd->p += n;
+	return v;
+}
+
+static const unsigned char *
+get_span(struct reader *rd, size_t n)
+{
+	const unsigned char *s = rd->p;
+
+	if (rd->bad || (size_t)(rd->end - rd->p) < n) {
+		rd->bad = true;
+		return NULL;
+	}
+	rd->p += n;
+	return s;
+}
+
+static void
+get_instant(struct reader *rd, struct ad_instant *t)
+{
+	t->utc = (int64_t)get_u(rd, 8);
+	t->usec = (int32_t)(uint32_t)get_u(rd, 4);
+	t->off_min = (int16_t)(uint16_t)get_u(rd, 2);
+	t->valid = get_u(rd, 1) != 0;
+	if (t->usec < 0 || t->usec > 999999 || t->off_min < -1440 ||
+	    t->off_min > 1440)
+		rd->bad = true;
+}
+
+static void
+get_addr(struct reader *rd, struct ad_addr *a)
+{
+	const unsigned char *s;
+
+	a->af = (uint8_t)get_u(rd, 1);
+	if ((s = get_span(rd, 16)) != NULL)
+		memcpy(a->b, s, 16);
+	if (a->af != 0 && a->af != 4 && a->af != 6)
+		rd->bad = true;
+}
+
+int
+ad_incident_unpack(const unsigned char **p, const unsigned char *end,
+    struct ad_incident *out)
+{
+	struct reader rd = { *p, end, false };
+	const unsigned char *s;
+	uint8_t i, n;
+	size_t l;
+
+	memset(out, 0, sizeof(*out));
+	get_addr(&rd, &out->src);
+	out->category = (enum ad_category)get_u(&rd, 1);
+	if ((unsigned)out->category >= AD_CAT__COUNT)
+		rd.bad = true;
+	get_instant(&rd, &out->first);
+	get_instant(&rd, &out->last);
+	out->events = get_u(&rd, 8);
+	out->proven = get_u(&rd, 8);
+	out->spoofable = get_u(&rd, 8);
+	out->services = (uint32_t)get_u(&rd, 4);
+	n = (uint8_t)get_u(&rd, 1);
+	out->ports_more = get_u(&rd, 1) != 0;
+	for (i = 0; i < n && !rd.bad; i++)
+		if (i < AD_INC_PORTS_MAX)
+			out->ports[out->n_ports++] = (uint16_t)get_u(&rd, 2);
+		else
+			rd.bad = true;
+	n = (uint8_t)get_u(&rd, 1);
+	out->targets_more = get_u(&rd, 1) != 0;
+	for (i = 0; i < n && !rd.bad; i++)
+		if (i < AD_INC_TARGETS_MAX)
+			get_addr(&rd, &out->targets[out->n_targets++]);
+		else
+			rd.bad = true;
+	n = (uint8_t)get_u(&rd, 1);
+	out->users_more = get_u(&rd, 1) != 0;
+	for (i = 0; i < n && !rd.bad; i++) {
+		l = (size_t)get_u(&rd, 1);
+		if (i >= AD_INC_USERS_MAX || l > AD_INC_USER_LEN ||
+		    (s = get_span(&rd, l)) == NULL) {
+			rd.bad = true;
+			break;
+		}
+		memcpy(out->users[out->n_users], s, l);
+		out->users[out->n_users++][l] = '\0';
+	}
+	out->state = (enum ad_inc_state)get_u(&rd, 1);
+	if ((unsigned)out->state >= AD_STATE__COUNT)
+		rd.bad = true;
+	out->reportable = get_u(&rd, 1) != 0;
+	l = (size_t)get_u(&rd, 1);
+	if (l >= sizeof(out->reason) || (s = get_span(&rd, l)) == NULL)
+		rd.bad = true;
+	else {
+		memcpy(out->reason, s, l);
+		out->reason[l] = '\0';
+	}
+	n = (uint8_t)get_u(&rd, 1);
+	if (n > AD_SAMPLE_MAX)
+		rd.bad = true;
+	else if (n > 0 && !rd.bad) {
+		if ((out->samples = ad_calloc(n, sizeof(*out->samples))) == NULL)
+			return AD_ERR_NOMEM;
+		out->cap_samples = n;
+	}
+	for (i = 0; i < n && !rd.bad; i++) {
+		struct ad_sample *e = &out->samples[i];
+		const unsigned char *f, *t;
+		size_t fl, tl;
+
+		fl = (size_t)get_u(&rd, 2);
+		f = get_span(&rd, fl);
+		e->line = get_u(&rd, 8);
+		get_instant(&rd, &e->time);
+		tl = (size_t)get_u(&rd, 4);
+		if (tl > AD_SAMPLE_LINE_MAX)
+			rd.bad = true;
+		t = get_span(&rd, tl);
+		if (rd.bad)
+			break;
+		if ((e->text = ad_malloc(tl + 1 + fl + 1)) == NULL) {
+			ad_incident_clear_samples(out);
+			return AD_ERR_NOMEM;
+		}
+		memcpy(e->text, t, tl);
+		e->text[tl] = '\0';
+		memcpy(e->text + tl + 1, f, fl);
+		e->text[tl + 1 + fl] = '\0';
+		e->len = tl;
+		e->file = e->text + tl + 1;
+		e->file_owned = true;
+		out->n_samples++;
+	}
+	if (rd.bad) {
+		ad_incident_clear_samples(out);
+		return AD_ERR_PARSE;
+	}
+	out->held = true;
+	out->merged = true;	/* no stored row: it is the whole truth */
+	*p = rd.p;
+	return AD_OK;
 }
 
 unsigned
@@ -54,7 +345,7 @@ ad_incident_samples_wanted(const struct ad_incident *inc)
 
 	if (have >= AD_SAMPLE_MAX)
 		return 0;
-	if (inc->n_samples >= AD_SAMPLE_MEM)
+	if (!inc->held && inc->n_samples >= AD_SAMPLE_MEM)
 		return 0;
 	return AD_SAMPLE_MAX - have;
 }
@@ -121,6 +412,20 @@ in_list(const struct ad_cidr *list, size_t n, const struct ad_addr *a)
 	return false;
 }
 
+bool
+ad_incident_below(const struct ad_incident *inc,
+    const struct ad_detect_config *cfg)
+{
+	uint32_t min_ev = cfg->min_events[inc->category];
+	uint32_t min_ports = cfg->min_ports[inc->category];
+
+	if (min_ev == 0 && min_ports == 0)
+		return true;		/* never an incident */
+	return !((min_ev && inc->events >= min_ev) ||
+	    (min_ports && inc->n_ports >= min_ports) ||
+	    (min_ports && inc->ports_more));
+}
+
 void
 ad_incident_assess(struct ad_incident *inc, const struct ad_detect_config *cfg)
 {
@@ -158,9 +463,7 @@ ad_incident_assess(struct ad_incident *inc, const struct ad_detect_config *cfg)
 		    ad_category_name(inc->category));
 		return;
 	}
-	if ((min_ev && inc->events >= min_ev) ||
-	    (min_ports && inc->n_ports >= min_ports) ||
-	    (min_ports && inc->ports_more)) {
+	if (!ad_incident_below(inc, cfg)) {
 		inc->state = AD_STATE_NEW;
 		inc->reportable = true;
 		if (inc->spoofable && !inc->proven)
@@ -279,7 +582,8 @@ ad_incident_to_json(struct ad_buf *b, const struct ad_incident *inc)
 	int r, n;
 
 	if ((r = ad_buf_addc(b, '{')) != AD_OK ||
-	    (r = ad_json_kv_int(b, &first, "id", inc->id)) != AD_OK ||
+	    (r = inc->held ? ad_json_kv_null(b, &first, "id") :
+	    ad_json_kv_int(b, &first, "id", inc->id)) != AD_OK ||
 	    (r = ad_json_kv_str(b, &first, "src",
 	    ad_addr_format(&inc->src, a))) != AD_OK ||
 	    (r = ad_json_kv_str(b, &first, "category",

@@ -99,10 +99,21 @@ ad_netinfo_add_contact(struct ad_netinfo *ni, const char *email, size_t n,
 		return 1;
 	}
 	if (ni->ncontacts >= AD_NI_CONTACTS_MAX) {
+		size_t low = 0;
+
+		/* Full: a better contact evicts the last of the lowest
+		 * confidence, so low ones seen first never crowd out the
+		 * abuse desk. */
 		ni->flags |= AD_NI_TRUNCATED;
-		return 0;
-	}
-	c = &ni->contacts[ni->ncontacts++];
+		for (i = 1; i < ni->ncontacts; i++)
+			if (ni->contacts[i].confidence <=
+			    ni->contacts[low].confidence)
+				low = i;
+		if (ni->contacts[low].confidence >= conf)
+			return 0;
+		c = &ni->contacts[low];
+	} else
+		c = &ni->contacts[ni->ncontacts++];
 	memset(c, 0, sizeof(*c));
 	memcpy(c->email, norm, n + 1);
 	c->confidence = conf;

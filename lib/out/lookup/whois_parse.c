@@ -1224,7 +1224,7 @@ static const char *const nodata_text[] = {
 	"not allocated to", "not managed by", "not registered in the",
 	"transferred to", "not administered by", "is not managed",
 	"NON-RIPE-NCC-MANAGED", "IANA-BLK", "IANA-NETBLOCK", "ERX-NETBLOCK",
-	"General placeholder reference", "Early Registration", NULL,
+	"General placeholder reference", NULL,
 };
 
 static bool
@@ -1271,6 +1271,13 @@ find_flags(struct wp *w, const struct wnet *net)
 		    keyis(l, "NetName") || keyis(l, "Comment") ||
 		    keyis(l, "descr") || keyis(l, "remarks") || l->comment) {
 			if (any_text(l, nodata_text))
+				w->ni->flags |= AD_NI_NO_DATA;
+			/* ARIN's record of another RIR's block ("Allocated to
+			 * RIPE NCC"); "Early Registrations, Maintained by ARIN"
+			 * is ARIN's own data. */
+			if (keyis(l, "NetType") && memcasemem(l->val, l->vlen,
+			    "Allocated to") != NULL && memcasemem(l->val,
+			    l->vlen, "ARIN") == NULL)
 				w->ni->flags |= AD_NI_NO_DATA;
 		}
 	}

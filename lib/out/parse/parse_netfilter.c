@@ -17,12 +17,29 @@
  */
 #include "parse_int.h"
 
+/* One pass over the prefix for ALLOW, ACCEPT, AUDIT, PASS, accept, allow. */
 static bool
 prefix_allows(const char *p, const char *end)
 {
-	return find(p, end, LIT("ALLOW")) || find(p, end, LIT("ACCEPT")) ||
-	    find(p, end, LIT("AUDIT")) || find(p, end, LIT("PASS")) ||
-	    find(p, end, LIT("accept")) || find(p, end, LIT("allow"));
+	for (; p < end; p++)
+		switch (*p) {
+		case 'A':
+			if (starts(p, end, LIT("ALLOW")) ||
+			    starts(p, end, LIT("ACCEPT")) ||
+			    starts(p, end, LIT("AUDIT")))
+				return true;
+			break;
+		case 'P':
+			if (starts(p, end, LIT("PASS")))
+				return true;
+			break;
+		case 'a':
+			if (starts(p, end, LIT("accept")) ||
+			    starts(p, end, LIT("allow")))
+				return true;
+			break;
+		}
+	return false;
 }
 
 static uint8_t
@@ -57,23 +74,30 @@ parse_netfilter(struct pline *pl, struct ad_event *ev)
 	ev->kind = "drop";
 	ev->category = AD_CAT_PORT_SCAN;
 	ev->evidence = AD_EVIDENCE_SPOOFABLE;
-	/* "IN=" as a token of its own: "XX=eth0" is not a netfilter line. */
-	for (in = p; (in = find(in, end, LIT("IN="))) != NULL; in += 3)
-		if (in == pl->msg || in[-1] == ' ')
+	/*
+	 * "IN=" as a token of its own: "XX=eth0" is not a netfilter line. The
+	 * prefix rarely holds a '=', so the first '=' is nearly always it.
+	 */
+	for (in = p; (in = memchr(in, '=', (size_t)(end - in))) != NULL; in++)
+		if (in - pl->msg >= 2 && in[-2] == 'I' && in[-1] == 'N' &&
+		    (in - 2 == pl->msg || in[-3] == ' '))
 			break;
-	if (in == NULL || prefix_allows(p, in))
+	if (in == NULL)
+		return PR_NONE;
+	in -= 2;
+	if (prefix_allows(p, in))
 		return PR_NONE;
 	p = in;
 	while (p < end) {
-		const char *t = p, *te, *eq;
+		const char *t = p, *te, *eq = NULL;
 		size_t tl;
 
-		te = memchr(p, ' ', (size_t)(end - p));
-		if (te == NULL)
-			te = end;
+		/* Tokens are short: a byte loop beats memchr calls. */
+		for (te = p; te < end && *te != ' '; te++)
+			if (*te == '=' && eq == NULL)
+				eq = te;
 		tl = (size_t)(te - t);
 		p = te + 1;
-		eq = memchr(t, '=', tl);
 		if (eq == NULL) {
 			if (in_packet)
 				ev->tcp_flags |= flag_of(t, tl);
