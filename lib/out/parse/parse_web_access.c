@@ -91,7 +91,7 @@ web_access_split(const char *p, const char *end, struct web_req *r)
 		if (s[-1] == ' ' && s + 1 < end && isdigit((unsigned char)s[1]))
 			break;
 	}
-	if (end - s < 27 || (s[27] != ']' && s[26] != ']'))
+	if (end - s < 28 || (s[27] != ']' && s[26] != ']'))
 		return false;
 	r->remote = p;
 	r->remote_end = sp;
