@@ -101,7 +101,7 @@ static int
 print_one(void *arg, const struct ad_incident *inc)
 {
 	struct list *l = arg;
-	char a[AD_ADDR_STRLEN], t1[AD_ISO_STRLEN], t2[AD_ISO_STRLEN];
+	char a[AD_ADDR_STRLEN], t1[AD_ISO_STRLEN], t2[AD_ISO_STRLEN], id[24];
 	int r;
 	uint8_t i;
 
@@ -125,8 +125,12 @@ print_one(void *arg, const struct ad_incident *inc)
 		    "ID", "SOURCE", "CATEGORY", "EVENTS", "FIRST", "LAST",
 		    "STATE")) != AD_OK)
 			return r;
-		if ((r = ad_buf_addf(&l->out, "%-6lld %-39s %-15s %8llu  %-32s %-32s %s%s\n",
-		    (long long)inc->id, ad_addr_format(&inc->src, a),
+		if (inc->held)		/* not a row yet */
+			snprintf(id, sizeof(id), "-");
+		else
+			snprintf(id, sizeof(id), "%lld", (long long)inc->id);
+		if ((r = ad_buf_addf(&l->out, "%-6s %-39s %-15s %8llu  %-32s %-32s %s%s\n",
+		    id, ad_addr_format(&inc->src, a),
 		    ad_category_name(inc->category),
 		    (unsigned long long)inc->events,
 		    ad_instant_format(&inc->first, t1),
