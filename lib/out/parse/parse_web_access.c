@@ -92,7 +92,7 @@ web_access_split(const char *p, const char *end, struct web_req *r)
 			break;
 	}
 	if (end - s < 28 || (s[27] != ']' && s[26] != ']'))
-		return false;
+		return false;	/* a stamp, and at least one byte after it */
 	r->remote = p;
 	r->remote_end = sp;
 	if (sp + 1 < s - 1) {
