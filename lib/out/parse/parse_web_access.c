@@ -468,7 +468,7 @@ set_time(struct pline *pl, const struct web_req *r, struct ad_event *ev)
 enum pr_result
 web_access_parse(struct pline *pl, struct ad_event *ev)
 {
-	const struct web_state *st = pl->state;
+	struct web_state *st = pl->state;
 	const char *p = pl->msg, *end = pl->msg + pl->len;
 	struct web_req r;
 	enum pr_result res;
