@@ -408,7 +408,7 @@ web_error_parse(struct pline *pl, struct ad_event *ev)
 	struct web_req r;
 	int hops;
 
-	for (hops = 0; hops < 3; hops++) {
+	for (hops = 0; hops < 3 && p < end; hops++) {
 		if (is_ctime_stamp(p, end) || is_apache_level(p, end))
 			return parse_apache(pl, p, end, ev);
 		if (is_nginx_stamp(p, end))
