@@ -35,16 +35,12 @@ main(int argc, char **argv)
 	p = ad_parser_new(AD_FAMILY_AUTO, ad_reader_info(rd)->mtime, 0);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while ((r = ad_reader_chunk(rd, &c, &d)) == 1) {
-		const char *q = c.data, *end = c.data + c.len;
+		const char *q = c.data, *end = c.data + c.len, *line;
+		size_t len;
 
 		bytes += c.len;
-		while (q < end) {
-			const char *nl = memchr(q, '\n', (size_t)(end - q));
-			size_t len = (size_t)((nl ? nl : end) - q);
-
-			events += (unsigned)ad_parse_line(p, q, len, &ev);
-			q = nl ? nl + 1 : end;
-		}
+		while (ad_line_next(&q, end, &line, &len))
+			events += (unsigned)ad_parse_line(p, line, len, &ev);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;

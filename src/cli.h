@@ -58,6 +58,11 @@ int	cmd_scan(struct cli *c, int argc, char **argv);
 int	cmd_parse(struct cli *c, int argc, char **argv);
 int	cmd_incidents(struct cli *c, int argc, char **argv);
 int	cmd_lookup(struct cli *c, int argc, char **argv);
+/* A lookup (ad_lookup.h) set up from the lookup.* config keys; free both. */
+struct ad_lookup;
+struct ad_registry;
+int	cli_lookup_open(struct cli *c, struct ad_store *st, bool offline,
+	    struct ad_registry **reg, struct ad_lookup **l);
 int	cmd_tables(struct cli *c, int argc, char **argv);
 int	cmd_formats(struct cli *c, int argc, char **argv);
 /* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */

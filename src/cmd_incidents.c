@@ -7,6 +7,8 @@
 
 #include "abusedesk/ad_buf.h"
 #include "abusedesk/ad_json.h"
+#include "abusedesk/ad_lookup.h"
+#include "abusedesk/ad_registry.h"
 #include "abusedesk/ad_store.h"
 #include "cli.h"
 
@@ -30,6 +32,9 @@ static const char incidents_help[] =
 "  --category NAME  ssh-bruteforce, ssh-probe, port-scan\n"
 "  --evidence       add the stored sample log lines (JSON: \"lines\")\n"
 "\n"
+"With --json, an incident whose source was looked up (scan --lookup,\n"
+"abusedesk lookup) carries \"contact\": the cached lookup answer.\n"
+"\n"
 "States: new (worth reporting), below-threshold, internal (private or\n"
 "reserved space, or our own networks: recorded, never reported outside),\n"
 "allowlisted (a source the configuration says never to report).\n";
@@ -38,6 +43,7 @@ struct list {
 	struct cli	*c;
 	struct ad_store	*st;
 	struct ad_buf	 out;
+	struct ad_lookup *lk;		/* offline: cached contacts only */
 	bool		 all;
 	bool		 evidence;
 	unsigned long	 n;
@@ -101,7 +107,7 @@ static int
 print_one(void *arg, const struct ad_incident *inc)
 {
 	struct list *l = arg;
-	char a[AD_ADDR_STRLEN], t1[AD_ISO_STRLEN], t2[AD_ISO_STRLEN];
+	char a[AD_ADDR_STRLEN], t1[AD_ISO_STRLEN], t2[AD_ISO_STRLEN], id[24];
 	int r;
 	uint8_t i;
 
@@ -118,6 +124,22 @@ print_one(void *arg, const struct ad_incident *inc)
 			    (r = ad_buf_adds(&l->out, "]}")) != AD_OK)
 				return r;
 		}
+		if (l->lk) {
+			struct ad_lookup_answer ans;
+			char t[AD_ADDR_STRLEN];
+
+			/* The contact scan --lookup cached, if any. */
+			r = ad_lookup_query(l->lk, ad_addr_format(&inc->src, t),
+			    &ans);
+			if (r == AD_OK && ans.cached) {
+				l->out.len--;
+				if ((r = ad_buf_adds(&l->out, ",\"contact\":")) !=
+				    AD_OK || (r = ad_lookup_answer_json(&l->out,
+				    &ans)) != AD_OK || (r = ad_buf_addc(&l->out,
+				    '}')) != AD_OK)
+					return r;
+			}
+		}
 		if ((r = ad_buf_addc(&l->out, '\n')) != AD_OK)
 			return r;
 	} else {
@@ -125,8 +147,12 @@ print_one(void *arg, const struct ad_incident *inc)
 		    "ID", "SOURCE", "CATEGORY", "EVENTS", "FIRST", "LAST",
 		    "STATE")) != AD_OK)
 			return r;
-		if ((r = ad_buf_addf(&l->out, "%-6lld %-39s %-15s %8llu  %-32s %-32s %s%s\n",
-		    (long long)inc->id, ad_addr_format(&inc->src, a),
+		if (inc->held)		/* not a row yet */
+			snprintf(id, sizeof(id), "-");
+		else
+			snprintf(id, sizeof(id), "%lld", (long long)inc->id);
+		if ((r = ad_buf_addf(&l->out, "%-6s %-39s %-15s %8llu  %-32s %-32s %s%s\n",
+		    id, ad_addr_format(&inc->src, a),
 		    ad_category_name(inc->category),
 		    (unsigned long long)inc->events,
 		    ad_instant_format(&inc->first, t1),
@@ -190,6 +216,7 @@ int
 cmd_incidents(struct cli *c, int argc, char **argv)
 {
 	struct ad_incident_filter f;
+	struct ad_registry *reg = NULL;
 	struct list l;
 	int i, r, ret;
 
@@ -237,9 +264,13 @@ cmd_incidents(struct cli *c, int argc, char **argv)
 		return ret;
 	ad_buf_init(&l.out, 1u << 20);
 	l.f = &f;
+	if (c->json && cli_lookup_open(c, l.st, true, &reg, &l.lk) != EXIT_OK)
+		l.lk = NULL;
 	r = ad_store_incident_each(l.st, &f, print_one, &l);
 	if (r == AD_OK)
 		r = ad_store_held_each(l.st, print_held, &l);
+	ad_lookup_free(l.lk);
+	ad_registry_free(reg);
 	if (r != AD_OK) {
 		cli_err(c, "incidents: %s", r == AD_ERR_STORE ?
 		    ad_store_errmsg(l.st) : ad_strerror(r));

@@ -248,6 +248,39 @@ print_human(const struct ad_lookup_answer *a)
 	}
 }
 
+/* For other verbs (scan --lookup, incidents): a lookup from the config. */
+int
+cli_lookup_open(struct cli *c, struct ad_store *st, bool offline,
+    struct ad_registry **reg, struct ad_lookup **l)
+{
+	struct ad_lookup_opts o;
+	struct flags f = { .n = 0 };
+	int ret;
+
+	*l = NULL;
+	if ((ret = apply_flags(c, &f)) != EXIT_OK ||
+	    (ret = load_registry(c, reg)) != EXIT_OK)
+		return ret;
+	memset(&o, 0, sizeof(o));
+	fetch_opts(c, &o.fetch);
+	o.via = (enum ad_lookup_via)c->cfg.lookup.via;
+	o.offline = offline || c->cfg.lookup.offline;
+	o.parent = !c->cfg.lookup.no_parent;
+	o.timeout_ms = (int)(c->cfg.lookup.timeout * 1000);
+	o.ttl = c->cfg.lookup.ttl;
+	o.negative_ttl = c->cfg.lookup.negative_ttl;
+	o.rate = c->cfg.lookup.rate;
+	o.burst = c->cfg.lookup.burst;
+	o.own = c->cfg.own;
+	o.n_own = c->cfg.n_own;
+	if (ad_lookup_new(&c->ctx, st, *reg, &o, l) != AD_OK) {
+		ad_registry_free(*reg);
+		*reg = NULL;
+		return EXIT_INTERNAL;
+	}
+	return EXIT_OK;
+}
+
 static int
 one(struct cli *c, struct ad_lookup *l, struct ad_buf *out, const char *q,
     bool *failed)

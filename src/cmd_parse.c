@@ -109,18 +109,16 @@ parse_file(struct cli *c, struct ad_parser *p, const char *path,
 	}
 	ad_parser_reset(p, c->now ? c->now : ad_reader_info(rd)->mtime);
 	while ((r = ad_reader_chunk(rd, &ch, &d)) == 1) {
-		const char *s = ch.data, *end = ch.data + ch.len;
+		const char *s = ch.data, *end = ch.data + ch.len, *line;
+		size_t len;
 
 		for (; dropped < ad_reader_dropped_lines(rd); dropped++) {
 			ad_parser_count_skip(p, AD_SKIP_TOO_LONG);
 			lineno++;
 		}
-		while (s < end) {
-			const char *nl = memchr(s, '\n', (size_t)(end - s));
-			size_t len = (size_t)((nl ? nl : end) - s);
-
+		while (ad_line_next(&s, end, &line, &len)) {
 			lineno++;
-			if (ad_parse_line(p, s, len, &ev) == 1) {
+			if (ad_parse_line(p, line, len, &ev) == 1) {
 				char a[AD_ADDR_STRLEN], t[AD_ISO_STRLEN];
 
 				if (c->json) {
@@ -142,7 +140,6 @@ parse_file(struct cli *c, struct ad_parser *p, const char *path,
 				if (r == AD_ERR_NOMEM)
 					break;
 			}
-			s = nl ? nl + 1 : end;
 		}
 		if (r == AD_ERR_NOMEM)
 			break;

@@ -32,7 +32,18 @@
 #define AD_FETCH_REDIRECTS_MAX	5	/* RDAP 3xx followed */
 #define AD_FETCH_QUERY_MAX	256	/* bytes of a whois query line */
 
+/*
+ * Connections, DNS answers and TLS sessions kept between RDAP requests
+ * (keep-alive: one TLS handshake per server, not per query). Owned by the
+ * caller; not for use by two threads at once.
+ */
+struct ad_fetch_share;
+
+int	ad_fetch_share_new(struct ad_fetch_share **out) AD_WUR;
+void	ad_fetch_share_free(struct ad_fetch_share *s);
+
 struct ad_fetch_opts {
+	struct ad_fetch_share *share;	/* NULL: a new connection each time */
 	const char	*connect_to[AD_FETCH_CONNECT_TO_MAX];	/* borrowed */
 	size_t		 n_connect_to;
 	const char	*cacert;	/* CA bundle for HTTPS, NULL: system */

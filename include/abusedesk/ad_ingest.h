@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/types.h>
 
 #include "ad_ctx.h"
@@ -67,6 +68,25 @@ int	ad_reader_skip(struct ad_reader *r, uint64_t off, struct ad_diag *diag) AD_W
  */
 int	ad_reader_chunk(struct ad_reader *r, struct ad_chunk *c,
 	    struct ad_diag *diag) AD_WUR;
+
+/*
+ * Steps through the lines of a chunk: sets *line and *len (without the
+ * '\n') and advances *p; false at the end. The one line splitter of the
+ * pipeline (scan, parse, benchmarks).
+ */
+static inline bool
+ad_line_next(const char **p, const char *end, const char **line, size_t *len)
+{
+	const char *nl;
+
+	if (*p >= end)
+		return false;
+	nl = memchr(*p, '\n', (size_t)(end - *p));
+	*line = *p;
+	*len = (size_t)((nl ? nl : end) - *p);
+	*p = nl ? nl + 1 : end;
+	return true;
+}
 
 /* Lines dropped so far for exceeding the buffer. */
 uint64_t ad_reader_dropped_lines(const struct ad_reader *r);

@@ -293,18 +293,16 @@ fail:
 static void
 parse_half(struct half *h)
 {
-	const char *p = h->data, *end = h->data + h->len;
+	const char *p = h->data, *end = h->data + h->len, *line;
 	struct ad_event ev;
+	size_t len;
 
 	h->n = 0;
 	h->lines = 0;
 	h->err = AD_OK;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t len = (size_t)((nl ? nl : end) - p);
-
+	while (ad_line_next(&p, end, &line, &len)) {
 		h->lines++;
-		if (ad_parse_line(h->parser, p, len, &ev) == 1) {
+		if (ad_parse_line(h->parser, line, len, &ev) == 1) {
 			if (h->n == h->cap) {
 				size_t cap = h->cap ? h->cap * 2 : 1024;
 				struct hit *nh;
@@ -318,12 +316,11 @@ parse_half(struct half *h)
 				h->cap = cap;
 			}
 			h->hits[h->n].ev = ev;
-			h->hits[h->n].line = p;
+			h->hits[h->n].line = line;
 			h->hits[h->n].len = len;
 			h->hits[h->n].rel = h->lines;
 			h->n++;
 		}
-		p = nl ? nl + 1 : end;
 	}
 }
 

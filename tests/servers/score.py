@@ -97,7 +97,7 @@ def main():
                open(os.path.join(fixtures, 'manifest-whois-rdap.jsonl'))]
     n = {'entries': len(entries), 'looked_up': 0, 'abuse_ok': 0,
          'range_ok': 0, 'range_n': 0, 'country_ok': 0, 'country_n': 0,
-         'skipped': 0}
+         'skipped': 0, 'via_referral': 0}
     for i, e in enumerate(entries):
         server = e['server']
         if server.endswith('-web'):
@@ -141,6 +141,17 @@ def main():
         n['looked_up'] += 1
         want = sorted(x.lower() for x in e.get('abuse_emails', []))
         got = sorted(x.lower() for x in o['abuse'])
+        via = ''
+        src = (o.get('source') or {}).get('server') or ''
+        if want != got and src and src not in (server, RDAP_BASE.get(server)):
+            # The chain followed a referral: the entry of the server that
+            # answered (same query) is the one to compare with.
+            for e2 in entries:
+                if e2['server'] == src.split('://')[-1].rstrip('/') and \
+                        e2['query'] == e['query']:
+                    want = sorted(x.lower() for x in e2['abuse_emails'])
+                    via = ' (via referral to %s)' % src
+                    n['via_referral'] += want == got
         ok = want == got
         n['abuse_ok'] += ok
         notes = []
@@ -170,12 +181,13 @@ def main():
             if not cok:
                 notes.append('country %s vs %s' % (o['network']['country'],
                                                    e['country']))
-        print('%-5s %-22s %-26s want %s got %s%s%s' % (
+        print('%-5s %-22s %-26s want %s got %s (%s)%s%s%s' % (
             'ok' if ok else 'DIFF', server, q, ','.join(want) or '-',
-            ','.join(got) or '-',
+            ','.join(got) or '-', o['confidence'], via,
             ' [%s]' % '; '.join(notes) if notes else '',
             ' (%s)' % o['error'] if o.get('error') and not ok else ''))
-    print('score: %(abuse_ok)d/%(looked_up)d abuse sets match, '
+    print('score: %(abuse_ok)d/%(looked_up)d abuse sets match '
+          '(%(via_referral)d of them through a referral), '
           '%(range_ok)d/%(range_n)d ranges, %(country_ok)d/%(country_n)d '
           'countries (%(entries)d entries, %(skipped)d not reachable by a '
           'lookup)' % n)

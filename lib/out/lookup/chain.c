@@ -71,6 +71,7 @@ struct ad_lookup {
 	struct ad_store		*store;
 	const struct ad_registry *reg;
 	struct ad_lookup_opts	 o;
+	struct ad_fetch_share	*share;		/* ours, when o had none */
 	struct memrange		*mem;
 	size_t			 n_mem, cap_mem;
 	struct server		 srv[AD_LOOKUP_SERVERS_MAX];
@@ -115,6 +116,13 @@ ad_lookup_new(struct ad_ctx *ctx, struct ad_store *store,
 		l->o.burst = 10;
 	if (l->o.backoff <= 0)
 		l->o.backoff = 60;
+	if (l->o.fetch.share == NULL) {
+		if (ad_fetch_share_new(&l->share) != AD_OK) {
+			ad_lookup_free(l);
+			return AD_ERR_NOMEM;
+		}
+		l->o.fetch.share = l->share;
+	}
 	l->cur = ad_calloc(1, sizeof(*l->cur));
 	l->primary = ad_calloc(1, sizeof(*l->primary));
 	l->upper = ad_calloc(1, sizeof(*l->upper));
@@ -150,6 +158,7 @@ ad_lookup_free(struct ad_lookup *l)
 	ad_free(l->upper_server);
 	ad_free(l->memo);
 	ad_buf_free(&l->json);
+	ad_fetch_share_free(l->share);
 	ad_free(l);
 }
 
@@ -469,6 +478,34 @@ static bool
 usable(const struct ad_netinfo *ni)
 {
 	return ad_netinfo_best(ni) != NULL;
+}
+
+/* How good the answer's contact is: AD_CONF_NONE when it has none. */
+static enum ad_confidence
+conf(const struct ad_netinfo *ni)
+{
+	const struct ad_abuse_contact *c = ad_netinfo_best(ni);
+
+	return c ? c->confidence : AD_CONF_NONE;
+}
+
+/* Declared or resolved abuse contact: good enough to stop asking. */
+static bool
+good(const struct ad_netinfo *ni)
+{
+	return conf(ni) >= AD_CONF_MEDIUM;
+}
+
+static bool
+same_network(const struct ad_netinfo *a, const struct ad_netinfo *b)
+{
+	if (a->nranges && b->nranges)
+		return memcmp(&a->ranges[0], &b->ranges[0],
+		    sizeof(a->ranges[0])) == 0;
+	if (a->asn_start && b->asn_start)
+		return a->asn_start == b->asn_start &&
+		    a->asn_end == b->asn_end;
+	return a->handle[0] && strcmp(a->handle, b->handle) == 0;
 }
 
 static bool
@@ -1001,7 +1038,7 @@ resolve_handles(struct ad_lookup *l, const struct hop *h, int *hops,
 	size_t i;
 
 	for (i = 0; i < l->primary->nhandles && i < HANDLES_RESOLVED_MAX &&
-	    *hops < AD_LOOKUP_HOPS_MAX && !usable(l->primary); i++) {
+	    *hops < AD_LOOKUP_HOPS_MAX && !good(l->primary); i++) {
 		const struct ad_handle_ref *hr = &l->primary->abuse_handles[i];
 		struct hop q = *h;
 		char err[256];
@@ -1197,7 +1234,8 @@ adopt(struct ad_lookup *l, const struct hop *h)
 	else
 		hop_label(h, label, sizeof(label));
 	/* The displaced answer becomes the upper one if it had a contact. */
-	if (has_network(l->primary) && usable(l->primary)) {
+	if (has_network(l->primary) && usable(l->primary) &&
+	    !same_network(l->primary, l->cur)) {
 		t = l->upper;
 		l->upper = l->primary;
 		l->primary = t;
@@ -1279,19 +1317,21 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 			else if (oc == O_FAILED)
 				failed = true;
 			/* RDAP had nothing, or failed: whois may have it. */
-			if (h.p == P_RDAP && !(have && usable(l->primary)) &&
+			if (h.p == P_RDAP && !(have && good(l->primary)) &&
 			    whois_from_table(l, a, v, nv, &next)) {
 				h = next;
 				continue;
 			}
 			break;
 		}
-		if (!have || (has_network(l->cur) && (usable(l->cur) ||
-		    !usable(l->primary)))) {
+		/* Later answers are more specific: they win unless their
+		 * contact is worse (a remark after a declared mailbox). */
+		if (!have || (has_network(l->cur) && conf(l->cur) >=
+		    conf(l->primary))) {
 			adopt(l, &h);
 			have = true;
 			last = l->primary;
-			if (!usable(l->primary) && l->primary->nhandles)
+			if (!good(l->primary) && l->primary->nhandles)
 				resolve_handles(l, &h, &hops, total);
 		} else
 			last = l->cur;
@@ -1301,7 +1341,9 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 			h = next;
 			continue;
 		}
-		if (!usable(l->primary) && whois_from_table(l, a, v, nv,
+		/* No declared contact yet: the whois server of the tables
+		 * (RDAP's fallback, or a national registry) may have one. */
+		if (!good(l->primary) && whois_from_table(l, a, v, nv,
 		    &next)) {
 			h = next;
 			continue;

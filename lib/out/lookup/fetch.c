@@ -451,6 +451,38 @@ ad_fetch_whois(struct ad_ctx *ctx, const struct ad_fetch_opts *o,
 
 /* RDAP over HTTP(S) ----------------------------------------------------- */
 
+struct ad_fetch_share {
+	CURLSH	*sh;
+};
+
+int
+ad_fetch_share_new(struct ad_fetch_share **out)
+{
+	struct ad_fetch_share *s;
+
+	*out = NULL;
+	if ((s = ad_calloc(1, sizeof(*s))) == NULL)
+		return AD_ERR_NOMEM;
+	if ((s->sh = curl_share_init()) == NULL) {
+		ad_free(s);
+		return AD_ERR_NOMEM;
+	}
+	curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+	curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+	curl_share_setopt(s->sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+	*out = s;
+	return AD_OK;
+}
+
+void
+ad_fetch_share_free(struct ad_fetch_share *s)
+{
+	if (s == NULL)
+		return;
+	curl_share_cleanup(s->sh);
+	ad_free(s);
+}
+
 static size_t
 on_body(char *d, size_t size, size_t n, void *arg)
 {
@@ -558,6 +590,8 @@ ad_fetch_http(struct ad_ctx *ctx, const struct ad_fetch_opts *o,
 		curl_easy_setopt(h, CURLOPT_CONNECT_TO, ct);
 	if (o && o->cacert)
 		curl_easy_setopt(h, CURLOPT_CAINFO, o->cacert);
+	if (o && o->share)
+		curl_easy_setopt(h, CURLOPT_SHARE, o->share->sh);
 	cc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &r->status);
 	if (curl_easy_getinfo(h, CURLINFO_EFFECTIVE_URL, &eff) == CURLE_OK &&
