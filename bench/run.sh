@@ -35,7 +35,9 @@ table=$(bash "$SHARED/tools/bench_peers.sh" "$CORPUS" "$KIND")
 printf '%s\n' "$table"
 echo
 echo "parse-only ceiling (reader + parser, no aggregation, no store):"
-"$BUILD/bench/parse_only" "$CORPUS"
+# CPU time too: on a shared machine the wall clock measures the neighbours.
+/usr/bin/time -f '%U %S' -o "$W/po.time" "$BUILD/bench/parse_only" "$CORPUS"
+awk -v b="$(stat -c %s "$CORPUS")" '{ printf "parse-only CPU: %.2f s user+sys, %.0f MB per CPU-second\n", $1 + $2, b / 1e6 / ($1 + $2) }' "$W/po.time"
 echo
 # Ratios: our MB/s over each peer's.
 ours=$(awk -F'|' '$2 ~ /^ ours / {gsub(/ /, "", $7); print $7}' <<<"$table")

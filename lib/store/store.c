@@ -62,8 +62,8 @@ static const char *const migrations[] = {
 	 * open) as one blob (ad_incident_pack records), rewritten with each
 	 * checkpoint in the same transaction as the file offsets.
 	 */
-	"CREATE TABLE held (id INTEGER PRIMARY KEY CHECK (id = 1),"
-	"  format INTEGER NOT NULL, data BLOB NOT NULL);",
+	("CREATE TABLE held (id INTEGER PRIMARY KEY CHECK (id = 1),"
+	"  format INTEGER NOT NULL, data BLOB NOT NULL);"),
 };
 /*
  * Sample lines live in the incident row (JSON Lines text, appended by the

@@ -19,6 +19,8 @@ cat >"$W/servers.tsv" <<'T'
 5.5.9.0/24	hang.test
 6.6.6.0/24	loop-a.test
 7.7.7.0/24	inject.test
+5.5.10.0/24	ripelimit.test
+5.5.11.0/24	wide.test
 T
 cat >"$W/bootstrap.json" <<'T'
 {"version": "1.0", "services": [
@@ -88,6 +90,26 @@ for m in o["abuse"] + o["parent"]["abuse"]:
             m == "victim@example.org":
         sys.exit(1)' "$out"
 check "injection: JSON output is one line" test "$(printf '%s\n' "$out" | wc -l)" -eq 1
+
+# RIPE's %ERROR:201: rate limited, backed off, not asked again.
+out=$(timeout 60 "${L[@]}" --via whois 5.5.10.1 2>/dev/null)
+check "RIPE %ERROR:201: says rate limited ($(field "$out" error))" grep -q 'rate limit' <<<"$(field "$out" error)"
+out=$(timeout 60 "${L[@]}" --via whois 5.5.10.2 2>/dev/null)
+expect_eq "RIPE %ERROR:201: not asked again" 1 "$(replay_queries 'ripelimit.test')"
+
+# A server claiming 0.0.0.0/0 answers for the address only, not the Internet.
+out=$(timeout 60 "${L[@]}" --via whois 5.5.11.1 2>/dev/null)
+out=$(timeout 60 "${L[@]}" --via whois 5.5.11.2 2>/dev/null)
+expect_eq "0.0.0.0/0 claim: not cached as a range" 2 "$(replay_queries 'wide.test')"
+expect_eq "0.0.0.0/0 claim: second answer not from the cache" False "$(field "$out" cached)"
+
+# Token bucket: with one token and a refill slower than the deadline, the
+# second network of the same server is refused, not queued past it.
+n=$(replay_queries 'whois.ripe.net')
+out=$(timeout 60 "${L[@]}" --via whois --set lookup.rate=0.01 --set lookup.burst=1 \
+    62.239.237.1 145.255.0.1 2>/dev/null)
+expect_eq "token bucket: one query sent" $((n + 1)) "$(replay_queries 'whois.ripe.net')"
+check "token bucket: the second says why" grep -q 'lookup.rate' <<<"$(printf '%s\n' "$out" | sed -n 2p)"
 
 # CR/LF in the query itself: refused before any exchange.
 n=$(replay_queries .)

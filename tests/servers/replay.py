@@ -23,6 +23,8 @@ Misbehaving whois servers (names ending in .test):
   hang.test      accepts, reads, never answers
   loop-a.test / loop-b.test   refer to each other (ARIN ReferralServer)
   inject.test    an answer whose abuse mailbox tries header injection
+  ripelimit.test RIPE's %ERROR:201 (access denied: rate limited)
+  wide.test      claims 0.0.0.0/0 (must not answer for the Internet)
 and RDAP hosts: ratelimit.test (429 + Retry-After: 120), loop.test
 (redirects to itself).
 """
@@ -239,7 +241,23 @@ def bad_inject(sock, line):
         b'source:         RIPE\r\n')
 
 
+def bad_ripelimit(sock, line):
+    sock.sendall(b'% This is the RIPE Database query service.\n%\n'
+                 b'%ERROR:201: access denied for 127.0.0.1\n%\n'
+                 b'% Sorry, access from your host has been permanently\n'
+                 b'% denied because of a repeated excessive querying.\n')
+
+
+def bad_wide(sock, line):
+    sock.sendall(b'inetnum:        0.0.0.0 - 255.255.255.255\n'
+                 b'netname:        EVERYTHING\n'
+                 b'country:        NL\n'
+                 b'abuse-mailbox:  abuse@wide.example\n'
+                 b'source:         RIPE\n')
+
+
 BAD = {
+    'ripelimit.test': bad_ripelimit, 'wide.test': bad_wide,
     'slow.test': bad_slow, 'endless.test': bad_endless,
     'garbage.test': bad_garbage, 'oversized.test': bad_oversized,
     'hang.test': bad_hang, 'loop-a.test': bad_loop('loop-b.test'),

@@ -483,6 +483,34 @@ test_status(void)
 	    "inetnum:        0.0.0.0 - 255.255.255.255\n"
 	    "netname:        IANA-BLOCK\n"), AD_OK);
 	ASSERT_TRUE(ni.flags & AD_NI_NO_DATA);
+	/* RIPE's stub names every RIR: no single referral. */
+	ASSERT_INT_EQ(parse("whois.ripe.net",
+	    "% Information related to '6.0.0.0 - 13.115.255.255'\n\n"
+	    "% No abuse contact registered for 6.0.0.0 - 13.115.255.255\n\n"
+	    "inetnum:        6.0.0.0 - 13.115.255.255\n"
+	    "netname:        NON-RIPE-NCC-MANAGED-ADDRESS-BLOCK\n"
+	    "descr:          IPv4 address block not managed by the RIPE NCC\n"
+	    "remarks:        AFRINIC (Africa)\n"
+	    "remarks:        http://www.afrinic.net/ whois.afrinic.net\n"
+	    "remarks:        APNIC (Asia Pacific)\n"
+	    "remarks:        http://www.apnic.net/ whois.apnic.net\n"), AD_OK);
+	ASSERT_TRUE(ni.flags & AD_NI_NO_DATA);
+	ASSERT_INT_EQ(ni.referral.kind, AD_REF_NONE);
+	ASSERT_INT_EQ(parse("whois.apnic.net",
+	    "inetnum:        8.0.0.0 - 8.255.255.255\n"
+	    "netname:        IANA-NETBLOCK-8\n"
+	    "descr:          This network range is not allocated to APNIC.\n"
+	    "descr:          Please search the other RIRs at whois.arin.net\n"
+	    "descr:          or whois.ripe.net for more information.\n"), AD_OK);
+	ASSERT_TRUE(ni.flags & AD_NI_NO_DATA);
+	ASSERT_INT_EQ(ni.referral.kind, AD_REF_NONE);
+	ASSERT_INT_EQ(parse("whois.apnic.net",
+	    "inetnum:        144.130.0.0 - 144.140.255.255\n"
+	    "netname:        ERX-NETBLOCK\n"
+	    "descr:          Early registration addresses\n"
+	    "remarks:        transferred from ARIN, see whois.arin.net\n"), AD_OK);
+	ASSERT_TRUE(ni.flags & AD_NI_NO_DATA);
+	ASSERT_STR_EQ(ni.referral.host, "whois.arin.net");
 	ASSERT_INT_EQ(parse("whois.ripe.net", ""), AD_OK);
 	ASSERT_TRUE(ni.flags & AD_NI_NOT_FOUND);
 	ASSERT_INT_EQ(ad_whois_parse(NULL, 1, NULL, &ni, NULL), AD_ERR_USAGE);

@@ -1088,25 +1088,34 @@ static const char *const known_hosts[] = {
 	"whois.registro.br", "whois.cnnic.cn", NULL,
 };
 
-/* A registry whois host named in free text other than the answering one. */
+/*
+ * The one registry whois host named in free text other than the answering
+ * one. A stub that lists several (RIPE's NON-RIPE-NCC-MANAGED block names
+ * every RIR) gives no referral: the registry tables decide then.
+ */
 static bool
 mentioned_host(struct wp *w, size_t from, size_t to)
 {
-	size_t i;
+	const char *found = NULL;
 	const char *const *h;
+	size_t i;
 
 	for (i = from; i < to; i++) {
 		const struct wline *l = &w->l[i];
 
-		for (h = known_hosts; *h != NULL; h++)
-			if (memcasemem(l->val, l->vlen, *h) != NULL &&
-			    !same_server(w->server, *h, strlen(*h))) {
-				set_referral(w->ni, AD_REF_WHOIS, *h,
-				    strlen(*h), 0, "", 0);
-				return true;
-			}
+		for (h = known_hosts; *h != NULL; h++) {
+			if (memcasemem(l->val, l->vlen, *h) == NULL ||
+			    same_server(w->server, *h, strlen(*h)))
+				continue;
+			if (found != NULL && found != *h)
+				return false;
+			found = *h;
+		}
 	}
-	return false;
+	if (found == NULL)
+		return false;
+	set_referral(w->ni, AD_REF_WHOIS, found, strlen(found), 0, "", 0);
+	return true;
 }
 
 static void
@@ -1207,6 +1216,7 @@ find_referral(struct wp *w, const struct wnet *net, int reg)
 
 static const char *const ratelimit_text[] = {
 	"%ERROR:201", "rate limit", "query limit", "too many queries",
+	"quota exceeded",
 	"excessive querying", "exceeded the maximum", "limit exceeded",
 	"queries exceeded", "temporarily denied", "try again later",
 	"access denied", NULL,
@@ -1217,14 +1227,20 @@ static const char *const notfound_text[] = {
 };
 /* Said by a notice anywhere, or by the chosen network's own lines. */
 static const char *const nodata_notice[] = {
-	"not allocated to", "not managed by", "not registered in the",
-	"not administered by", "is not managed", NULL,
+	"not allocated to", "not allocated by", "not fully allocated to",
+	"not managed by", "not registered in the", "not administered by",
+	"is not managed", "not set up in this registry",
+	"allocated by another", NULL,
 };
 static const char *const nodata_text[] = {
-	"not allocated to", "not managed by", "not registered in the",
-	"transferred to", "not administered by", "is not managed",
-	"NON-RIPE-NCC-MANAGED", "IANA-BLK", "IANA-NETBLOCK", "ERX-NETBLOCK",
-	"General placeholder reference", NULL,
+	"not allocated to", "not allocated by", "not fully allocated to",
+	"not managed by", "not registered in the", "transferred to",
+	"not administered by", "is not managed", "not set up in this registry",
+	"NON-RIPE-NCC-MANAGED", "IANA-BLK", "IANA-RSVD", "IANA-NETBLOCK",
+	"ERX-NETBLOCK", "-CIDR-BLOCK", "General placeholder reference",
+	"placeholder reference", "Early registration addresses",
+	"allocated by another", "whole IPv4 address space",
+	"whole IPv6 address space", NULL,
 };
 
 static bool

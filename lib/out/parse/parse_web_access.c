@@ -91,8 +91,8 @@ web_access_split(const char *p, const char *end, struct web_req *r)
 		if (s[-1] == ' ' && s + 1 < end && isdigit((unsigned char)s[1]))
 			break;
 	}
-	if (end - s < 27 || (s[27] != ']' && s[26] != ']'))
-		return false;
+	if (end - s < 28 || (s[27] != ']' && s[26] != ']'))
+		return false;	/* a stamp, and at least one byte after it */
 	r->remote = p;
 	r->remote_end = sp;
 	if (sp + 1 < s - 1) {
@@ -468,7 +468,7 @@ set_time(struct pline *pl, const struct web_req *r, struct ad_event *ev)
 enum pr_result
 web_access_parse(struct pline *pl, struct ad_event *ev)
 {
-	const struct web_state *st = pl->state;
+	struct web_state *st = pl->state;
 	const char *p = pl->msg, *end = pl->msg + pl->len;
 	struct web_req r;
 	enum pr_result res;

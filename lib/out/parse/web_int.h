@@ -32,8 +32,12 @@ struct web_pat {
 #define WEB_FIELDS	3	/* URL, user agent, referrer */
 
 struct web_table {
-	uint8_t			 pair[256 * 256 / 8];	/* first two bytes */
-	uint16_t		 first[257];	/* pats sorted by first byte */
+	/*
+	 * [b0 | b1 << 8]: the bucket of patterns starting with these two
+	 * bytes (any case), 0 for none; bucket k is pats[start[k], start[k+1]).
+	 */
+	uint8_t			 pair[256 * 256];
+	uint16_t		 start[257];
 	const struct web_pat	*pats;
 	size_t			 npats;
 };
@@ -60,8 +64,23 @@ struct web_fmt {
 	char		 text[512];	/* the literals */
 };
 
+/*
+ * User agents and referrers repeat from line to line: their verdict (a
+ * pattern or none; those tables hold no status-dependent rows) is cached,
+ * direct-mapped, keyed by the whole string. A collision only forgets.
+ */
+#define WEB_CACHE_SLOTS	128
+#define WEB_CACHE_TEXT	248
+
+struct web_cache_slot {
+	uint16_t		 len;		/* 0: empty */
+	const struct web_pat	*verdict;
+	char			 text[WEB_CACHE_TEXT];
+};
+
 struct web_state {
 	struct web_table	 t[WEB_FIELDS];
+	struct web_cache_slot	 cache[2][WEB_CACHE_SLOTS];	/* UA, referrer */
 	uint8_t			 fold[256];
 	struct web_fmt		 fmt[WEB_FMT_MAX];
 	size_t			 nfmt;
@@ -90,7 +109,7 @@ void	 web_state_free(void *st);
  * Decides whether a request is hostile and fills the event's category,
  * kind, label, status and detail. Returns false for an ordinary request.
  */
-bool	web_judge(const struct web_state *st, struct web_req *r,
+bool	web_judge(struct web_state *st, struct web_req *r,
 	    struct ad_event *ev);
 
 /* Splits "METHOD URL PROTO" into r->method and r->url. */

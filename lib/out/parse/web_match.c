@@ -108,6 +108,11 @@ static const struct web_pat url_pats[] = {
 	P("r57.php", PROBE, A, "webshell"),
 	P("/azenv.php", PROBE, A, "proxy-judge"),
 	P("muieblackcat", PROBE, A, "scanner"),
+	P("invokefunction", PROBE, A, "thinkphp-rce"),
+	P("call_user_func_array", PROBE, A, "code-injection"),
+	P("xdebug_session_start", PROBE, A, "xdebug"),
+	P("/owa/auth/", PROBE, M, "exchange-owa"),
+	P("/config.json", PROBE, M, "config-file"),
 	/* path traversal, plain and encoded */
 	P("../", PROBE, A, "traversal"),
 	P("..\\", PROBE, A, "traversal"),
@@ -252,8 +257,15 @@ static int
 cmp_pat(const void *a, const void *b)
 {
 	const struct web_pat *x = a, *y = b;
+	int d = (unsigned char)x->pat[0] - (unsigned char)y->pat[0];
 
-	return (unsigned char)x->pat[0] - (unsigned char)y->pat[0];
+	return d != 0 ? d : (unsigned char)x->pat[1] - (unsigned char)y->pat[1];
+}
+
+static unsigned
+upper(unsigned c)
+{
+	return c >= 'a' && c <= 'z' ? c - 32 : c;
 }
 
 static int
@@ -261,25 +273,30 @@ table_init(struct web_table *t, const struct web_pat *src, size_t n)
 {
 	struct web_pat *pats;
 	size_t i;
-	unsigned c;
+	unsigned k = 0;
 
 	if ((pats = ad_calloc(n, sizeof(*pats))) == NULL)
 		return -1;
 	memcpy(pats, src, n * sizeof(*pats));
-	/* Stable enough: equal first bytes keep the table's order of rank. */
 	qsort(pats, n, sizeof(*pats), cmp_pat);
 	memset(t->pair, 0, sizeof(t->pair));
 	for (i = 0; i < n; i++) {
-		unsigned k = (unsigned char)pats[i].pat[0] << 8 |
-		    (unsigned char)pats[i].pat[1];
+		unsigned a = (unsigned char)pats[i].pat[0];
+		unsigned b = (unsigned char)pats[i].pat[1];
 
-		t->pair[k >> 3] |= (uint8_t)(1u << (k & 7));
+		if (i == 0 || cmp_pat(&pats[i - 1], &pats[i]) != 0) {
+			if (++k >= 256) {	/* static_assert-like: tables are small */
+				ad_free(pats);
+				return -1;
+			}
+			t->start[k] = (uint16_t)i;
+		}
+		t->pair[a | b << 8] = (uint8_t)k;
+		t->pair[upper(a) | b << 8] = (uint8_t)k;
+		t->pair[a | upper(b) << 8] = (uint8_t)k;
+		t->pair[upper(a) | upper(b) << 8] = (uint8_t)k;
 	}
-	for (c = 0, i = 0; c <= 256; c++) {
-		while (i < n && (unsigned char)pats[i].pat[0] < c)
-			i++;
-		t->first[c] = (uint16_t)i;
-	}
+	t->start[k + 1] = (uint16_t)n;
 	t->pats = pats;
 	t->npats = n;
 	return 0;
@@ -370,17 +387,17 @@ scan(const struct web_state *st, const struct web_table *t, const char *p,
 	size_t n = (size_t)(end - p), i, k, j;
 
 	for (i = 0; i + 1 < n; i++) {
-		unsigned a = f[(unsigned char)p[i]];
-		unsigned key = a << 8 | f[(unsigned char)p[i + 1]];
+		unsigned b = t->pair[(unsigned char)p[i] |
+		    (unsigned)(unsigned char)p[i + 1] << 8];
 
-		if (!(t->pair[key >> 3] & (1u << (key & 7))))
+		if (b == 0)
 			continue;
-		for (k = t->first[a]; k < t->first[a + 1]; k++) {
+		for (k = t->start[b]; k < t->start[b + 1]; k++) {
 			const struct web_pat *w = &t->pats[k];
 
 			if (w->len > n - i)
 				continue;
-			for (j = 1; j < w->len; j++)
+			for (j = 2; j < w->len; j++)
 				if (f[(unsigned char)p[i + j]] !=
 				    (unsigned char)w->pat[j])
 					break;
@@ -477,8 +494,32 @@ kind_of(enum ad_category c)
 	}
 }
 
+/* The verdict on a user agent (which 0) or referrer (1), cached. */
+static const struct web_pat *
+scan_cached(struct web_state *st, int which, const char *p, const char *end)
+{
+	size_t n = (size_t)(end - p);
+	struct web_cache_slot *c;
+	const struct web_pat *w;
+	unsigned h;
+
+	if (n == 0 || n > WEB_CACHE_TEXT)
+		return scan(st, &st->t[1 + which], p, end, 0, false);
+	h = (unsigned)n * 31u + (unsigned char)p[n / 2] * 7u +
+	    (unsigned char)p[n - 1] * 131u + (unsigned char)p[n / 3] * 17u +
+	    (unsigned char)p[(n * 3) / 4];
+	c = &st->cache[which][h % WEB_CACHE_SLOTS];
+	if (c->len == n && memcmp(c->text, p, n) == 0)
+		return c->verdict;
+	w = scan(st, &st->t[1 + which], p, end, 0, false);
+	c->len = (uint16_t)n;
+	memcpy(c->text, p, n);
+	c->verdict = w;
+	return w;
+}
+
 bool
-web_judge(const struct web_state *st, struct web_req *r, struct ad_event *ev)
+web_judge(struct web_state *st, struct web_req *r, struct ad_event *ev)
 {
 	const struct web_pat *w, *best = NULL;
 	enum ad_category cat = AD_CAT_WEB_FLOOD;
@@ -492,13 +533,12 @@ web_judge(const struct web_state *st, struct web_req *r, struct ad_event *ev)
 	if (r->url != NULL)
 		best = scan(st, &st->t[0], r->url, r->url_end, r->status, post);
 	if (best == NULL || best->cat != AD_CAT_WORM) {
-		if (r->ua != NULL && (w = scan(st, &st->t[1], r->ua, r->ua_end,
-		    r->status, post)) != NULL &&
+		if (r->ua != NULL && (w = scan_cached(st, 0, r->ua,
+		    r->ua_end)) != NULL &&
 		    (best == NULL || rank(w->cat) > rank(best->cat)))
 			best = w;
 		if (r->ref != NULL && r->ref_end - r->ref > 1 &&
-		    (w = scan(st, &st->t[2], r->ref, r->ref_end, r->status,
-		    post)) != NULL &&
+		    (w = scan_cached(st, 1, r->ref, r->ref_end)) != NULL &&
 		    (best == NULL || rank(w->cat) > rank(best->cat)))
 			best = w;
 	}
