@@ -48,7 +48,9 @@ expect_eq "offline: nothing sent" "$n1" "$(replay_queries .)"
 out=$("${L[@]}" --via whois 62.240.1.1 2>"$W/err")
 n2=$(replay_queries .)
 out=$("${L[@]}" --via whois 62.240.1.1 2>"$W/err")
+expect_rc "cached miss is still a miss" 2 $?
 expect_eq "negative answer cached" "$n2" "$(replay_queries .)"
+expect_eq "cached miss marked cached" "True" "$(get "$out" 0 'o["cached"]')"
 check "negative row has the short TTL" test "$(sq "$W/db" "select count(*) from lookup_cache where negative = 1 and expires - fetched <= 3600")" -ge 1
 
 # Expired: asked again, answer not marked cached.

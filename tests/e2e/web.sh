@@ -92,4 +92,9 @@ import json, sys
 print("\n".join(sorted({json.loads(l)["format"] for l in sys.stdin})))'); do
 	check "legend of $f" sh -c "\"$ABUSEDESK\" formats $f | grep -q ."
 done
+# ... and so does every format the web parsers can name.
+for f in common combined vhost_combined web-access-custom apache-error \
+    nginx-error lighttpd-error haproxy-http squid; do
+	check "legend of $f (formats verb)" sh -c "\"$ABUSEDESK\" formats $f | grep -q ."
+done
 finish

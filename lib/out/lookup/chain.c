@@ -744,7 +744,8 @@ key_of(const struct ad_lookup_answer *a, uint8_t k[16])
 
 /* Copies the cached answer's network part over a (keeps the query). */
 static void
-from_cache(struct ad_lookup_answer *a, const struct ad_lookup_answer *c)
+from_cache(struct ad_lookup_answer *a, const struct ad_lookup_answer *c,
+    bool negative)
 {
 	char q[sizeof(a->query)];
 	struct ad_addr addr = a->addr;
@@ -758,6 +759,8 @@ from_cache(struct ad_lookup_answer *a, const struct ad_lookup_answer *c)
 	a->is_asn = is_asn;
 	a->asn = asn;
 	a->cached = true;
+	/* A cached miss is still a miss (exit status, callers). */
+	a->err = negative ? AD_ERR_NOTFOUND : AD_OK;
 }
 
 static struct memrange *
@@ -903,7 +906,7 @@ cache_lookup(struct ad_lookup *l, struct ad_lookup_answer *a)
 	key_of(a, k);
 	if ((m = mem_find(l, kind_of(a), k, now)) != NULL) {
 		l->stats.mem_hits++;
-		from_cache(a, m->a);
+		from_cache(a, m->a, m->negative);
 		return 1;
 	}
 	if (l->store == NULL)
@@ -920,9 +923,7 @@ cache_lookup(struct ad_lookup *l, struct ad_lookup_answer *a)
 		mem_put(l, kind_of(a), sc.lo, sc.hi, c, sc.negative,
 		    sc.expires);
 		l->stats.store_hits++;
-		from_cache(a, c);
-		if (c->error[0] && a->err == AD_OK)
-			a->err = AD_ERR_NOTFOUND;
+		from_cache(a, c, sc.negative);
 	}
 	ad_free(c);
 	return r == AD_OK ? 1 : 0;
@@ -1420,12 +1421,8 @@ ad_lookup_query(struct ad_lookup *l, const char *query,
 	}
 	if ((r = cache_lookup(l, a)) < 0)
 		return r;
-	if (r == 1) {
-		if (a->error[0] && a->n_abuse == 0 && !a->handle[0] &&
-		    a->err == AD_OK)
-			a->err = AD_ERR_NOTFOUND;
+	if (r == 1)
 		return a->err;
-	}
 	if (l->o.offline) {
 		const char *t[AD_REGISTRY_TARGETS_MAX];
 		size_t nt = 0;

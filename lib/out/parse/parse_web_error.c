@@ -145,6 +145,34 @@ modsec_detail(const char *m, const char *end, struct ad_event *ev)
 	ev->detail_len = (size_t)(e + 2 - s);
 }
 
+/* The user name tried, when the message says: client text, shown as is. */
+static void
+auth_user(const char *m, const char *end, struct ad_event *ev)
+{
+	const char *s, *e = NULL;
+	char q = 0;
+
+	if ((s = find(m, end, LIT("user \""))) != NULL) {
+		s += 6;
+		q = '"';
+	} else if ((s = find(m, end, LIT("user '"))) != NULL) {
+		s += 6;
+		q = '\'';
+	} else if ((s = find(m, end, LIT("username: "))) != NULL)
+		s += 10;
+	else if ((s = find(m, end, LIT("user "))) != NULL)
+		s += 5;
+	else
+		return;
+	for (e = s; e < end && e - s < 64; e++)
+		if (q ? *e == q : (*e == ':' || *e == ' ' || *e == ','))
+			break;
+	if (e > s && e < end && e - s < 64) {
+		ev->user = s;
+		ev->user_len = (size_t)(e - s);
+	}
+}
+
 /* What an Apache or nginx message means; PR_NONE for the harmless ones. */
 static enum pr_result
 classify(const struct web_state *st, const char *m, const char *end,
@@ -168,9 +196,11 @@ classify(const struct web_state *st, const char *m, const char *end,
 	    (starts(m, end, LIT("user ")) && find(m, end, LIT(" not found"))) ||
 	    find(m, end, LIT("AH01618:")) ||
 	    (find(m, end, LIT("user \"")) && find(m, end, LIT("\" was not found in \""))) ||
-	    (find(m, end, LIT("PAM: user ")) && find(m, end, LIT("not authenticated"))))
+	    (find(m, end, LIT("PAM: user ")) && find(m, end, LIT("not authenticated")))) {
+		auth_user(m, end, ev);
 		return hit(ev, AD_CAT_WEB_BRUTEFORCE, "failed-auth", "http-auth",
 		    401);
+	}
 	/* rate limits */
 	if (find(m, end, LIT("limiting requests")) ||
 	    find(m, end, LIT("delaying request")) ||
@@ -362,6 +392,8 @@ parse_lighttpd(struct pline *pl, const char *p, const char *end, bool stamped,
 		return PR_NONE;
 	q = a + 4;
 	hit(ev, AD_CAT_WEB_BRUTEFORCE, "failed-auth", "http-auth", 401);
+	if (!find(p, a, LIT("auth failed for ")))
+		auth_user(p, a, ev);
 	ev->detail = p;
 	ev->detail_len = (size_t)(a - p);
 	if (stamped)
@@ -376,7 +408,7 @@ web_error_parse(struct pline *pl, struct ad_event *ev)
 	struct web_req r;
 	int hops;
 
-	for (hops = 0; hops < 3; hops++) {
+	for (hops = 0; hops < 3 && p < end; hops++) {
 		if (is_ctime_stamp(p, end) || is_apache_level(p, end))
 			return parse_apache(pl, p, end, ev);
 		if (is_nginx_stamp(p, end))
