@@ -138,7 +138,8 @@ courier_claims(const char *m, size_t n)
 
 static const char *const courier_tags[] = {
 	"imapd", "pop3d", "imapd-ssl", "pop3d-ssl", "courier-imapd",
-	"courier-pop3d", "courierpop3login", "courierimaplogin",
+	"courier-pop3d", "courier-imap", "courier-pop3", "courier-imaps",
+	"courier-pop3s", "courierpop3login", "courierimaplogin",
 	"courieresmtpd", NULL
 };
 

@@ -285,9 +285,9 @@ parse_dovecot(struct pline *pl, struct ad_event *ev)
 	case 'C':	/* Client has quit the connection, Connection closed */
 		return login(p, end, ev);
 	}
-	/* "DRIVER(USER,ADDR...": pam, passwd-file, sql, ldap, checkpassword */
-	for (q = p; q < end && q - p < 16 &&
-	    ((*q >= 'a' && *q <= 'z') || *q == '-' || *q == '_'); q++)
+	/* "DRIVER(USER,ADDR...": pam, passwd-file, sql, ldap, oauth2, ... */
+	for (q = p; q < end && q - p < 16 && ((*q >= 'a' && *q <= 'z') ||
+	    (*q >= '0' && *q <= '9') || *q == '-' || *q == '_'); q++)
 		;
 	if (q > p && q < end && *q == '(' && q - p >= 2)
 		return driver(q + 1, end, ev);

@@ -35,8 +35,9 @@
  *  - "temporarily rejected" only for rate limits ("ratelimit"): other
  *    temporary rejects (greylisting, callout and lookup trouble) are met by
  *    legitimate senders.
- *  - "sender verify fail for <...>": not an event: Exim logs the reject that
- *    follows ("rejected RCPT ...: Sender verify failed"), which is counted.
+ *  - "sender verify fail for <...>" (the sender's domain or mailbox does
+ *    not exist): mail-spam, as fail2ban and CrowdSec count it; "sender
+ *    verify defer" (a temporary failure) is not an event.
  *  - Delivery lines ("<=", "=>", "->", "**", "==", "Completed"), "SMTP
  *    connection from", "no host name found", TLS errors: never events.
  */
@@ -215,6 +216,11 @@ h_line(const char *p, const char *end, struct ad_event *ev)
 		ev->detail = q + 1;
 		ev->detail_len = (size_t)(end - q - 1);
 		return hit(ev, AD_CAT_MAIL_SPAM, "rate-limit");
+	}
+	if ((q = find(after, end, LIT(" sender verify fail for "))) != NULL) {
+		ev->detail = q + 1;
+		ev->detail_len = (size_t)(end - q - 1);
+		return hit(ev, AD_CAT_MAIL_SPAM, "sender-verify-failed");
 	}
 	if ((q = find(p, end, LIT(" rejected "))) == NULL &&
 	    (q = find(p, end, LIT(" rejected: "))) == NULL) {

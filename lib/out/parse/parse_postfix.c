@@ -33,7 +33,8 @@
  *    a legitimate sender); a temporary (4xx) reply only when its text names
  *    a policy decision about the client: "Client host rejected", "Helo
  *    command rejected", "Sender address rejected", "Relay access denied",
- *    "blocked using" (RBL), "Service unavailable", "User unknown". Greylisting
+ *    "blocked using" (RBL), "Service unavailable", "User unknown", "Domain
+ *    not found" (a recipient domain that does not exist: relaying to it). Greylisting
  *    ("Greylisted", "try again later") and temporary lookup failures are the
  *    first attempt of legitimate senders: never events.
  *  - "improper command pipelining after", "too many errors after",
@@ -132,6 +133,9 @@ reject_kind(const char *p, const char *end, unsigned code)
 	if (find(p, end, LIT("User unknown")) ||
 	    find(p, end, LIT("ndeliverable address")))
 		return "unknown-recipient";
+	if (find(p, end, LIT("Domain not found")) ||
+	    find(p, end, LIT("Host not found")))
+		return "domain-not-found";
 	if (find(p, end, LIT("Service unavailable")))
 		return "rbl";
 	if (code >= 500)

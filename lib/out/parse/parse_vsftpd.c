@@ -44,7 +44,8 @@ client_addr(const char *p, const char *end, struct ad_event *ev,
 		    want_len) != 0)
 			return PR_NONE;
 	} else if (q + 1 != end) {
-		if (!starts(q, end, LIT("\", \"")) || end[-1] != '"' ||
+		if (end - q < 5 || !starts(q, end, LIT("\", \"")) ||
+		    end[-1] != '"' ||
 		    memchr(q + 4, '"', (size_t)(end - 1 - (q + 4))) != NULL)
 			return PR_NONE;
 	}
