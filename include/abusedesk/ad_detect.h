@@ -159,15 +159,19 @@ struct ad_agg_sink {
 	 * it and it is below its threshold.
 	 */
 	bool	(*may_hold)(void *arg, const struct ad_incident *inc);
-	/* The packed held incidents (ad_incident_pack), all of them. */
-	int	(*held)(void *arg, const void *blob, size_t len);
+	/*
+	 * The packed held incidents (ad_incident_pack): first=true starts a
+	 * checkpoint's set (the old one is replaced), then chunks of whole
+	 * records follow; called at least once per checkpoint.
+	 */
+	int	(*held)(void *arg, bool first, const void *chunk, size_t len);
 	uint64_t dropped;	/* out: closed below threshold, never stored */
 };
 
 /*
  * Writes the table's changes: closed incidents are stored (or, never
  * stored and below threshold, only counted in sk->dropped); open ones that
- * may be held are packed into one blob for sk->held, unless they are
+ * may be held are packed into chunks for sk->held, unless they are
  * evicted (stored while their window is open, counted once it closed);
  * other changed ones are stored. When all that succeeded, closed and
  * evicted incidents are freed (evicted: window passed, or over budget the

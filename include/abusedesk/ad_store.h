@@ -88,12 +88,15 @@ int	ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 
 /*
  * Held incidents (ad_detect.h): new ones below threshold whose window is
- * still open are not rows but one blob, saved whole at each checkpoint.
- * ad_store_held_each calls fn for each, with allocated samples that fn
- * takes over (ad_incident_clear_samples). Returns AD_OK or AD_ERR_STORE
- * (a damaged blob, a newer format).
+ * still open are not rows but packed records (ad_incident_pack) in chunks,
+ * all replaced at each checkpoint: ad_store_held_clear, then
+ * ad_store_held_add per chunk of whole records. ad_store_held_each calls fn
+ * for each, with allocated samples that fn takes over
+ * (ad_incident_clear_samples). Returns AD_OK or AD_ERR_STORE (a damaged
+ * record, a newer format).
  */
-int	ad_store_held_save(struct ad_store *st, const void *blob,
+int	ad_store_held_clear(struct ad_store *st) AD_WUR;
+int	ad_store_held_add(struct ad_store *st, const void *chunk,
 	    size_t len) AD_WUR;
 int	ad_store_held_each(struct ad_store *st,
 	    int (*fn)(void *arg, const struct ad_incident *inc),

@@ -220,11 +220,14 @@ may_hold(void *arg, const struct ad_incident *inc)
 }
 
 static int
-save_held(void *arg, const void *blob, size_t len)
+save_held(void *arg, bool first, const void *chunk, size_t len)
 {
 	struct ad_scan *sc = arg;
+	int r;
 
-	return ad_store_held_save(sc->store, blob, len);
+	if (first && (r = ad_store_held_clear(sc->store)) != AD_OK)
+		return r;
+	return ad_store_held_add(sc->store, chunk, len);
 }
 
 /* Puts the held incidents of the last run back into the table. */

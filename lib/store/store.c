@@ -64,6 +64,13 @@ static const char *const migrations[] = {
 	 */
 	("CREATE TABLE held (id INTEGER PRIMARY KEY CHECK (id = 1),"
 	"  format INTEGER NOT NULL, data BLOB NOT NULL);"),
+	/*
+	 * 3 -> 4: held incidents in chunks of whole records (a scan writes
+	 * them a few hundred KiB at a time instead of building one blob).
+	 */
+	"DROP TABLE held;"
+	"CREATE TABLE held_chunks (seq INTEGER PRIMARY KEY,"
+	"  format INTEGER NOT NULL, data BLOB NOT NULL);",
 };
 /*
  * Sample lines live in the incident row (JSON Lines text, appended by the
@@ -633,16 +640,24 @@ ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 #define HELD_FORMAT	1
 
 int
-ad_store_held_save(struct ad_store *st, const void *blob, size_t len)
+ad_store_held_clear(struct ad_store *st)
+{
+	return exec(st, "DELETE FROM held_chunks");
+}
+
+int
+ad_store_held_add(struct ad_store *st, const void *chunk, size_t len)
 {
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO held (id, format,"
-	    " data) VALUES (1, ?1, ?2)", -1, &s, NULL) != SQLITE_OK)
+	if (len == 0)
+		return AD_OK;
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO held_chunks (format, data)"
+	    " VALUES (?1, ?2)", -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "held incidents");
 	sqlite3_bind_int(s, 1, HELD_FORMAT);
-	sqlite3_bind_blob64(s, 2, len ? blob : "", len, SQLITE_STATIC);
+	sqlite3_bind_blob64(s, 2, chunk, len, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	return rc == SQLITE_DONE ? AD_OK : fail(st, "held incidents");
@@ -657,10 +672,10 @@ ad_store_held_each(struct ad_store *st,
 	struct ad_incident inc;
 	int rc, r = AD_OK;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT format, data FROM held"
-	    " WHERE id = 1", -1, &s, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(st->db, "SELECT format, data FROM held_chunks"
+	    " ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "held incidents");
-	if ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	while (r == AD_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int format = sqlite3_column_int(s, 0);
 
 		if (format != HELD_FORMAT) {
@@ -685,7 +700,8 @@ ad_store_held_each(struct ad_store *st,
 			if (r != AD_OK)
 				break;
 		}
-	} else if (rc != SQLITE_DONE)
+	}
+	if (r == AD_OK && rc != SQLITE_DONE)
 		r = fail(st, "held incidents");
 	sqlite3_finalize(s);
 	return r;

@@ -32,9 +32,10 @@ never_hold(void *arg, const struct ad_incident *inc)
 }
 
 static int
-no_blob(void *arg, const void *blob, size_t len)
+no_blob(void *arg, bool first, const void *blob, size_t len)
 {
 	(void)arg;
+	(void)first;
 	(void)blob;
 	return len == 0 ? 0 : -99;
 }

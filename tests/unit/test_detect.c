@@ -21,9 +21,10 @@ never_hold(void *arg, const struct ad_incident *inc)
 }
 
 static int
-no_blob(void *arg, const void *blob, size_t len)
+no_blob(void *arg, bool first, const void *blob, size_t len)
 {
 	(void)arg;
+	(void)first;
 	(void)blob;
 	return len == 0 ? 0 : -99;
 }
@@ -1280,11 +1281,12 @@ hs_may_hold(void *arg, const struct ad_incident *inc)
 }
 
 static int
-hs_held(void *arg, const void *blob, size_t len)
+hs_held(void *arg, bool first, const void *blob, size_t len)
 {
 	struct holdsink *h = arg;
 
-	ad_buf_reset(&h->blob);
+	if (first)
+		ad_buf_reset(&h->blob);
 	return ad_buf_add(&h->blob, blob, len);
 }
 

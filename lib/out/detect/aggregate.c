@@ -14,6 +14,9 @@
 #include "abusedesk/ad_ctx.h"
 #include "abusedesk/ad_detect.h"
 
+/* Held incidents go to the sink in chunks of about this size. */
+#define HELD_CHUNK	(128u << 10)
+
 /* Memory of a sample line beyond its text: NUL and its array slot. */
 #define SAMPLE_OVERHEAD	(1 + sizeof(struct ad_sample))
 
@@ -344,6 +347,7 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 	size_t bytes;
 	int64_t expired = a->newest - a->cfg->window;
 	struct ad_buf blob;
+	bool first = true;
 	uint8_t k;
 	int r = AD_OK;
 
@@ -386,6 +390,13 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 					r = ad_sample_own_file(&inc->samples[k]);
 				if (r == AD_OK)
 					r = ad_incident_pack(inc, &blob);
+				/* Chunks keep the buffer small. */
+				if (r == AD_OK && blob.len >= HELD_CHUNK) {
+					r = sk->held(sk->arg, first, blob.p,
+					    blob.len);
+					first = false;
+					ad_buf_reset(&blob);
+				}
 				continue;
 			}
 			inc->held = false;
@@ -393,8 +404,8 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 			continue;
 		r = sk->save(sk->arg, inc);
 	}
-	if (r == AD_OK)
-		r = sk->held(sk->arg, blob.p, blob.len);
+	if (r == AD_OK && (first || blob.len > 0))
+		r = sk->held(sk->arg, first, blob.p, blob.len);
 	ad_buf_free(&blob);
 	if (r != AD_OK) {
 		ad_free(all);
