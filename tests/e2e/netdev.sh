@@ -55,6 +55,15 @@ for l in sys.stdin:
     e = json.loads(l)
     print(e["line"], e["src"], e["time"], "%s|%s|%s" % (e.get("detail"), e.get("label"), e.get("severity")))')"
 
+# A part of the file that starts mid-record (what a second scan thread or a
+# resumed scan sees) is still read as the full alert format: the headless
+# first record yields nothing, the next ones their events.
+tail -n +3 alert > alert-tail
+expect_eq "snort-full from mid-record" "198.51.100.2 198.51.100.3 2001:db8::6" \
+    "$("$ABUSEDESK" parse --json -q --tz UTC --year 2024 alert-tail | python3 -c '
+import json, sys
+print(" ".join(json.loads(l)["src"] for l in sys.stdin))')"
+
 # Every format an event of these families can name has a legend.
 printf '%s\n' \
  '07/11/2022-10:29:32.251216  [**] [1:2008578:4] ET SCAN Sipvicious Scan [**] [Classification: Attempted Information Leak] [Priority: 2] {UDP} 198.51.100.10:5116 -> 192.0.2.55:5060' > fast.log

@@ -205,13 +205,37 @@ parse_snort_full(struct pline *pl, struct ad_event *ev)
 	return PR_EVENT;
 }
 
+/*
+ * The first line of a file, or of the part a second scan thread or a
+ * resumed scan starts with: any line of a record, so that a part starting
+ * mid-record is still read as this format (its first record, without
+ * header, yields nothing).
+ */
 static bool
 snort_full_claims(const char *m, size_t n)
 {
-	const char *end = m + n;
+	const char *end = m + n, *sp;
 
-	return starts(m, end, LIT("[**] [")) && n > 12 &&
-	    find(m + 6, end, LIT(" [**]")) != NULL;
+	if (starts(m, end, LIT("[**] [")))
+		return n > 12 && find(m + 6, end, LIT(" [**]")) != NULL;
+	if (starts(m, end, LIT("[Classification: ")) ||
+	    starts(m, end, LIT("[Priority: ")) ||
+	    starts(m, end, LIT("[Xref => ")))
+		return true;
+	if (starts(m, end, LIT("TCP TTL:")) || starts(m, end, LIT("UDP TTL:")) ||
+	    starts(m, end, LIT("ICMP TTL:")) ||
+	    (starts(m, end, LIT("PROTO:")) && find(m, end, LIT(" TTL:"))))
+		return true;
+	if (starts(m, end, LIT("Type:")) && find(m, end, LIT("Code:")))
+		return true;
+	if (n > 8 && (m[0] == '*' || m[0] == 'U' || m[0] == 'C') &&
+	    find(m, end, LIT(" Seq: 0x")) != NULL)
+		return true;	/* "******S* Seq: 0x1  Ack: 0x0  Win: ..." */
+	/* "01/02-10:08:59.667372 SRC -> DST" */
+	return n > 20 && m[0] >= '0' && m[0] <= '9' && m[2] == '/' &&
+	    (sp = memchr(m, ' ', n)) != NULL && (sp - m == 21 || sp - m == 24 ||
+	    sp - m == 14 || sp - m == 17) && find(sp, end, LIT(" -> ")) != NULL &&
+	    find(sp, end, LIT("[**]")) == NULL;
 }
 
 static const char *const snort_full_aliases[] = { "snort-alert", NULL };

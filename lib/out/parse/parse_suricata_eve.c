@@ -19,7 +19,8 @@
  * forged or broken packets produce and which accuse nobody; "drop" repeats
  * a packet an alert already named; flow, dns, http, tls, fileinfo, stats,
  * ... describe traffic, not attacks. A line is handed to jansson only when
- * memmem finds "event_type":"alert" in it: other records cost one search.
+ * its first "event_type": key says "alert": other records cost one short
+ * search.
  * Duplicate keys are refused (an injected second "src_ip" cannot win), and
  * every value comes from the top-level object or its "alert" member, never
  * from strings the traffic controls (payload, http fields).
@@ -100,7 +101,7 @@ static enum pr_result
 parse_eve(struct pline *pl, struct ad_event *ev)
 {
 	struct eve_state *st = pl->state;
-	const char *p = pl->msg, *end = pl->msg + pl->len;
+	const char *p = pl->msg, *end = pl->msg + pl->len, *q;
 	json_t *root, *alert, *v;
 	const char *s;
 	enum pr_result r = PR_NONE;
@@ -108,8 +109,17 @@ parse_eve(struct pline *pl, struct ad_event *ev)
 
 	if (p >= end || *p != '{')
 		return fam_snort_fast.parse(pl, ev);
-	if (find(p, end, LIT("\"event_type\":\"alert\"")) == NULL &&
-	    find(p, end, LIT("\"event_type\": \"alert\"")) == NULL)
+	/*
+	 * The first "event_type": is the top-level key (Suricata writes it
+	 * before any nested object, and a quote inside a string value is
+	 * escaped, so traffic cannot forge one); only alerts go on to jansson.
+	 */
+	if ((q = find(p, end, LIT("\"event_type\":"))) == NULL)
+		return PR_NONE;
+	q += 13;
+	if (q < end && *q == ' ')
+		q++;
+	if (!starts(q, end, LIT("\"alert\"")))
 		return PR_NONE;
 	root = json_loadb(p, pl->len, JSON_REJECT_DUPLICATES, NULL);
 	if (root == NULL || !json_is_object(root))

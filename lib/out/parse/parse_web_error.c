@@ -415,7 +415,7 @@ web_error_parse(struct pline *pl, struct ad_event *ev)
 			return parse_nginx(pl, p + 21, end, p == pl->msg, ev);
 		if (is_lighttpd_stamp(p, end))
 			return parse_lighttpd(pl, p + 21, end, p == pl->msg, ev);
-		if (*p == '(' && find(p, end, LIT("IP: ")) != NULL)
+		if (p < end && *p == '(' && find(p, end, LIT("IP: ")) != NULL)
 			return parse_lighttpd(pl, p, end, false, ev);
 		if (hops == 0 && p == pl->msg && web_access_split(p, end, &r))
 			return web_access_parse(pl, ev);
