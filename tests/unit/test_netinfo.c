@@ -64,6 +64,7 @@ test_email(void)
 	ASSERT_TRUE(ad_email_placeholder("search-apnic-not-arin@apnic.net", 31));
 	ASSERT_TRUE(ad_email_placeholder("HOSTMASTER@RIPE.NET", 19));
 	ASSERT_TRUE(ad_email_placeholder("abuse@lacnic.net", 16));
+	ASSERT_TRUE(ad_email_placeholder("whois-contact@lacnic.net", 24));
 	ASSERT_TRUE(ad_email_placeholder("hostmaster@nic.or.kr", 20));
 	ASSERT_FALSE(ad_email_placeholder("abuse@example.com", 17));
 	ASSERT_FALSE(ad_email_placeholder("abuse@lacnic.net.evil", 21));

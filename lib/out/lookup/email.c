@@ -96,6 +96,7 @@ static const char *const placeholders[] = {
 	"noc@arin.net",
 	"abuse@lacnic.net",
 	"hostmaster@lacnic.net",
+	"whois-contact@lacnic.net",	/* ARIN stubs for LACNIC space */
 	"abuse@afrinic.net",
 	"hostmaster@afrinic.net",
 	"hostmaster@nic.or.kr",		/* KRNIC */
