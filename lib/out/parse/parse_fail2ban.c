@@ -15,6 +15,11 @@
  * after the jail name (configuration, not client text). Evidence is
  * spoofable: a ban is second-hand, the line does not show what the
  * client did (the jail's own log does; scan it too for proof).
+ *
+ * Known gap (XXX issue 3): fail2ban.log lines concatenated into a syslog
+ * stream are not recognised there: the envelope reads their ISO stamp and
+ * "[PID]:" as a syslog header. fail2ban.log as a file of its own, and
+ * fail2ban's lines in the system log, are read.
  */
 #include "parse_int.h"
 
