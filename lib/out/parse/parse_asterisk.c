@@ -33,7 +33,7 @@
 #define CAND_MAX	4
 
 static enum pr_result
-hit(struct ad_event *ev, const char *service, const char *kind,
+sip_hit(struct ad_event *ev, const char *service, const char *kind,
     enum ad_proto proto)
 {
 	ev->service = service;
@@ -211,7 +211,7 @@ security_event(const char *p, const char *end, struct ad_event *ev)
 			ev->user_len = (size_t)(s - f);
 		}
 	}
-	return hit(ev, "sip", "security-event",
+	return sip_hit(ev, "sip", "security-event",
 	    pr[n - 1] == AD_PROTO_NONE ? AD_PROTO_UDP : pr[n - 1]);
 }
 
@@ -250,22 +250,22 @@ parse_asterisk(struct pline *pl, struct ad_event *ev)
 				return PR_AMBIGUOUS;
 		}
 		if (r == PR_EVENT)
-			r = hit(ev, "sip", "sip-auth-fail", AD_PROTO_UDP);
+			r = sip_hit(ev, "sip", "sip-auth-fail", AD_PROTO_UDP);
 	} else if ((p = find(m, end, LIT(" rejected because extension not found"))) != NULL) {
 		if ((r = call_from(m, end, ev, &proto)) == PR_EVENT)
-			r = hit(ev, "sip", "sip-call-rejected", proto);
+			r = sip_hit(ev, "sip", "sip-call-rejected", proto);
 	} else if ((p = find(m, end, LIT("Rejecting unknown SIP connection from "))) != NULL) {
 		p += 38;
 		if ((q = memchr(p, '"', (size_t)(end - p))) == NULL)
 			q = end;
 		if ((r = addr_port(p, q, ev)) == PR_EVENT)
-			r = hit(ev, "sip", "sip-unknown-peer", AD_PROTO_UDP);
+			r = sip_hit(ev, "sip", "sip-unknown-peer", AD_PROTO_UDP);
 	} else if ((p = find(m, end, LIT("hacking attempt detected '"))) != NULL) {
 		p += 26;
 		if ((q = memchr(p, '\'', (size_t)(end - p))) == NULL)
 			return PR_NONE;
 		if ((r = addr_port(p, q, ev)) == PR_EVENT)
-			r = hit(ev, "sip", "sip-hacking", AD_PROTO_UDP);
+			r = sip_hit(ev, "sip", "sip-hacking", AD_PROTO_UDP);
 	} else if ((p = find(m, end, LIT("chan_iax2.c"))) != NULL) {
 		if ((q = find(p, end, LIT(": Host "))) != NULL) {
 			/* "Host ADDR failed to authenticate as 'P'" / "failed MD5 ..." */
@@ -273,13 +273,13 @@ parse_asterisk(struct pline *pl, struct ad_event *ev)
 			if ((r = take_src(&q, end, ev, NULL)) == PR_EVENT) {
 				if (!starts(q, end, LIT(" failed ")))
 					return PR_NONE;
-				r = hit(ev, "iax", "iax-auth-fail", AD_PROTO_UDP);
+				r = sip_hit(ev, "iax", "iax-auth-fail", AD_PROTO_UDP);
 			}
 		} else if (find(p, end, LIT("No registration for peer '")) != NULL &&
 		    end[-1] == ')' && (q = rfind(p, end, LIT("' (from "))) != NULL) {
 			q += 8;
 			if ((r = addr_port(q, end - 1, ev)) == PR_EVENT)
-				r = hit(ev, "iax", "iax-unknown-peer",
+				r = sip_hit(ev, "iax", "iax-unknown-peer",
 				    AD_PROTO_UDP);
 		} else
 			return PR_NONE;
@@ -291,7 +291,7 @@ parse_asterisk(struct pline *pl, struct ad_event *ev)
 		if (!starts(p, end, LIT(" failed to authenticate as '")) &&
 		    !starts(p, end, LIT(" tried to authenticate with nonexistent user '")))
 			return PR_NONE;
-		r = hit(ev, "ami", "ami-auth-fail", AD_PROTO_TCP);
+		r = sip_hit(ev, "ami", "ami-auth-fail", AD_PROTO_TCP);
 	} else
 		return PR_NONE;
 	if (r != PR_EVENT)

@@ -24,14 +24,6 @@
 #include "parse_int.h"
 
 static enum pr_result
-hit(struct ad_event *ev, enum ad_category cat, const char *kind)
-{
-	ev->category = cat;
-	ev->kind = kind;
-	return PR_EVENT;
-}
-
-static enum pr_result
 login_failed(const char *p, const char *end, struct ad_event *ev)
 {
 	const char *f, *a, *u;

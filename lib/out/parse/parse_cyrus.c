@@ -18,13 +18,6 @@
  */
 #include "parse_int.h"
 
-static inline bool
-hostc(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-}
-
 static enum pr_result
 parse_cyrus(struct pline *pl, struct ad_event *ev)
 {
@@ -48,7 +41,7 @@ parse_cyrus(struct pline *pl, struct ad_event *ev)
 	if (!eat(&p, end, LIT("badlogin: ")))
 		return PR_NONE;
 	q = p;
-	while (q < end && hostc((unsigned char)*q))
+	while (q < end && host_char((unsigned char)*q))
 		q++;
 	if (q < end && *q == ' ')
 		q++;

@@ -46,7 +46,7 @@
 #include "parse_int.h"
 
 static enum pr_result
-hit(struct ad_event *ev, const char *kind)
+auth_hit(struct ad_event *ev, const char *kind)
 {
 	ev->category = AD_CAT_MAIL_BRUTEFORCE;
 	ev->kind = kind;
@@ -124,7 +124,7 @@ driver(const char *p, const char *end, struct ad_event *ev)
 		ev->user = p;
 		ev->user_len = (size_t)(comma - p);
 	}
-	return hit(ev, kind);
+	return auth_hit(ev, kind);
 }
 
 /* The unique "KEY=ADDR" preceded by ' ' or ',' in [p, end). */
@@ -184,7 +184,7 @@ login(const char *p, const char *end, struct ad_event *ev)
 			ev->user_len = (size_t)(q - ue);
 		}
 	}
-	return hit(ev, kind);
+	return auth_hit(ev, kind);
 }
 
 /* Strips "Info: ", "auth-worker(123): ", "conn unix:...: auth-worker<4>: ". */
@@ -275,7 +275,7 @@ parse_dovecot(struct pline *pl, struct ad_event *ev)
 				ev->user_len = (size_t)(e - ue);
 			}
 		}
-		return hit(ev, "pam-failure");
+		return auth_hit(ev, "pam-failure");
 	}
 	switch (*p) {
 	case 'D':	/* Disconnected */

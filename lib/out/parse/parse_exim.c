@@ -44,25 +44,10 @@
 #include "parse_int.h"
 
 static inline bool
-hostc(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-}
-
-static inline bool
 alnum(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	    (c >= '0' && c <= '9');
-}
-
-static enum pr_result
-hit(struct ad_event *ev, enum ad_category cat, const char *kind)
-{
-	ev->category = cat;
-	ev->kind = kind;
-	return PR_EVENT;
 }
 
 /*
@@ -76,7 +61,7 @@ host_at(const char **pp, const char *end, struct ad_event *ev)
 	enum pr_result r;
 
 	q = p;
-	while (q < end && hostc((unsigned char)*q))
+	while (q < end && host_char((unsigned char)*q))
 		q++;
 	if (q > p && q < end && *q == ' ')
 		p = q + 1;		/* NAME */

@@ -171,6 +171,23 @@ starts(const char *p, const char *end, const char *s, size_t n)
 	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
 }
 
+/* A byte of a host name (as resolvers and syslog print them). */
+static inline bool
+host_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+}
+
+/* A family's verdict: ev is an event of this category and kind. */
+static inline enum pr_result
+hit(struct ad_event *ev, enum ad_category cat, const char *kind)
+{
+	ev->category = cat;
+	ev->kind = kind;
+	return PR_EVENT;
+}
+
 /* Last occurrence of s in [p, end), or NULL. */
 const char *rfind(const char *p, const char *end, const char *s, size_t n);
 /* First occurrence of s in [p, end), or NULL. */

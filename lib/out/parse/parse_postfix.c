@@ -55,21 +55,6 @@
  */
 #include "parse_int.h"
 
-static inline bool
-hostc(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-}
-
-static enum pr_result
-hit(struct ad_event *ev, enum ad_category cat, const char *kind)
-{
-	ev->category = cat;
-	ev->kind = kind;
-	return PR_EVENT;
-}
-
 /*
  * "NAME[ADDR]" or "[ADDR]" at *pp, then an optional ":PORT". NAME may be
  * empty (postscreen). Advances *pp past it.
@@ -80,7 +65,7 @@ client(const char **pp, const char *end, struct ad_event *ev)
 	const char *p = *pp;
 	enum pr_result r;
 
-	while (p < end && hostc((unsigned char)*p))
+	while (p < end && host_char((unsigned char)*p))
 		p++;
 	if (p >= end || *p != '[')
 		return PR_BADADDR;
@@ -266,7 +251,7 @@ warning(const char *p, const char *end, struct ad_event *ev)
 	}
 	/* "NAME[ADDR][:PORT]: SASL MECH authentication failed: REASON" */
 	q = p;
-	while (q < end && hostc((unsigned char)*q))
+	while (q < end && host_char((unsigned char)*q))
 		q++;
 	if (q >= end || *q != '[')
 		return PR_NONE;

@@ -33,21 +33,6 @@
  */
 #include "parse_int.h"
 
-static inline bool
-hostc(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-}
-
-static enum pr_result
-hit(struct ad_event *ev, enum ad_category cat, const char *kind)
-{
-	ev->category = cat;
-	ev->kind = kind;
-	return PR_EVENT;
-}
-
 /* "[NAME ][ADDR][ (may be forged)]" at *pp; advances past it. */
 static enum pr_result
 relay_at(const char **pp, const char *end, struct ad_event *ev)
@@ -55,7 +40,7 @@ relay_at(const char **pp, const char *end, struct ad_event *ev)
 	const char *p = *pp, *q = p;
 	enum pr_result r;
 
-	while (q < end && hostc((unsigned char)*q))
+	while (q < end && host_char((unsigned char)*q))
 		q++;
 	if (q > p && q < end && *q == ' ')
 		p = q + 1;

@@ -49,14 +49,6 @@ set_user(struct ad_event *ev, const char *u, const char *uend)
 	}
 }
 
-static enum pr_result
-hit(struct ad_event *ev, enum ad_category cat, const char *kind)
-{
-	ev->category = cat;
-	ev->kind = kind;
-	return PR_EVENT;
-}
-
 /* " port N" at *p, optional. */
 static void
 opt_port(const char **p, const char *end, struct ad_event *ev)

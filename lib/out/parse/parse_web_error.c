@@ -80,7 +80,7 @@ web_error_claims(const char *m, size_t n)
 }
 
 static enum pr_result
-hit(struct ad_event *ev, enum ad_category cat, const char *kind,
+web_hit(struct ad_event *ev, enum ad_category cat, const char *kind,
     const char *label, unsigned status)
 {
 	ev->category = cat;
@@ -103,9 +103,9 @@ missing(const struct web_state *st, const char *path, const char *pend,
 	if (path != NULL && st != NULL)
 		w = web_match_url(st, path, pend, status, false);
 	if (w != NULL)
-		return hit(ev, (enum ad_category)w->cat,
+		return web_hit(ev, (enum ad_category)w->cat,
 		    w->cat == AD_CAT_WORM ? "worm" : "probe", w->label, status);
-	return hit(ev, AD_CAT_WEB_FLOOD, "denied",
+	return web_hit(ev, AD_CAT_WEB_FLOOD, "denied",
 	    status == 403 ? "http-403" : "http-404", status);
 }
 
@@ -185,7 +185,7 @@ classify(const struct web_state *st, const char *m, const char *end,
 		    !starts(p + 13, end, LIT("Access denied")))
 			return PR_NONE;
 		modsec_detail(p, end, ev);
-		return hit(ev, AD_CAT_WEB_PROBE, "waf", "modsecurity",
+		return web_hit(ev, AD_CAT_WEB_PROBE, "waf", "modsecurity",
 		    starts(p + 13, end, LIT("Access denied")) ? 403 : 0);
 	}
 	/* authentication */
@@ -198,14 +198,14 @@ classify(const struct web_state *st, const char *m, const char *end,
 	    (find(m, end, LIT("user \"")) && find(m, end, LIT("\" was not found in \""))) ||
 	    (find(m, end, LIT("PAM: user ")) && find(m, end, LIT("not authenticated")))) {
 		auth_user(m, end, ev);
-		return hit(ev, AD_CAT_WEB_BRUTEFORCE, "failed-auth", "http-auth",
+		return web_hit(ev, AD_CAT_WEB_BRUTEFORCE, "failed-auth", "http-auth",
 		    401);
 	}
 	/* rate limits */
 	if (find(m, end, LIT("limiting requests")) ||
 	    find(m, end, LIT("delaying request")) ||
 	    find(m, end, LIT("limiting connections")))
-		return hit(ev, AD_CAT_WEB_FLOOD, "rate-limited", "rate-limited",
+		return web_hit(ev, AD_CAT_WEB_FLOOD, "rate-limited", "rate-limited",
 		    429);
 	/* malformed requests (fail2ban apache-overflows) and shellshock */
 	if (find(m, end, LIT("Invalid URI in request")) ||
@@ -214,12 +214,12 @@ classify(const struct web_state *st, const char *m, const char *end,
 	    find(m, end, LIT("erroneous characters after protocol string")) ||
 	    find(m, end, LIT("Invalid method in request")) ||
 	    find(m, end, LIT("(36: File name too long)")))
-		return hit(ev, AD_CAT_WEB_PROBE, "probe", "invalid-request", 400);
+		return web_hit(ev, AD_CAT_WEB_PROBE, "probe", "invalid-request", 400);
 	if (find(m, end, LIT("ignoring function definition attempt")) ||
 	    find(m, end, LIT("error importing function definition")))
-		return hit(ev, AD_CAT_WEB_PROBE, "probe", "shellshock", 0);
+		return web_hit(ev, AD_CAT_WEB_PROBE, "probe", "shellshock", 0);
 	if (find(m, end, LIT("Client sent malformed Host header")))
-		return hit(ev, AD_CAT_WORM, "worm", "code-red", 400);
+		return web_hit(ev, AD_CAT_WORM, "worm", "code-red", 400);
 	/* missing files and scripts */
 	if ((p = find(m, end, LIT("File does not exist: "))) != NULL) {
 		path_after(p, end, LIT("File does not exist: "), &p, &pe);
@@ -391,7 +391,7 @@ parse_lighttpd(struct pline *pl, const char *p, const char *end, bool stamped,
 	if ((a = rfind(p, end, LIT("IP: "))) == NULL)
 		return PR_NONE;
 	q = a + 4;
-	hit(ev, AD_CAT_WEB_BRUTEFORCE, "failed-auth", "http-auth", 401);
+	web_hit(ev, AD_CAT_WEB_BRUTEFORCE, "failed-auth", "http-auth", 401);
 	if (!find(p, a, LIT("auth failed for ")))
 		auth_user(p, a, ev);
 	ev->detail = p;

@@ -597,12 +597,6 @@ rfind(const char *p, const char *end, const char *s, size_t n)
 	return NULL;
 }
 
-static inline bool
-host_char(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
-}
 
 enum pr_result
 take_src(const char **pp, const char *end, struct ad_event *ev,
