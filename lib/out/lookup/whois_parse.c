@@ -270,8 +270,12 @@ strip_html(const char *s, size_t n, char *out)
 			    strncasecmp(s + i, "<style", 6) == 0)) {
 				const char *t = memcasemem(s + i, n - i, "</");
 
-				while (t != NULL && !(strncasecmp(t, "</script", 8)
-				    == 0 || strncasecmp(t, "</style", 7) == 0))
+				/* The answer is not NUL-terminated: compare
+				 * only what is left of it. */
+				while (t != NULL && !((size_t)(s + n - t) >= 8 &&
+				    strncasecmp(t, "</script", 8) == 0) &&
+				    !((size_t)(s + n - t) >= 7 &&
+				    strncasecmp(t, "</style", 7) == 0))
 					t = memcasemem(t + 2,
 					    n - (size_t)(t + 2 - s), "</");
 				if (t != NULL)
