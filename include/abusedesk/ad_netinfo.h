@@ -154,6 +154,14 @@ void	ad_netinfo_init(struct ad_netinfo *ni);
 void	ad_netinfo_free(struct ad_netinfo *ni);
 
 /*
+ * Copies at most cap-1 bytes of [s, s+n) into a field of ni, NUL-ended,
+ * control bytes as spaces (fields are shown to people and reach mail);
+ * sets AD_NI_TRUNCATED when it had to cut. The parsers' one field writer.
+ */
+void	ad_netinfo_copy(struct ad_netinfo *ni, char *dst, size_t cap,
+	    const char *s, size_t n);
+
+/*
  * Parses one whois answer (any registry, rwhois too) from [text, text+len);
  * the text need not be NUL-terminated and may hold any bytes (CRLF, \r\r\n,
  * NUL, Shift_JIS, EUC-KR). server names who answered ("whois.arin.net",

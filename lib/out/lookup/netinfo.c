@@ -50,9 +50,9 @@ ad_referral_kind_name(enum ad_referral_kind k)
 	}
 }
 
-/* Copies at most cap-1 bytes of [s, s+n), skipping nothing; flags a cut. */
-static void
-copy_cut(struct ad_netinfo *ni, char *dst, size_t cap, const char *s, size_t n)
+void
+ad_netinfo_copy(struct ad_netinfo *ni, char *dst, size_t cap, const char *s,
+    size_t n)
 {
 	size_t i, o = 0;
 
@@ -92,9 +92,9 @@ ad_netinfo_add_contact(struct ad_netinfo *ni, const char *email, size_t n,
 		if (conf <= c->confidence)
 			return 0;
 		c->confidence = conf;
-		copy_cut(ni, c->object, sizeof(c->object), object ? object : "",
+		ad_netinfo_copy(ni, c->object, sizeof(c->object), object ? object : "",
 		    object ? strlen(object) : 0);
-		copy_cut(ni, c->evidence, sizeof(c->evidence),
+		ad_netinfo_copy(ni, c->evidence, sizeof(c->evidence),
 		    evidence ? evidence : "", evidence ? strlen(evidence) : 0);
 		return 1;
 	}
@@ -120,9 +120,9 @@ ad_netinfo_add_contact(struct ad_netinfo *ni, const char *email, size_t n,
 	c->placeholder = ad_email_placeholder(norm, n);
 	if (c->placeholder)
 		ni->flags |= AD_NI_PLACEHOLDER;
-	copy_cut(ni, c->object, sizeof(c->object), object ? object : "",
+	ad_netinfo_copy(ni, c->object, sizeof(c->object), object ? object : "",
 	    object ? strlen(object) : 0);
-	copy_cut(ni, c->evidence, sizeof(c->evidence), evidence ? evidence : "",
+	ad_netinfo_copy(ni, c->evidence, sizeof(c->evidence), evidence ? evidence : "",
 	    evidence ? strlen(evidence) : 0);
 	return 1;
 }

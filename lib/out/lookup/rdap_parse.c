@@ -45,7 +45,7 @@ static void
 setjs(struct ad_netinfo *ni, char *dst, size_t cap, const json_t *v)
 {
 	const char *s;
-	size_t n, i, o = 0;
+	size_t n;
 
 	if (!json_is_string(v))
 		return;
@@ -57,14 +57,7 @@ setjs(struct ad_netinfo *ni, char *dst, size_t cap, const json_t *v)
 	}
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	for (i = 0; i < n && o + 1 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		dst[o++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
-	}
-	dst[o] = '\0';
-	if (i < n)
-		ni->flags |= AD_NI_TRUNCATED;
+	ad_netinfo_copy(ni, dst, cap, s, n);
 }
 
 static const char *

@@ -131,17 +131,8 @@ trim(const char **s, size_t *n)
 static void
 setstr(struct ad_netinfo *ni, char *dst, size_t cap, const char *s, size_t n)
 {
-	size_t i, o = 0;
-
 	trim(&s, &n);
-	for (i = 0; i < n && o + 1 < cap; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		dst[o++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
-	}
-	dst[o] = '\0';
-	if (i < n)
-		ni->flags |= AD_NI_TRUNCATED;
+	ad_netinfo_copy(ni, dst, cap, s, n);
 }
 
 static bool
