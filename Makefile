@@ -85,7 +85,7 @@ $(BUILD)/%.o: %.c $(wildcard include/abusedesk/*.h) $(wildcard lib/*/*.h lib/*/*
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c tests/unit/test_helper.h $(LIBA)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -Ilib -o $@ $< $(LIBA) $(LDLIBS)
 

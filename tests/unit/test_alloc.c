@@ -20,34 +20,8 @@
 #include "abusedesk/ad_ingest.h"
 #include "abusedesk/ad_json.h"
 #include "abusedesk/ad_parse.h"
+#include "test_agg.h"
 #include "test_helper.h"
-
-/* A checkpoint that stores every changed incident (none held). */
-static bool
-never_hold(void *arg, const struct ad_incident *inc)
-{
-	(void)arg;
-	(void)inc;
-	return false;
-}
-
-static int
-no_blob(void *arg, bool first, const void *blob, size_t len)
-{
-	(void)arg;
-	(void)first;
-	(void)blob;
-	return len == 0 ? 0 : -99;
-}
-
-static int
-checkpoint_all(struct ad_agg *a, int (*save)(void *, struct ad_incident *),
-    void *arg)
-{
-	struct ad_agg_sink sk = { arg, save, never_hold, no_blob, 0 };
-
-	return ad_agg_checkpoint(a, &sk);
-}
 
 
 #define T0		1795365903LL
