@@ -288,11 +288,22 @@ by_last(const void *x, const void *y)
 	return (a->last.utc > b->last.utc) - (a->last.utc < b->last.utc);
 }
 
+/* What an incident's pending sample lines count against the budget. */
+static size_t
+samples_cost(const struct ad_incident *inc)
+{
+	size_t c = 0;
+	uint8_t k;
+
+	for (k = 0; k < inc->n_samples; k++)
+		c += inc->samples[k].len + SAMPLE_OVERHEAD;
+	return c;
+}
+
 int
 ad_agg_put(struct ad_agg *a, const struct ad_incident *inc)
 {
 	struct ad_incident *c;
-	uint8_t k;
 	int r;
 
 	if (a->count * 2 >= a->cap && (r = grow(a)) != AD_OK)
@@ -302,9 +313,7 @@ ad_agg_put(struct ad_agg *a, const struct ad_incident *inc)
 	*c = *inc;
 	place(a->slots, a->cap, c);
 	a->count++;
-	a->bytes += sizeof(*c);
-	for (k = 0; k < c->n_samples; k++)
-		a->bytes += c->samples[k].len + SAMPLE_OVERHEAD;
+	a->bytes += sizeof(*c) + samples_cost(c);
 	if (c->last.utc > a->newest)
 		a->newest = c->last.utc;
 	return AD_OK;
@@ -319,11 +328,7 @@ ad_agg_newest(const struct ad_agg *a)
 static void
 forget(struct ad_agg *a, struct ad_incident *inc)
 {
-	uint8_t k;
-
-	for (k = 0; k < inc->n_samples; k++)
-		a->bytes -= inc->samples[k].len + SAMPLE_OVERHEAD;
-	a->bytes -= sizeof(*inc);
+	a->bytes -= sizeof(*inc) + samples_cost(inc);
 	incident_free(inc);
 }
 
@@ -369,11 +374,8 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 	/* all[0 .. cut) leave the table. */
 	bytes = a->bytes;
 	for (cut = 0; cut < n && (all[cut]->last.utc < expired ||
-	    bytes > a->budget / 2); cut++) {
-		bytes -= sizeof(*all[cut]);
-		for (k = 0; k < all[cut]->n_samples; k++)
-			bytes -= all[cut]->samples[k].len + SAMPLE_OVERHEAD;
-	}
+	    bytes > a->budget / 2); cut++)
+		bytes -= sizeof(*all[cut]) + samples_cost(all[cut]);
 	ad_buf_init(&blob, (size_t)1 << 30);
 	for (i = 0; i < n && r == AD_OK; i++) {
 		struct ad_incident *inc = all[i];
@@ -424,8 +426,7 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 			continue;
 		}
 		if (!inc->held) {
-			for (k = 0; k < inc->n_samples; k++)
-				a->bytes -= inc->samples[k].len + SAMPLE_OVERHEAD;
+			a->bytes -= samples_cost(inc);
 			ad_incident_clear_samples(inc);
 		}
 		inc->dirty = false;
