@@ -24,8 +24,7 @@ parse_cyrus(struct pline *pl, struct ad_event *ev)
 	const char *p = pl->msg, *end = pl->msg + pl->len, *q;
 	enum pr_result r;
 
-	while (end > p && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t'))
-		end--;
+	end = trim_end(p, end);
 	ev->service = "imap";
 	ev->format = "cyrus";
 	ev->proto = AD_PROTO_TCP;

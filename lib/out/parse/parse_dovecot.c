@@ -247,8 +247,7 @@ parse_dovecot(struct pline *pl, struct ad_event *ev)
 	const struct envelope *env = pl->env;
 	enum pr_result r;
 
-	while (end > p && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t'))
-		end--;
+	end = trim_end(p, end);
 	ev->service = "mail-auth";
 	ev->format = "dovecot";
 	ev->proto = AD_PROTO_TCP;

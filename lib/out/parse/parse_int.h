@@ -171,6 +171,15 @@ starts(const char *p, const char *end, const char *s, size_t n)
 	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
 }
 
+/* The end of [p, end) without trailing blanks, tabs and CRs (CRLF logs). */
+static inline const char *
+trim_end(const char *p, const char *end)
+{
+	while (end > p && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t'))
+		end--;
+	return end;
+}
+
 /* A byte of a host name (as resolvers and syslog print them). */
 static inline bool
 host_char(int c)

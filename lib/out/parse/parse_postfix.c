@@ -383,8 +383,7 @@ parse_postfix(struct pline *pl, struct ad_event *ev)
 	const char *p = pl->msg, *end = pl->msg + pl->len;
 	const struct envelope *env = pl->env;
 
-	while (end > p && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t'))
-		end--;
+	end = trim_end(p, end);
 	if (end - p < 12)
 		return PR_NONE;
 	ev->service = "smtp";

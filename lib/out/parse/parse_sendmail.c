@@ -196,8 +196,7 @@ parse_sendmail(struct pline *pl, struct ad_event *ev)
 {
 	const char *p = pl->msg, *end = pl->msg + pl->len;
 
-	while (end > p && (end[-1] == ' ' || end[-1] == '\r' || end[-1] == '\t'))
-		end--;
+	end = trim_end(p, end);
 	if (end - p < 12)
 		return PR_NONE;
 	ev->service = "smtp";
