@@ -61,6 +61,9 @@ struct ad_sample {
 	char		*text;		/* owned, cut to AD_SAMPLE_LINE_MAX */
 	size_t		 len;		/* bytes of text */
 	bool		 file_owned;	/* file lives in text's block, after it */
+	/* The log format the line is in (an event's `format`, for the
+	 * report's field legend, ad_format_legend); "" when unknown. */
+	char		 format[32];
 };
 
 /* Makes s own its file name (held samples outlive their file's scan). */

@@ -1,0 +1,138 @@
+/*
+ * ad_report.h - composing the report an abuse desk acts on: one plain-text
+ * RFC 5322 message per source address, optionally with an X-ARF part.
+ *
+ * Composition is pure and deterministic: the same input gives the same
+ * bytes (the Date, Message-ID and token are inputs, never read from a
+ * clock or a random source), so every category has an exact golden test
+ * and a re-composed draft (new events appended) differs only where the
+ * events do.
+ *
+ * The message, in order (see ../shared/seeds/ for why):
+ *   headers   From, To, Cc (upstream, when the assessment says so), Subject
+ *             "[abusedesk #AD-7F3K] SSH brute force from 203.0.113.7 against
+ *             our servers", Date, Message-ID, MIME headers, Auto-Submitted?
+ *             no: a report is written on behalf of a person;
+ *   optional  a leading translation of the first paragraph (lang), saying
+ *             that it is an automatic translation and the English follows;
+ *   first     one paragraph answering: what happened, who caused it (the
+ *             source address), who was bothered (our network, by role),
+ *             what we ask (investigate a likely compromised host, stop the
+ *             activity, reply to this address);
+ *   summary   source, destination addresses and ports, protocol, events,
+ *             first and last time in the log's own zone with its UTC offset
+ *             and in UTC, proven by a completed session or possibly spoofed;
+ *   lines     the log lines (at most AD_REPORT_LINES_MAX, then a count of
+ *             the rest);
+ *   legend    the field legend of each log format quoted (ad_format_legend);
+ *   contact   which RDAP/whois service named the recipient, and why;
+ *   us        our name, organisation, email, optional phone.
+ * Never threats, legal quotes, whois dumps, attachments or HTML.
+ *
+ * Every header value built from outside data (addresses from whois/RDAP,
+ * names from config) is checked with ad_header_value_ok(); a value that
+ * fails makes composition fail with AD_ERR_PARSE instead of writing it.
+ *
+ * Templates: the wording lives in template files (one per language and
+ * part) shipped with the program and compiled in; a file of the same name
+ * in `template_dir` overrides the shipped one.
+ */
+#ifndef AD_REPORT_H
+#define AD_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ad_buf.h"
+#include "ad_detect.h"
+#include "ad_email.h"
+#include "ad_err.h"
+#include "ad_ip.h"
+
+#define AD_REPORT_LINES_MAX	50	/* log lines quoted; the rest counted */
+#define AD_REPORT_TOKEN_MAX	16	/* "AD-7F3K9Q" */
+#define AD_REPORT_SUBJECT_MAX	256
+
+/* Who we are (config report.* keys). Empty strings: not configured. */
+struct ad_identity {
+	char	name[128];
+	char	org[128];
+	char	email[AD_EMAIL_MAX + 1];
+	char	phone[64];
+	/* Who was bothered, by role: "our servers" when empty;
+	 * e.g. "the mail servers of Example GmbH". */
+	char	victim[128];
+};
+
+/* One incident of the reported source and the lines that show it. */
+struct ad_report_item {
+	const struct ad_incident *inc;
+	const struct ad_sample	 *samples;	/* in time order */
+	size_t			  n_samples;
+};
+
+/* Where the recipient comes from: the lookup (ad_lookup.h) and assessment. */
+struct ad_report_contact {
+	char	to[AD_EMAIL_MAX + 1];
+	char	cc[AD_EMAIL_MAX + 1];		/* "" none (e.g. the upstream) */
+	bool	to_upstream;	/* `to` is the parent network's contact */
+	char	network[256];	/* "203.0.113.0/24 EXAMPLE-NET (Example Org)" */
+	char	service[512];	/* "RDAP https://rdap.db.ripe.net/" or
+				   "whois whois.ripe.net" */
+	char	evidence[400];	/* the object/line that named `to` */
+	char	country[3];	/* ISO 3166 of the network, "" unknown */
+};
+
+struct ad_report_input {
+	const struct ad_report_item	*items;	/* one source, >= 1 item */
+	size_t				 n_items;
+	const struct ad_report_contact	*contact;
+	const struct ad_identity	*me;
+	/* The From address when me->email is empty (user@host). */
+	const char			*from_fallback;
+	const char			*token;		/* "AD-7F3K" */
+	const char			*message_id;	/* "<...@...>" */
+	int64_t				 date;		/* Date: header, UTC seconds */
+	const char			*lang;		/* "" or NULL: English only */
+	bool				 spoof_caveat;	/* say the source may be forged */
+	bool				 xarf;		/* add the X-ARF JSON part */
+	bool				 public_view;	/* mask our own addresses */
+	const struct ad_cidr		*own;		/* what public_view masks */
+	size_t				 n_own;
+	const char			*template_dir;	/* NULL: shipped only */
+};
+
+struct ad_report_out {
+	struct ad_buf	message;	/* the RFC 5322 message, CRLF line ends */
+	char		subject[AD_REPORT_SUBJECT_MAX];
+};
+
+void	ad_report_out_init(struct ad_report_out *o);
+void	ad_report_out_free(struct ad_report_out *o);
+
+/*
+ * Composes the message into o (reset first). Returns AD_OK, AD_ERR_USAGE
+ * (no items, no recipient), AD_ERR_PARSE (a header value from outside data
+ * is unsafe: diag names it), AD_ERR_NOTFOUND (template missing or
+ * malformed: diag names it), AD_ERR_NOMEM.
+ */
+int	ad_report_compose(const struct ad_report_input *in,
+	    struct ad_report_out *o, struct ad_diag *diag) AD_WUR;
+
+/* The translation language for an ISO 3166 country ("DE" -> "de"), or NULL. */
+const char *ad_report_lang_for_country(const char *country);
+/* Languages with shipped templates, NULL-terminated. */
+const char *const *ad_report_languages(void);
+
+/* "SSH brute force" - the subject's phrase for a category (static). */
+const char *ad_report_category_phrase(enum ad_category c);
+
+/*
+ * True when [s, s+n) may be written as (part of) a header value: no CR, LF,
+ * NUL or other control byte, at most 998 bytes. Used for every value built
+ * from outside data.
+ */
+bool	ad_header_value_ok(const char *s, size_t n);
+
+#endif
