@@ -38,6 +38,7 @@ LIB_SRC := $(wildcard lib/core/*.c) \
            $(wildcard lib/out/parse/*.c) \
            $(wildcard lib/out/detect/*.c) \
            $(wildcard lib/out/lookup/*.c) \
+           $(wildcard lib/out/deliver/*.c) \
            $(wildcard lib/out/*.c) \
            $(wildcard lib/in/mail/*.c) \
            $(wildcard lib/store/*.c)
