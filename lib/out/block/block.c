@@ -431,7 +431,9 @@ ad_block_compute(const struct ad_addr *addrs, size_t n,
 		else
 			b->offenders[b->n_offenders++] = addrs[i];
 	}
-	qsort(b->offenders, b->n_offenders, sizeof(*b->offenders), addr_qcmp);
+	if (b->n_offenders > 1)	/* qsort wants a non-NULL base even for 0 */
+		qsort(b->offenders, b->n_offenders, sizeof(*b->offenders),
+		    addr_qcmp);
 	for (i = k = 0; i < b->n_offenders; i++)
 		if (k == 0 || addr_cmp(&b->offenders[k - 1],
 		    &b->offenders[i]) != 0)
@@ -445,7 +447,8 @@ ad_block_compute(const struct ad_addr *addrs, size_t n,
 		if ((r = family_intervals(&w, i, k)) != AD_OK)
 			goto out;
 	}
-	qsort(w.iv, w.n_iv, sizeof(*w.iv), interval_qcmp);
+	if (w.n_iv > 1)
+		qsort(w.iv, w.n_iv, sizeof(*w.iv), interval_qcmp);
 	for (i = 0; i < w.n_iv; i = k) {
 		struct ad_addr hi = w.iv[i].hi;
 		struct ad_cidr part[2 * 128];
