@@ -14,7 +14,9 @@ set -euo pipefail
 # lookup: libcurl (RDAP over HTTPS); tests: openssl (test CA of the RDAP
 # replay server), python3 (JSON checks, corpus generator, replay servers), the sqlite3 CLI (looking
 # into the store), gzip (rotated logs), tzdata (--tz), procps and coreutils
-# (process and file tools of the scripts).
+# (process and file tools of the scripts);
+# assess: c-ares (reverse DNS with a bounded timeout), dnsmasq-base (the
+# loopback DNS server of the reverse-DNS test).
 PKGS=(
 	build-essential
 	pkg-config
@@ -22,6 +24,7 @@ PKGS=(
 	zlib1g-dev
 	libjansson-dev
 	libcurl4-openssl-dev
+	libc-ares-dev
 	clang
 	libclang-rt-14-dev
 	python3
@@ -31,6 +34,7 @@ PKGS=(
 	tzdata
 	procps
 	coreutils
+	dnsmasq-base
 )
 
 check_only=false
