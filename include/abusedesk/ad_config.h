@@ -54,6 +54,19 @@
  *   assess.dns_servers = IP[:PORT],... # "" = the system's resolv.conf
  *   assess.dns_timeout = 3s            # per reverse/forward query
  * (lists may repeat and take several space- or comma-separated entries)
+ *
+ * Relay keys (abusedesk send; ad_deliver.h):
+ *   relay.url = smtp://mail.example.org:587   # or smtps://host:465;
+ *                                      # unset or empty: sendmail -t
+ *   relay.user = reports               # AUTH (then TLS is required)
+ *   relay.password = ...               # or, better:
+ *   relay.password_file = FILE         # first line of FILE
+ *   relay.starttls = yes               # require STARTTLS on smtp://
+ *                                      # (default: used when offered)
+ *   relay.cacert = FILE                # CA bundle for the relay's cert
+ *   relay.helo = host.example.org      # EHLO name (default: libcurl's)
+ *   relay.sendmail = /usr/sbin/sendmail   # when relay.url is empty
+ *   relay.timeout = 60s                # whole exchange, at most 1h
  */
 #ifndef AD_CONFIG_H
 #define AD_CONFIG_H
@@ -62,6 +75,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ad_deliver.h"
 #include "ad_detect.h"
 #include "ad_err.h"
 
@@ -143,6 +157,7 @@ struct ad_config {
 	size_t			n_allow;
 	struct ad_config_lookup	lookup;
 	struct ad_config_assess	assess;
+	struct ad_relay		relay;
 	struct ad_parse_opt	parse[AD_CONFIG_PARSE_MAX];
 	size_t			n_parse;
 };
