@@ -69,5 +69,7 @@ int	cmd_formats(struct cli *c, int argc, char **argv);
 int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);
 /* Hidden: reply-parse (ad_reply.h over a message or mailbox). */
 int	cmd_reply(struct cli *c, int argc, char **argv);
+/* Block advice (cmd_block.c); reads the store, never writes it. */
+int	cmd_block(struct cli *c, int argc, char **argv);
 
 #endif

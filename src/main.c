@@ -47,6 +47,9 @@ static const char main_help[] =
 "  lookup ADDRESS|ASN...  the abuse contact of addresses and AS numbers\n"
 "                     (RDAP and whois with referrals, cached by range)\n"
 "  tables show|refresh  the registry tables lookup starts from\n"
+"  block [--format nft|iptables|pf|cidr]  what to block (the smallest\n"
+"                     CIDRs) of sources that continued after our report;\n"
+"                     never announced to them\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -310,6 +313,8 @@ main(int argc, char **argv)
 		r = cmd_netinfo(&c, argc - 1, argv + 1, verb[0] == 'r');
 	else if (strcmp(verb, "reply-parse") == 0)
 		r = cmd_reply(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "block") == 0)
+		r = cmd_block(&c, argc - 1, argv + 1);
 	else {
 		cli_err(&c, "unknown verb \"%s\" (try abusedesk --help)", verb);
 		r = EXIT_USAGE;

@@ -151,4 +151,13 @@ int	ad_store_backoff_get(struct ad_store *st, const char *server,
 int	ad_store_backoff_set(struct ad_store *st, const char *server,
 	    int64_t until, const char *reason) AD_WUR;
 
+/*
+ * Block advice (ad_block.h; lib/store/block_store.c): calls fn for each
+ * source of a report that was sent (state sent or unconfirmed) and that
+ * has an incident linked after it was sent (it continued despite the
+ * report), each source once, in text order. Read-only. Stops on non-zero.
+ */
+int	ad_store_block_sources(struct ad_store *st,
+	    int (*fn)(void *arg, const struct ad_addr *src), void *arg) AD_WUR;
+
 #endif
