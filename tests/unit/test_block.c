@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "abusedesk/ad_block.h"
 #include "test_helper.h"
@@ -594,6 +595,59 @@ test_v6_sizes(void)
 	TEST_DONE();
 }
 
+static void
+test_check_file(void)
+{
+	struct ad_block_policy pol;
+	struct ad_diag d = { 0 };
+	struct ad_block *b;
+	struct ad_addr a[4];
+	struct ad_ctx ctx;
+	char path[] = "/tmp/test_block.XXXXXX";
+	uint64_t lines = 0;
+	FILE *f;
+	int fd;
+
+	ad_ctx_init(&ctx);
+	ad_block_policy_init(&pol);
+	TEST_START("check_file: counts success lines per entry, prefers"
+	    " a non-offender's line as the example");
+	if ((fd = mkstemp(path)) < 0 || (f = fdopen(fd, "w")) == NULL) {
+		TH_FAIL("%s", "mkstemp");
+		TEST_DONE();
+		return;
+	}
+	fputs("Mar  3 10:00:01 web1 sshd[1]: Accepted password for a from"
+	    " 203.0.113.0 port 1 ssh2\n"
+	    "Mar  3 10:00:02 web1 sshd[2]: Failed password for a from"
+	    " 203.0.113.1 port 1 ssh2\n"
+	    "203.0.113.1 - - [03/Mar/2025:10:00:03 +0000] \"GET / HTTP/1.1\""
+	    " 200 1\n"
+	    "198.51.100.1 - - [03/Mar/2025:10:00:04 +0000] \"GET / HTTP/1.1\""
+	    " 200 1", f);	/* no final newline */
+	fclose(f);
+	ASSERT_INT_EQ(ad_block_parse_aggregate(&pol, 4, "24:1", &d), AD_OK);
+	if (ad_block_compute(a, addrs("203.0.113.0 203.0.113.5", a), &pol,
+	    &b, &d) != AD_OK) {
+		TH_FAIL("%s", d.msg);
+		TEST_DONE();
+		return;
+	}
+	ASSERT_INT_EQ(ad_block_check_file(&ctx, b, path, &lines, &d), AD_OK);
+	ASSERT_INT_EQ(lines, 4);
+	ASSERT_TRUE(b->legit_checked);
+	ASSERT_INT_EQ(b->n, 1);
+	ASSERT_INT_EQ(b->entries[0].legit_lines, 2);
+	ASSERT_INT_EQ(b->entries[0].legit_offender_lines, 1);
+	ASSERT_TRUE(strncmp(b->entries[0].example, "203.0.113.1 - -", 15) ==
+	    0);
+	ASSERT_INT_EQ(ad_block_check_file(&ctx, b, "/nonexistent/log", NULL,
+	    &d), AD_ERR_IO);
+	ad_block_free(b);
+	unlink(path);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -605,5 +659,6 @@ main(void)
 	test_legit();
 	test_formats();
 	test_v6_sizes();
+	test_check_file();
 	TESTS_END();
 }
