@@ -14,7 +14,9 @@ set -euo pipefail
 # lookup: libcurl (RDAP over HTTPS); tests: openssl (test CA of the RDAP
 # replay server), python3 (JSON checks, corpus generator, replay servers), the sqlite3 CLI (looking
 # into the store), gzip (rotated logs), tzdata (--tz), procps and coreutils
-# (process and file tools of the scripts).
+# (process and file tools of the scripts); delivery tests: postfix (the
+# real MTA of tests/servers/mta.sh, installed unconfigured: it never runs
+# as the machine's MTA), sasl2-bin and libsasl2-modules (SMTP AUTH in it).
 PKGS=(
 	build-essential
 	pkg-config
@@ -31,6 +33,9 @@ PKGS=(
 	tzdata
 	procps
 	coreutils
+	postfix
+	sasl2-bin
+	libsasl2-modules
 )
 
 check_only=false
@@ -73,6 +78,10 @@ fi
 
 echo "deps.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Postfix without asking and without a configuration: the tests start
+# their own instance (tests/servers/mta.sh).
+echo "postfix postfix/main_mailer_type select No configuration" |
+    "${SUDO[@]}" debconf-set-selections
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     --no-install-recommends "${missing[@]}" >/dev/null
