@@ -15,9 +15,12 @@ set -euo pipefail
 # replay server), python3 (JSON checks, corpus generator, replay servers),
 # python3-jsonschema (X-ARF parts against the XARF v4 schemas), the sqlite3 CLI (looking
 # into the store), gzip (rotated logs), tzdata (--tz), procps and coreutils
-# (process and file tools of the scripts); delivery tests: postfix (the
-# real MTA of tests/servers/mta.sh, installed unconfigured: it never runs
-# as the machine's MTA), sasl2-bin and libsasl2-modules (SMTP AUTH in it).
+# (process and file tools of the scripts);
+# assess: c-ares (reverse DNS with a bounded timeout), dnsmasq-base (the
+# loopback DNS server of the reverse-DNS test);
+# delivery tests: postfix (the real MTA of tests/servers/mta.sh, installed
+# unconfigured: it never runs as the machine's MTA), sasl2-bin and
+# libsasl2-modules (SMTP AUTH in it).
 PKGS=(
 	build-essential
 	pkg-config
@@ -25,6 +28,7 @@ PKGS=(
 	zlib1g-dev
 	libjansson-dev
 	libcurl4-openssl-dev
+	libc-ares-dev
 	libgmime-3.0-dev
 	clang
 	libclang-rt-14-dev
@@ -36,6 +40,7 @@ PKGS=(
 	tzdata
 	procps
 	coreutils
+	dnsmasq-base
 	postfix
 	sasl2-bin
 	libsasl2-modules

@@ -36,6 +36,25 @@
  *   lookup.offline = no                # cache and bundled tables only
  *   lookup.tables = DIR                # refreshed tables (tables refresh)
  *
+ * Assessment keys (ad_assess.h: is it worth a report, whom to trust):
+ *   assess.scanners = FILE             # CIDRs and .suffix names (may repeat)
+ *   assess.tor_exits = FILE            # TorDNSEL or one address a line
+ *   assess.distrust_org = HANDLE ...   # handle, or a word of the org name
+ *   assess.distrust_netname = NAME ... # netname; NAME* matches a prefix
+ *   assess.distrust_country = CC ...
+ *   assess.distrust_domain = DOMAIN .. # contact or reverse-DNS domain
+ *   assess.distrust_asn = AS123 ...    # answers that carry an AS number
+ *   assess.distrust_action = upstream  # upstream, hold or skip
+ *   assess.spoofable = caveat          # caveat or hold
+ *   assess.freemail_action = cc-upstream   # cc-upstream, upstream, hold
+ *   assess.residential_action = cc-upstream # report, cc-upstream, upstream
+ *   assess.low_confidence_action = cc-upstream # report, cc-upstream, hold
+ *   assess.no_contact_action = upstream    # upstream or hold
+ *   assess.rdns = yes                  # look up reverse names (draft)
+ *   assess.dns_servers = IP[:PORT],... # "" = the system's resolv.conf
+ *   assess.dns_timeout = 3s            # per reverse/forward query
+ * (lists may repeat and take several space- or comma-separated entries)
+ *
  * Relay keys (abusedesk send; ad_deliver.h):
  *   relay.url = smtp://mail.example.org:587   # or smtps://host:465;
  *                                      # unset or empty: sendmail -t
@@ -54,6 +73,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ad_deliver.h"
 #include "ad_detect.h"
@@ -89,6 +109,43 @@ struct ad_config_lookup {
 	bool		offline;
 };
 
+/*
+ * Choices of the assess.*_action keys; AD_POL_DEFAULT lets ad_assess pick
+ * its documented default.
+ */
+enum ad_policy_choice {
+	AD_POL_DEFAULT = 0,
+	AD_POL_REPORT,
+	AD_POL_CC_UPSTREAM,
+	AD_POL_UPSTREAM,
+	AD_POL_HOLD,
+	AD_POL_SKIP,
+	AD_POL_CAVEAT,
+};
+
+/* A list of words from a config key (heap, freed by ad_config_free). */
+struct ad_config_words {
+	char	**v;
+	size_t	  n;
+};
+
+struct ad_config_assess {
+	char			scanners[AD_CONFIG_FILES_MAX][1024];
+	size_t			n_scanners;
+	char			tor_exits[AD_CONFIG_FILES_MAX][1024];
+	size_t			n_tor_exits;
+	struct ad_config_words	distrust_org, distrust_netname,
+				distrust_country, distrust_domain;
+	uint32_t		*distrust_asn;
+	size_t			n_distrust_asn;
+	enum ad_policy_choice	distrust_action, spoofable, freemail_action,
+				residential_action, low_confidence_action,
+				no_contact_action;
+	bool			no_rdns;	/* assess.rdns = no */
+	char			dns_servers[256];
+	long long		dns_timeout;	/* seconds; 0 = default */
+};
+
 struct ad_config {
 	char			db[1024];	/* "" = default */
 	char			tz[128];	/* "" = the machine's */
@@ -99,6 +156,7 @@ struct ad_config {
 	struct ad_cidr		*allow;
 	size_t			n_allow;
 	struct ad_config_lookup	lookup;
+	struct ad_config_assess	assess;
 	struct ad_relay		relay;
 	struct ad_parse_opt	parse[AD_CONFIG_PARSE_MAX];
 	size_t			n_parse;
