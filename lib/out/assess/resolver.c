@@ -138,21 +138,25 @@ drive(struct ad_resolver *r, struct answer *a)
 		struct pollfd pfd[ARES_GETSOCK_MAXNUM];
 		struct timeval tv, *tvp;
 		long long left = deadline - now_ms();
-		int bits, i, n = 0, wait;
+		unsigned bits;
+		int i, n = 0, wait;
 
 		if (left <= 0) {
 			ares_cancel(r->ch);
 			break;
 		}
-		bits = ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
+		/* ARES_GETSOCK_WRITABLE() shifts a signed 1 by up to 31:
+		 * undefined; the same bits, unsigned */
+		bits = (unsigned)ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
 		for (i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-			if (!ARES_GETSOCK_READABLE(bits, i) &&
-			    !ARES_GETSOCK_WRITABLE(bits, i))
+			bool rd = bits & (1u << i),
+			    wr = bits & (1u << (i + ARES_GETSOCK_MAXNUM));
+
+			if (!rd && !wr)
 				continue;
 			pfd[n].fd = socks[i];
-			pfd[n].events = (short)((ARES_GETSOCK_READABLE(bits, i) ?
-			    POLLIN : 0) | (ARES_GETSOCK_WRITABLE(bits, i) ?
-			    POLLOUT : 0));
+			pfd[n].events = (short)((rd ? POLLIN : 0) |
+			    (wr ? POLLOUT : 0));
 			pfd[n++].revents = 0;
 		}
 		tvp = ares_timeout(r->ch, NULL, &tv);
