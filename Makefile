@@ -41,6 +41,7 @@ LIB_SRC := $(wildcard lib/core/*.c) \
            $(wildcard lib/out/assess/*.c) \
            $(wildcard lib/out/report/*.c) \
            $(wildcard lib/out/deliver/*.c) \
+           $(wildcard lib/out/block/*.c) \
            $(wildcard lib/out/*.c) \
            $(wildcard lib/in/mail/*.c) \
            $(wildcard lib/store/*.c)
