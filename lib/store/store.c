@@ -636,8 +636,6 @@ ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 	return r;
 }
 
-/* Format of the held blob: bump when ad_incident_pack changes. */
-#define HELD_FORMAT	1
 
 int
 ad_store_held_clear(struct ad_store *st)
@@ -656,7 +654,7 @@ ad_store_held_add(struct ad_store *st, const void *chunk, size_t len)
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO held_chunks (format, data)"
 	    " VALUES (?1, ?2)", -1, &s, NULL) != SQLITE_OK)
 		return fail(st, "held incidents");
-	sqlite3_bind_int(s, 1, HELD_FORMAT);
+	sqlite3_bind_int(s, 1, AD_PACK_FORMAT);
 	sqlite3_bind_blob64(s, 2, chunk, len, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
@@ -678,17 +676,17 @@ ad_store_held_each(struct ad_store *st,
 	while (r == AD_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int format = sqlite3_column_int(s, 0);
 
-		if (format != HELD_FORMAT) {
+		if (format < 1 || format > AD_PACK_FORMAT) {
 			sqlite3_finalize(s);
 			snprintf(st->err, sizeof(st->err), "held incidents: "
 			    "format %d, this version reads %d", format,
-			    HELD_FORMAT);
+			    AD_PACK_FORMAT);
 			return AD_ERR_STORE;
 		}
 		p = sqlite3_column_blob(s, 1);
 		end = p + sqlite3_column_bytes(s, 1);
 		while (p != NULL && p < end) {
-			if ((r = ad_incident_unpack(&p, end, &inc)) != AD_OK) {
+			if ((r = ad_incident_unpack(&p, end, (unsigned)format, &inc)) != AD_OK) {
 				if (r == AD_ERR_PARSE) {
 					snprintf(st->err, sizeof(st->err),
 					    "held incidents: damaged record");
@@ -762,6 +760,8 @@ samples_text(struct ad_incident *inc, struct ad_buf *b)
 		    e->time.valid)) != AD_OK ||
 		    (r = ad_json_kv_strn(b, &first, "text", e->text,
 		    e->len)) != AD_OK ||
+		    (e->format[0] != '\0' && (r = ad_json_kv_str(b, &first,
+		    "format", e->format)) != AD_OK) ||
 		    (r = ad_buf_adds(b, "}\n")) != AD_OK)
 			return r;
 		inc->samples_stored++;
@@ -906,6 +906,9 @@ ad_store_samples_each(struct ad_store *st, int64_t id,
 			e.file = "";
 		if (e.text == NULL)
 			e.text = (char *)"";
+		snprintf(e.format, sizeof(e.format), "%s",
+		    json_string_value(json_object_get(o, "format")) ?
+		    json_string_value(json_object_get(o, "format")) : "");
 		r = fn(arg, &e);
 		json_decref(o);
 	}
