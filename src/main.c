@@ -47,6 +47,13 @@ static const char main_help[] =
 "  lookup ADDRESS|ASN...  the abuse contact of addresses and AS numbers\n"
 "                     (RDAP and whois with referrals, cached by range)\n"
 "  tables show|refresh  the registry tables lookup starts from\n"
+"  draft [INCIDENT...]  write reports (one per source) for review; sends\n"
+"                     nothing\n"
+"  reports            list reports and their states (draft, held, sent, ...)\n"
+"  show REPORT        the full message of a report (--public, --trail)\n"
+"  approve REPORT...  approve reports for sending (--all: every draft)\n"
+"  send [--dry-run]   send the approved reports, with rate limits\n"
+"  suppress ADDRESS|@DOMAIN  never send reports there\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -305,6 +312,18 @@ main(int argc, char **argv)
 		r = cmd_tables(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "formats") == 0)
 		r = cmd_formats(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "draft") == 0)
+		r = cmd_draft(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "reports") == 0)
+		r = cmd_reports(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "show") == 0)
+		r = cmd_show(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "approve") == 0)
+		r = cmd_approve(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "send") == 0)
+		r = cmd_send(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "suppress") == 0)
+		r = cmd_suppress(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "whois-parse") == 0 ||
 	    strcmp(verb, "rdap-parse") == 0)
 		r = cmd_netinfo(&c, argc - 1, argv + 1, verb[0] == 'r');

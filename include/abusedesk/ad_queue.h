@@ -53,6 +53,7 @@ struct ad_queue_opts {
 	const char	*template_dir;
 	const struct ad_cidr *own;
 	size_t		 n_own;
+	bool		 public_view;	/* preview: mask our own addresses */
 	/* send */
 	const struct ad_relay *relay;
 	long		 per_domain_hour;	/* 0: 10 */
@@ -101,6 +102,18 @@ int	ad_queue_draft(struct ad_ctx *ctx, struct ad_store *st,
 int	ad_queue_approve(struct ad_ctx *ctx, struct ad_store *st,
 	    int64_t id, const char *token, struct ad_diag *diag) AD_WUR;
 
+/*
+ * Composes report (id or token) again from its incidents, as draft would
+ * (o->public_view masks our addresses), into *msg (allocated, ad_free) and
+ * stores nothing. Returns AD_OK, AD_ERR_NOTFOUND (no such report, or no
+ * recipient to write to), or an error.
+ */
+int	ad_queue_preview(struct ad_ctx *ctx, struct ad_store *st,
+	    const struct ad_queue_opts *o, const struct ad_assess_policy *pol,
+	    ad_contact_fn contact, void *contact_arg, int64_t id,
+	    const char *token, char **msg, size_t *len,
+	    struct ad_diag *diag) AD_WUR;
+
 /* One line of what send did or would do (dry run). */
 struct ad_send_event {
 	const struct ad_report_row *report;
@@ -132,5 +145,21 @@ int	ad_queue_send(struct ad_ctx *ctx, struct ad_store *st,
  */
 void	ad_queue_token(const struct ad_addr *src, int64_t now, unsigned salt,
 	    char out[AD_TOKEN_MAX]);
+
+/* --- known contacts (report.contacts) -------------------------------------
+ *
+ * A file of contacts the user already knows, used before any lookup: a
+ * partner's NOC, a provider whose registry data is stale. One entry per
+ * line: "CIDR email [name...]", '#' comments. The most specific range wins.
+ */
+struct ad_contacts;
+
+/* Returns AD_OK, AD_ERR_IO, AD_ERR_PARSE (diag: file and line), AD_ERR_NOMEM. */
+int	ad_contacts_load(const char *path, struct ad_contacts **out,
+	    struct ad_diag *diag) AD_WUR;
+void	ad_contacts_free(struct ad_contacts *c);
+/* Fills *who from the entry holding addr: true found, false not. */
+bool	ad_contacts_find(const struct ad_contacts *c, const struct ad_addr *addr,
+	    struct ad_lookup_answer *who);
 
 #endif

@@ -305,9 +305,13 @@ fill_contact(const struct ad_lookup_answer *who, const struct ad_verdict *v,
 		    who->n_ranges ? who->ranges[0] : "",
 		    who->n_ranges && who->name[0] ? " " : "", who->name,
 		    who->org[0] ? " (" : "", who->org, who->org[0] ? ")" : "");
-	ad_fmt_cut(c->service, sizeof(c->service), "%s %s",
-	    strcmp(who->protocol, "rdap") == 0 ? "RDAP" : who->protocol,
-	    who->server);
+	if (strcmp(who->protocol, "config") == 0)	/* report.contacts */
+		ad_fmt_cut(c->service, sizeof(c->service), "our own list of"
+		    " known abuse contacts");
+	else
+		ad_fmt_cut(c->service, sizeof(c->service), "%s %s",
+		    strcmp(who->protocol, "rdap") == 0 ? "RDAP" : who->protocol,
+		    who->server);
 	ad_fmt_cut(c->evidence, sizeof(c->evidence), "%s", who->evidence);
 	ad_fmt_cut(c->country, sizeof(c->country), "%s", who->country);
 }
@@ -426,6 +430,7 @@ compose_row(struct draft_run *d, struct ad_report_row *row)
 		in.xarf = wants_xarf(d->o, row->to);
 		in.own = d->o->own;
 		in.n_own = d->o->n_own;
+		in.public_view = d->o->public_view;
 		in.template_dir = d->o->template_dir;
 		ad_report_out_init(&out);
 		memset(&cdiag, 0, sizeof(cdiag));
@@ -709,6 +714,38 @@ ad_queue_draft(struct ad_ctx *ctx, struct ad_store *st,
 		r = refresh_grown(&d);
 out:
 	items_free(&it);
+	return r;
+}
+
+int
+ad_queue_preview(struct ad_ctx *ctx, struct ad_store *st,
+    const struct ad_queue_opts *o, const struct ad_assess_policy *pol,
+    ad_contact_fn contact, void *contact_arg, int64_t id, const char *token,
+    char **msg, size_t *len, struct ad_diag *diag)
+{
+	struct ad_draft_stats stats;
+	struct draft_run d = { ctx, st, o, pol, contact, contact_arg, &stats,
+	    diag, (int64_t)ad_ctx_now(ctx) };
+	struct ad_report_row row;
+	int r;
+
+	*msg = NULL;
+	*len = 0;
+	if ((r = ad_store_report_get(st, id, token, &row)) < 0)
+		return r;
+	if (r == 0)
+		return ad_diag_set(diag, AD_ERR_NOTFOUND, token, 0,
+		    "no report %s", token ? token : "with that id");
+	if ((r = compose_row(&d, &row)) == AD_OK && row.message == NULL)
+		r = ad_diag_set(diag, AD_ERR_NOTFOUND, row.token, 0,
+		    "report %s has no recipient to write to (%s)", row.token,
+		    row.reasons);
+	if (r == AD_OK) {
+		*msg = row.message;
+		*len = row.message_len;
+		row.message = NULL;
+	}
+	ad_report_row_free(&row);
 	return r;
 }
 

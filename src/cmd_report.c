@@ -1,0 +1,952 @@
+/*
+ * cmd_report.c - the review queue verbs: draft, reports, show, approve,
+ * send, suppress. The rules live in lib/out/queue (ad_queue.h); this file
+ * reads options, wires the lookup and resolver in, and prints.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <pwd.h>
+
+#include "abusedesk/ad_assess.h"
+#include "abusedesk/ad_email.h"
+#include "abusedesk/ad_json.h"
+#include "abusedesk/ad_lookup.h"
+#include "abusedesk/ad_queue.h"
+#include "abusedesk/ad_registry.h"
+#include "cli.h"
+
+/* Exit code of send when some reports were not sent (see --help). */
+#define EXIT_NOT_SENT	6
+
+static const char draft_help[] =
+"usage: abusedesk draft [--all | INCIDENT...] [--offline] [--now TIME]\n"
+"                       [--json]\n"
+"\n"
+"Writes reports for the reportable incidents that are in no report yet\n"
+"(--all, the default) or for the given incident ids: one report per source\n"
+"address, covering all its incidents. Nothing is sent: a report is a draft\n"
+"until 'abusedesk approve', and only 'abusedesk send' sends.\n"
+"\n"
+"For each source abusedesk finds the contact (report.contacts, then the\n"
+"lookup cache, then RDAP/whois as 'abusedesk lookup' does; the lookup.*\n"
+"keys apply), looks up its reverse name (report.rdns), and assesses it:\n"
+"a source in the allowlist, a known research scanner, a Tor exit or worm\n"
+"noise to a large provider is 'skipped'; a missing, freemail or\n"
+"untrusted contact goes to the upstream or is 'held' for you to decide;\n"
+"a source that may be spoofed is reported with that caveat (or held).\n"
+"Every decision is stored with its reasons ('abusedesk reports').\n"
+"\n"
+"New events of a source whose report is still waiting are added to that\n"
+"report (re-composed), never a second message; incidents of a source\n"
+"reported within report.period (7 days) join the sent report for the\n"
+"follow-up, without a new message.\n"
+"\n"
+"  --offline   no network: contacts from report.contacts and the cache only\n"
+"  --now TIME  the time to draft at (ISO 8601; tests)\n"
+"  --json      one JSON object per report touched\n";
+
+static const char reports_help[] =
+"usage: abusedesk reports [--state STATE] [--json]\n"
+"\n"
+"Lists reports, oldest first: token, state, recipient, subject, and for\n"
+"held and skipped ones the reasons. STATE is one of draft, held, skipped,\n"
+"approved, sending, sent, failed, unconfirmed, suppressed (may repeat).\n"
+"--json prints JSON Lines with every field but the message.\n";
+
+static const char show_help[] =
+"usage: abusedesk show REPORT [--public] [--trail]\n"
+"\n"
+"Prints the report (its token AD-XXXXXX or its id) as the full RFC 5322\n"
+"message that send delivers. --trail prints its dated history instead.\n"
+"--public re-composes it with our own addresses masked, for sharing on\n"
+"lists or with third parties (never sent).\n";
+
+static const char approve_help[] =
+"usage: abusedesk approve REPORT... | --all\n"
+"\n"
+"Approves reports for sending: drafts, held reports you have reviewed,\n"
+"failed ones and 'unconfirmed' ones (a send that may have gone out before\n"
+"a crash: approving it again is a conscious resend). --all approves every\n"
+"draft (not held ones: those need a look each).\n";
+
+static const char send_help[] =
+"usage: abusedesk send [--dry-run] [--now TIME] [--json]\n"
+"\n"
+"Sends the approved reports that are due, through relay.url (SMTP with\n"
+"STARTTLS/AUTH) or the local sendmail. It refuses until report.email is\n"
+"set. --dry-run prints what would go where and sends nothing.\n"
+"\n"
+"Manners: the suppression list is honoured at every send; at most\n"
+"send.per_domain_hour reports per recipient domain and send.per_hour in\n"
+"all (the rest wait for the next run); temporary failures are retried\n"
+"with backoff (send.retry, doubling) up to send.max_attempts.\n"
+"\n"
+"A report is marked 'sending' before the relay sees it. If abusedesk dies\n"
+"before recording the relay's answer, the next send marks it\n"
+"'unconfirmed' and does not send it again.\n"
+"\n"
+"Exit status: 0 all due reports sent (or nothing due); 6 some were\n"
+"deferred, retried later or failed (see the listing); 4 no identity.\n";
+
+static const char suppress_help[] =
+"usage: abusedesk suppress ADDRESS|@DOMAIN [--reason TEXT]\n"
+"       abusedesk suppress --remove ADDRESS|@DOMAIN\n"
+"       abusedesk suppress --list [--json]\n"
+"\n"
+"Never send reports to this address, or to any address at this domain or\n"
+"its subdomains: a network that asked not to receive them. Honoured by\n"
+"draft and again at every send.\n";
+
+static int
+parse_now(struct cli *c, const char *v)
+{
+	struct ad_instant t;
+
+	if (!ad_instant_parse(v, &t)) {
+		cli_err(c, "--now wants an ISO 8601 time");
+		return -1;
+	}
+	c->now = t.utc;
+	return 0;
+}
+
+static time_t
+fixed_clock(void *arg)
+{
+	return (time_t)*(long long *)arg;
+}
+
+/* Common options, --now, and the clock they set. */
+static void
+use_now(struct cli *c)
+{
+	if (c->now != 0) {
+		c->ctx.clock = fixed_clock;
+		c->ctx.clock_arg = &c->now;
+	}
+}
+
+/* --- options from the config ---------------------------------------------- */
+
+struct env {
+	struct cli		*c;
+	struct ad_store		*st;
+	struct ad_identity	 me;
+	char			 from_fallback[AD_EMAIL_MAX + 1];
+	char			 host[256];
+	const char		*xarf[AD_CONFIG_XARF_MAX];
+	struct ad_queue_opts	 o;
+	struct ad_assess_policy	*pol;
+	struct ad_contacts	*contacts;
+	struct ad_registry	*reg;
+	struct ad_lookup	*lookup;
+	struct ad_resolver	*res;
+	bool			 offline;
+	bool			 lookup_tried;
+};
+
+static void
+env_free(struct env *e)
+{
+	ad_assess_policy_free(e->pol);
+	ad_contacts_free(e->contacts);
+	ad_lookup_free(e->lookup);
+	ad_registry_free(e->reg);
+	ad_resolver_free(e->res);
+	if (e->st)
+		ad_store_close(e->st);
+}
+
+static int
+env_open(struct env *e, struct cli *c, bool need_policy)
+{
+	const struct ad_config_report *rc = &c->cfg.report;
+	struct ad_diag diag;
+	struct passwd *pw;
+	const char *at;
+	size_t i;
+	int ret, r;
+
+	memset(&diag, 0, sizeof(diag));
+	e->c = c;
+	use_now(c);
+	if ((ret = cli_open_store(c, &e->st)) != EXIT_OK)
+		return ret;
+	ad_fmt_cut(e->me.name, sizeof(e->me.name), "%s", rc->name);
+	ad_fmt_cut(e->me.org, sizeof(e->me.org), "%s", rc->org);
+	ad_fmt_cut(e->me.email, sizeof(e->me.email), "%s", rc->email);
+	ad_fmt_cut(e->me.phone, sizeof(e->me.phone), "%s", rc->phone);
+	ad_fmt_cut(e->me.victim, sizeof(e->me.victim), "%s", rc->victim);
+	if (gethostname(e->host, sizeof(e->host) - 1) != 0 || !e->host[0])
+		ad_fmt_cut(e->host, sizeof(e->host), "localhost");
+	pw = getpwuid(getuid());
+	ad_fmt_cut(e->from_fallback, sizeof(e->from_fallback), "%s@%s",
+	    pw && pw->pw_name ? pw->pw_name : "root", e->host);
+	if (!ad_email_valid(e->from_fallback, strlen(e->from_fallback)))
+		ad_fmt_cut(e->from_fallback, sizeof(e->from_fallback),
+		    "abusedesk@localhost.localdomain");
+	at = strrchr(e->me.email, '@');
+	e->o.me = &e->me;
+	e->o.from_fallback = e->from_fallback;
+	e->o.msgid_host = at ? at + 1 : strchr(e->from_fallback, '@') + 1;
+	e->o.period = rc->period;
+	e->o.translate = rc->translate;
+	e->o.xarf = rc->xarf;
+	for (i = 0; i < rc->n_xarf_domains; i++)
+		e->xarf[i] = rc->xarf_domains[i];
+	e->o.xarf_domains = e->xarf;
+	e->o.n_xarf_domains = rc->n_xarf_domains;
+	e->o.template_dir = rc->templates[0] ? rc->templates : NULL;
+	e->o.own = c->cfg.own;
+	e->o.n_own = c->cfg.n_own;
+	e->o.relay = &c->cfg.relay;
+	e->o.per_domain_hour = rc->per_domain_hour;
+	e->o.per_hour = rc->per_hour;
+	e->o.max_attempts = rc->max_attempts;
+	e->o.retry_base = rc->retry;
+	if (!need_policy)
+		return EXIT_OK;
+	if ((r = ad_assess_policy_new(&c->cfg, &e->pol, &diag)) != AD_OK) {
+		cli_err(c, "%s%s%s", diag.where, diag.where[0] ? ": " : "",
+		    diag.msg[0] ? diag.msg : ad_strerror(r));
+		return r == AD_ERR_NOMEM ? EXIT_INTERNAL : EXIT_CONFIG;
+	}
+	if (rc->contacts[0] &&
+	    (r = ad_contacts_load(rc->contacts, &e->contacts, &diag)) != AD_OK) {
+		cli_err(c, "report.contacts: %s:%lu: %s", diag.where, diag.line,
+		    diag.msg);
+		return r == AD_ERR_NOMEM ? EXIT_INTERNAL : EXIT_CONFIG;
+	}
+	return EXIT_OK;
+}
+
+/* The draft's contact callback: known contacts, lookup, reverse DNS. */
+static void
+find_contact(void *arg, const struct ad_addr *src,
+    struct ad_lookup_answer *who, char *rdns, size_t cap)
+{
+	struct env *e = arg;
+	struct ad_diag diag;
+	char a[AD_ADDR_STRLEN];
+
+	rdns[0] = '\0';
+	memset(&diag, 0, sizeof(diag));
+	if (!ad_contacts_find(e->contacts, src, who)) {
+		if (!e->lookup_tried) {
+			e->lookup_tried = true;
+			if (cli_lookup_open(e->c, e->st, e->offline, &e->reg,
+			    &e->lookup) != EXIT_OK)
+				e->lookup = NULL;
+		}
+		memset(who, 0, sizeof(*who));
+		who->err = AD_ERR_NOTFOUND;
+		/* A failed lookup leaves who->err set: the assessment says
+		 * "no contact" and holds or goes to the upstream. */
+		if (e->lookup != NULL &&
+		    ad_lookup_query(e->lookup, ad_addr_format(src, a), who) ==
+		    AD_ERR_NOMEM)
+			who->err = AD_ERR_NOMEM;
+	}
+	if (e->c->cfg.report.no_rdns || e->offline)
+		return;
+	if (e->res == NULL && ad_resolver_new(e->c->cfg.report.dns_server[0] ?
+	    e->c->cfg.report.dns_server : NULL, 0, &e->res, &diag) != AD_OK) {
+		e->c->cfg.report.no_rdns = true;	/* say it once */
+		if (!e->c->quiet)
+			cli_err(e->c, "reverse DNS off: %s", diag.msg);
+		return;
+	}
+	if (ad_resolver_ptr(e->res, src, rdns, cap, &diag) != AD_OK)
+		rdns[0] = '\0';
+}
+
+/* --- listing --------------------------------------------------------------- */
+
+static void
+flags_text(unsigned flags, char *buf, size_t n)
+{
+	if (flags == 0) {
+		buf[0] = '\0';
+		return;
+	}
+	(void)ad_assess_flags_name(flags, buf, n);
+}
+
+static int
+report_json(struct ad_buf *b, const struct ad_report_row *r)
+{
+	char a[AD_ADDR_STRLEN], fl[256];
+	bool first = true;
+	int e;
+
+	flags_text(r->flags, fl, sizeof(fl));
+	if ((e = ad_buf_addc(b, '{')) != AD_OK ||
+	    (e = ad_json_kv_int(b, &first, "id", r->id)) != AD_OK ||
+	    (e = ad_json_kv_str(b, &first, "token", r->token)) != AD_OK ||
+	    (e = ad_json_kv_str(b, &first, "source",
+	    ad_addr_format(&r->src, a))) != AD_OK ||
+	    (e = ad_json_kv_str(b, &first, "state",
+	    ad_report_state_name(r->state))) != AD_OK ||
+	    (e = ad_json_kv_str(b, &first, "action", r->action[0] ? r->action :
+	    NULL)) != AD_OK ||
+	    (e = ad_json_kv_str(b, &first, "flags", fl[0] ? fl : NULL)) ||
+	    (e = ad_json_kv_str(b, &first, "reasons", r->reasons[0] ?
+	    r->reasons : NULL)) != AD_OK ||
+	    (e = ad_json_kv_str(b, &first, "to", r->to[0] ? r->to : NULL)) ||
+	    (e = ad_json_kv_str(b, &first, "cc", r->cc[0] ? r->cc : NULL)) ||
+	    (e = ad_json_kv_str(b, &first, "subject", r->subject[0] ?
+	    r->subject : NULL)) != AD_OK ||
+	    (e = ad_json_kv_str(b, &first, "message_id", r->message_id)) ||
+	    (e = ad_json_kv_str(b, &first, "lang", r->lang[0] ? r->lang :
+	    NULL)) != AD_OK ||
+	    (e = ad_json_kv_bool(b, &first, "xarf", r->xarf)) != AD_OK ||
+	    (e = ad_json_kv_int(b, &first, "events", (int64_t)r->events)) ||
+	    (e = ad_json_kv_int(b, &first, "created", r->created)) ||
+	    (e = ad_json_kv_int(b, &first, "updated", r->updated)) ||
+	    (e = ad_json_kv_int(b, &first, "approved", r->approved)) ||
+	    (e = ad_json_kv_int(b, &first, "sent", r->sent)) ||
+	    (e = ad_json_kv_int(b, &first, "attempts", r->attempts)) ||
+	    (e = ad_json_kv_int(b, &first, "next_try", r->next_try)) ||
+	    (e = ad_json_kv_str(b, &first, "last_error", r->last_error[0] ?
+	    r->last_error : NULL)) != AD_OK)
+		return e;
+	return ad_buf_addc(b, '}');
+}
+
+static void
+report_line(const struct ad_report_row *r)
+{
+	char a[AD_ADDR_STRLEN];
+
+	printf("%-10s %-11s %-15s %s\n", r->token,
+	    ad_report_state_name(r->state), ad_addr_format(&r->src, a),
+	    r->to[0] ? r->to : "(no recipient)");
+	if (r->subject[0])
+		printf("           %s\n", r->subject);
+	if (r->reasons[0] && r->state != AD_RS_DRAFT &&
+	    r->state != AD_RS_APPROVED && r->state != AD_RS_SENT)
+		printf("           why: %s\n", r->reasons);
+	if (r->last_error[0] && r->state != AD_RS_SENT)
+		printf("           last error: %s\n", r->last_error);
+}
+
+static int
+print_report(void *arg, const struct ad_report_row *r)
+{
+	struct cli *c = arg;
+	struct ad_buf b;
+	int e;
+
+	if (!c->json) {
+		report_line(r);
+		return 0;
+	}
+	ad_buf_init(&b, 1 << 20);
+	if ((e = report_json(&b, r)) == AD_OK)
+		printf("%s\n", ad_buf_str(&b));
+	ad_buf_free(&b);
+	return e;
+}
+
+struct since {
+	struct cli	*c;
+	int64_t		 t0;
+};
+
+static int
+print_since(void *arg, const struct ad_report_row *r)
+{
+	struct since *sc = arg;
+
+	return r->updated >= sc->t0 ? print_report(sc->c, r) : 0;
+}
+
+/* --- draft ------------------------------------------------------------------ */
+
+struct draft_progress {
+	bool	on;
+};
+
+static void
+draft_progress(void *arg, size_t done)
+{
+	struct draft_progress *p = arg;
+
+	if (p->on)
+		fprintf(stderr, "\r\033[Kdrafting: %zu source(s)", done);
+}
+
+int
+cmd_draft(struct cli *c, int argc, char **argv)
+{
+	struct env e;
+	struct ad_diag diag;
+	struct ad_draft_stats s;
+	struct ad_report_filter f;
+	struct draft_progress pg = { false };
+	int64_t *ids = NULL;
+	size_t n_ids = 0;
+	int64_t t0;
+	int i, r, ret;
+
+	memset(&e, 0, sizeof(e));
+	memset(&diag, 0, sizeof(diag));
+	if ((ids = calloc((size_t)argc + 1, sizeof(*ids))) == NULL)
+		return EXIT_INTERNAL;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		char *end;
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n%s", draft_help, cli_common_help);
+			free(ids);
+			return EXIT_OK;
+		} else if (strcmp(a, "--json") == 0)
+			c->json = true;
+		else if (strcmp(a, "--all") == 0)
+			;
+		else if (strcmp(a, "--offline") == 0)
+			e.offline = true;
+		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
+			if (parse_now(c, argv[++i]) != 0) {
+				free(ids);
+				return EXIT_USAGE;
+			}
+		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
+			if (r < 0) {
+				free(ids);
+				return EXIT_USAGE;
+			}
+		} else if (a[0] != '-' && (ids[n_ids] = strtoll(a, &end, 10)) > 0 &&
+		    *end == '\0')
+			n_ids++;
+		else {
+			cli_err(c, "draft: unexpected \"%s\" (try --help)", a);
+			free(ids);
+			return EXIT_USAGE;
+		}
+	}
+	if ((ret = cli_setup(c)) != EXIT_OK ||
+	    (ret = env_open(&e, c, true)) != EXIT_OK)
+		goto out;
+	pg.on = !c->quiet && isatty(STDERR_FILENO);
+	t0 = (int64_t)ad_ctx_now(&c->ctx);
+	r = ad_queue_draft(&c->ctx, e.st, &e.o, e.pol, find_contact, &e, ids,
+	    n_ids, draft_progress, &pg, &s, &diag);
+	if (pg.on)
+		fputs("\r\033[K", stderr);
+	if (r != AD_OK) {
+		cli_err(c, "draft: %s%s%s", diag.where, diag.where[0] ? ": " :
+		    "", diag.msg[0] ? diag.msg : ad_strerror(r));
+		ret = r == AD_ERR_NOTFOUND ? EXIT_USAGE : cli_exit_for(r);
+		goto out;
+	}
+	/* What this run touched: reports updated at or after t0. */
+	memset(&f, 0, sizeof(f));
+	{
+		struct since sc = { c, t0 };
+
+		if ((r = ad_store_report_each(e.st, &f, print_since, &sc)) !=
+		    AD_OK)
+			ret = cli_exit_for(r);
+	}
+	if (!c->quiet)
+		fprintf(stderr, "draft: %zu source(s): %zu new report(s), %zu"
+		    " updated, %zu incident(s) joined a sent report; now %zu"
+		    " draft, %zu held, %zu skipped, %zu suppressed. Nothing was"
+		    " sent: review with 'abusedesk show', then 'abusedesk"
+		    " approve'.\n", s.sources, s.created, s.updated,
+		    s.after_sent, s.drafts, s.held, s.skipped, s.suppressed);
+out:
+	free(ids);
+	env_free(&e);
+	return ret;
+}
+
+/* --- reports ---------------------------------------------------------------- */
+
+int
+cmd_reports(struct cli *c, int argc, char **argv)
+{
+	struct ad_report_filter f;
+	struct env e;
+	int i, r, ret, s;
+
+	memset(&f, 0, sizeof(f));
+	memset(&e, 0, sizeof(e));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n%s", reports_help, cli_common_help);
+			return EXIT_OK;
+		} else if (strcmp(a, "--json") == 0)
+			c->json = true;
+		else if (strcmp(a, "--state") == 0 && i + 1 < argc) {
+			if ((s = ad_report_state_from_name(argv[++i])) < 0) {
+				cli_err(c, "unknown state \"%s\" (try --help)",
+				    argv[i]);
+				return EXIT_USAGE;
+			}
+			f.states |= 1u << s;
+		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
+			if (r < 0)
+				return EXIT_USAGE;
+		} else {
+			cli_err(c, "reports: unexpected \"%s\" (try --help)", a);
+			return EXIT_USAGE;
+		}
+	}
+	if ((ret = cli_setup(c)) != EXIT_OK ||
+	    (ret = env_open(&e, c, false)) != EXIT_OK)
+		goto out;
+	if ((r = ad_store_report_each(e.st, &f, print_report, c)) != AD_OK) {
+		cli_err(c, "%s", ad_store_errmsg(e.st));
+		ret = cli_exit_for(r);
+	}
+out:
+	env_free(&e);
+	return ret;
+}
+
+/* --- show -------------------------------------------------------------------- */
+
+/* "AD-7F3K9Q" or an id. */
+static void
+report_ref(const char *a, int64_t *id, const char **token)
+{
+	char *end;
+	long long v = strtoll(a, &end, 10);
+
+	*id = 0;
+	*token = NULL;
+	if (*a != '\0' && *end == '\0' && v > 0)
+		*id = v;
+	else
+		*token = a;
+}
+
+static int
+print_trail(void *arg, int64_t at, const char *state, const char *text)
+{
+	struct cli *c = arg;
+	struct ad_instant t = { .utc = at, .valid = true };
+	char ts[AD_ISO_STRLEN];
+
+	if (c->json) {
+		struct ad_buf b;
+		bool first = true;
+		int e;
+
+		ad_buf_init(&b, 1 << 16);
+		if ((e = ad_buf_addc(&b, '{')) == AD_OK &&
+		    (e = ad_json_kv_str(&b, &first, "at",
+		    ad_instant_format_utc(&t, ts))) == AD_OK &&
+		    (e = ad_json_kv_str(&b, &first, "state", state)) == AD_OK &&
+		    (e = ad_json_kv_str(&b, &first, "text", text)) == AD_OK &&
+		    (e = ad_buf_addc(&b, '}')) == AD_OK)
+			printf("%s\n", ad_buf_str(&b));
+		ad_buf_free(&b);
+		return e;
+	}
+	printf("%s  %-11s %s\n", ad_instant_format_utc(&t, ts), state, text);
+	return 0;
+}
+
+int
+cmd_show(struct cli *c, int argc, char **argv)
+{
+	struct ad_report_row row;
+	struct ad_diag diag;
+	struct env e;
+	const char *ref = NULL, *token;
+	bool public_view = false, trail = false;
+	int64_t id;
+	int i, r, ret;
+
+	memset(&e, 0, sizeof(e));
+	memset(&diag, 0, sizeof(diag));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n%s", show_help, cli_common_help);
+			return EXIT_OK;
+		} else if (strcmp(a, "--public") == 0)
+			public_view = true;
+		else if (strcmp(a, "--trail") == 0)
+			trail = true;
+		else if (strcmp(a, "--json") == 0)
+			c->json = true;
+		else if (strcmp(a, "--offline") == 0)
+			e.offline = true;
+		else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
+			if (r < 0)
+				return EXIT_USAGE;
+		} else if (ref == NULL && a[0] != '-')
+			ref = a;
+		else {
+			cli_err(c, "show: unexpected \"%s\" (try --help)", a);
+			return EXIT_USAGE;
+		}
+	}
+	if (ref == NULL) {
+		cli_err(c, "show: which report? (abusedesk reports lists them)");
+		return EXIT_USAGE;
+	}
+	report_ref(ref, &id, &token);
+	if ((ret = cli_setup(c)) != EXIT_OK ||
+	    (ret = env_open(&e, c, public_view)) != EXIT_OK)
+		goto out;
+	if ((r = ad_store_report_get(e.st, id, token, &row)) <= 0) {
+		if (r == 0)
+			cli_err(c, "no report %s", ref);
+		else
+			cli_err(c, "%s", ad_store_errmsg(e.st));
+		ret = r == 0 ? EXIT_USAGE : cli_exit_for(r);
+		goto out;
+	}
+	if (trail)
+		r = ad_store_report_trail(e.st, row.id, print_trail, c);
+	else if (public_view) {
+		char *m;
+		size_t len;
+
+		e.o.public_view = true;
+		r = ad_queue_preview(&c->ctx, e.st, &e.o, e.pol, find_contact,
+		    &e, row.id, NULL, &m, &len, &diag);
+		if (r == AD_OK) {
+			fwrite(m, 1, len, stdout);
+			ad_free(m);
+		} else
+			cli_err(c, "%s", diag.msg[0] ? diag.msg : ad_strerror(r));
+	} else if (row.message == NULL) {
+		cli_err(c, "report %s has no message: %s", row.token,
+		    row.reasons[0] ? row.reasons : "no recipient");
+		r = AD_ERR_NOTFOUND;
+	} else
+		fwrite(row.message, 1, row.message_len, stdout);
+	ad_report_row_free(&row);
+	if (r != AD_OK)
+		ret = r == AD_ERR_NOTFOUND ? EXIT_USAGE : cli_exit_for(r);
+out:
+	env_free(&e);
+	return ret;
+}
+
+/* --- approve ----------------------------------------------------------------- */
+
+struct ids {
+	int64_t	*v;
+	size_t	 n, cap;
+};
+
+static int
+collect_report_id(void *arg, const struct ad_report_row *r)
+{
+	struct ids *l = arg;
+
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		int64_t *v = realloc(l->v, nc * sizeof(*v));
+
+		if (v == NULL)
+			return AD_ERR_NOMEM;
+		l->v = v;
+		l->cap = nc;
+	}
+	l->v[l->n++] = r->id;
+	return 0;
+}
+
+int
+cmd_approve(struct cli *c, int argc, char **argv)
+{
+	struct ad_diag diag;
+	struct env e;
+	struct ids all = { 0 };
+	bool every = false;
+	int i, r, ret, failed = 0;
+	size_t k, n_ok = 0;
+	char **refs;
+	size_t n_refs = 0;
+
+	memset(&e, 0, sizeof(e));
+	if ((refs = calloc((size_t)argc + 1, sizeof(*refs))) == NULL)
+		return EXIT_INTERNAL;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n%s", approve_help, cli_common_help);
+			free(refs);
+			return EXIT_OK;
+		} else if (strcmp(a, "--all") == 0)
+			every = true;
+		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
+			if (parse_now(c, argv[++i]) != 0) {
+				free(refs);
+				return EXIT_USAGE;
+			}
+		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
+			if (r < 0) {
+				free(refs);
+				return EXIT_USAGE;
+			}
+		} else if (a[0] != '-')
+			refs[n_refs++] = argv[i];
+		else {
+			cli_err(c, "approve: unexpected \"%s\" (try --help)", a);
+			free(refs);
+			return EXIT_USAGE;
+		}
+	}
+	if (!every && n_refs == 0) {
+		cli_err(c, "approve: which reports? (REPORT... or --all)");
+		free(refs);
+		return EXIT_USAGE;
+	}
+	if ((ret = cli_setup(c)) != EXIT_OK ||
+	    (ret = env_open(&e, c, false)) != EXIT_OK)
+		goto out;
+	if (every) {
+		struct ad_report_filter f;
+
+		memset(&f, 0, sizeof(f));
+		f.states = 1u << AD_RS_DRAFT;
+		if ((r = ad_store_report_each(e.st, &f, collect_report_id,
+		    &all)) != AD_OK) {
+			ret = cli_exit_for(r);
+			goto out;
+		}
+	}
+	for (k = 0; k < all.n + n_refs; k++) {
+		int64_t id = 0;
+		const char *token = NULL;
+
+		if (k < all.n)
+			id = all.v[k];
+		else
+			report_ref(refs[k - all.n], &id, &token);
+		memset(&diag, 0, sizeof(diag));
+		if ((r = ad_queue_approve(&c->ctx, e.st, id, token,
+		    &diag)) != AD_OK) {
+			cli_err(c, "approve: %s", diag.msg[0] ? diag.msg :
+			    ad_store_errmsg(e.st));
+			failed++;
+			if (r != AD_ERR_USAGE && r != AD_ERR_NOTFOUND) {
+				ret = cli_exit_for(r);
+				goto out;
+			}
+		} else
+			n_ok++;
+	}
+	if (!c->quiet)
+		fprintf(stderr, "approved %zu report(s); 'abusedesk send' sends"
+		    " them (try --dry-run first)\n", n_ok);
+	if (failed)
+		ret = EXIT_USAGE;
+out:
+	free(all.v);
+	free(refs);
+	env_free(&e);
+	return ret;
+}
+
+/* --- send -------------------------------------------------------------------- */
+
+static void
+print_send(void *arg, const struct ad_send_event *ev)
+{
+	struct cli *c = arg;
+
+	if (c->json) {
+		struct ad_buf b;
+		bool first = true;
+
+		ad_buf_init(&b, 1 << 16);
+		if (ad_buf_addc(&b, '{') == AD_OK &&
+		    ad_json_kv_str(&b, &first, "token", ev->report->token) == 0 &&
+		    ad_json_kv_str(&b, &first, "what", ev->what) == AD_OK &&
+		    ad_json_kv_str(&b, &first, "to", ev->report->to) == AD_OK &&
+		    ad_json_kv_str(&b, &first, "detail", ev->detail) == AD_OK &&
+		    ad_buf_addc(&b, '}') == AD_OK)
+			printf("%s\n", ad_buf_str(&b));
+		ad_buf_free(&b);
+		return;
+	}
+	printf("%-10s %-11s %s\n", ev->report->token, ev->what,
+	    ev->detail ? ev->detail : "");
+}
+
+int
+cmd_send(struct cli *c, int argc, char **argv)
+{
+	struct ad_send_stats s;
+	struct ad_diag diag;
+	struct env e;
+	int i, r, ret;
+
+	memset(&e, 0, sizeof(e));
+	memset(&diag, 0, sizeof(diag));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n%s", send_help, cli_common_help);
+			return EXIT_OK;
+		} else if (strcmp(a, "--dry-run") == 0 || strcmp(a, "-n") == 0)
+			e.o.dry_run = true;
+		else if (strcmp(a, "--json") == 0)
+			c->json = true;
+		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
+			if (parse_now(c, argv[++i]) != 0)
+				return EXIT_USAGE;
+		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
+			if (r < 0)
+				return EXIT_USAGE;
+		} else {
+			cli_err(c, "send: unexpected \"%s\" (try --help)", a);
+			return EXIT_USAGE;
+		}
+	}
+	if ((ret = cli_setup(c)) != EXIT_OK)
+		return ret;
+	{
+		bool dry = e.o.dry_run;
+
+		if ((ret = env_open(&e, c, false)) != EXIT_OK)
+			goto out;
+		e.o.dry_run = dry;
+	}
+	r = ad_queue_send(&c->ctx, e.st, &e.o, print_send, c, &s, &diag);
+	if (r != AD_OK) {
+		cli_err(c, "send: %s", diag.msg[0] ? diag.msg :
+		    ad_store_errmsg(e.st));
+		ret = r == AD_ERR_FAULT ? EXIT_INTERNAL : cli_exit_for(r);
+		goto out;
+	}
+	if (!c->quiet)
+		fprintf(stderr, "send: %zu sent, %zu would be sent (dry run), %zu"
+		    " deferred by rate limits, %zu to retry, %zu failed, %zu"
+		    " suppressed, %zu unconfirmed\n", s.sent, s.would_send,
+		    s.deferred, s.retry, s.failed, s.suppressed, s.unconfirmed);
+	if (s.deferred || s.retry || s.failed)
+		ret = EXIT_NOT_SENT;
+out:
+	env_free(&e);
+	return ret;
+}
+
+/* --- suppress ---------------------------------------------------------------- */
+
+static int
+print_suppressed(void *arg, const char *pattern, int64_t at, const char *why)
+{
+	struct cli *c = arg;
+	struct ad_instant t = { .utc = at, .valid = true };
+	char ts[AD_ISO_STRLEN];
+
+	if (c->json) {
+		struct ad_buf b;
+		bool first = true;
+		int e;
+
+		ad_buf_init(&b, 1 << 16);
+		if ((e = ad_buf_addc(&b, '{')) == AD_OK &&
+		    (e = ad_json_kv_str(&b, &first, "pattern", pattern)) == 0 &&
+		    (e = ad_json_kv_str(&b, &first, "added",
+		    ad_instant_format_utc(&t, ts))) == AD_OK &&
+		    (e = ad_json_kv_str(&b, &first, "reason", why[0] ? why :
+		    NULL)) == AD_OK && (e = ad_buf_addc(&b, '}')) == AD_OK)
+			printf("%s\n", ad_buf_str(&b));
+		ad_buf_free(&b);
+		return e;
+	}
+	printf("%-40s %s  %s\n", pattern, ad_instant_format_utc(&t, ts), why);
+	return 0;
+}
+
+/* A mailbox, or "@domain" (checked as the domain of a mailbox). */
+static bool
+suppress_target_ok(const char *t)
+{
+	char probe[AD_EMAIL_MAX + 2];
+
+	if (t[0] != '@')
+		return ad_email_valid(t, strlen(t));
+	if (snprintf(probe, sizeof(probe), "x%s", t) >= (int)sizeof(probe))
+		return false;
+	return ad_email_valid(probe, strlen(probe));
+}
+
+int
+cmd_suppress(struct cli *c, int argc, char **argv)
+{
+	struct env e;
+	const char *target = NULL, *reason = "added by the user";
+	bool list = false, remove = false;
+	int i, r, ret;
+
+	memset(&e, 0, sizeof(e));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n%s", suppress_help, cli_common_help);
+			return EXIT_OK;
+		} else if (strcmp(a, "--list") == 0)
+			list = true;
+		else if (strcmp(a, "--json") == 0)
+			c->json = true;
+		else if (strcmp(a, "--remove") == 0)
+			remove = true;
+		else if (strcmp(a, "--reason") == 0 && i + 1 < argc)
+			reason = argv[++i];
+		else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
+			if (r < 0)
+				return EXIT_USAGE;
+		} else if (target == NULL && a[0] != '-')
+			target = a;
+		else {
+			cli_err(c, "suppress: unexpected \"%s\" (try --help)", a);
+			return EXIT_USAGE;
+		}
+	}
+	if (!list && target == NULL) {
+		cli_err(c, "suppress: which address or @domain? (try --help)");
+		return EXIT_USAGE;
+	}
+	if (target != NULL && !suppress_target_ok(target)) {
+		cli_err(c, "suppress: \"%s\" is neither a mailbox nor @domain",
+		    target);
+		return EXIT_USAGE;
+	}
+	if ((ret = cli_setup(c)) != EXIT_OK ||
+	    (ret = env_open(&e, c, false)) != EXIT_OK)
+		goto out;
+	if (list)
+		r = ad_store_suppress_each(e.st, print_suppressed, c);
+	else if (remove) {
+		if ((r = ad_store_suppress_remove(e.st, target)) == 0) {
+			cli_err(c, "suppress: %s was not suppressed", target);
+			ret = EXIT_USAGE;
+			goto out;
+		}
+		r = r > 0 ? AD_OK : r;
+	} else
+		r = ad_store_suppress_add(e.st, target,
+		    (int64_t)ad_ctx_now(&c->ctx), reason);
+	if (r != AD_OK) {
+		cli_err(c, "%s", ad_store_errmsg(e.st));
+		ret = cli_exit_for(r);
+	} else if (!list && !c->quiet)
+		fprintf(stderr, "%s %s\n", remove ? "no longer suppressed:" :
+		    "suppressed:", target);
+out:
+	env_free(&e);
+	return ret;
+}
