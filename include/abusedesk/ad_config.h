@@ -55,6 +55,19 @@
  *   send.per_hour = 60                 # reports in all
  *   send.max_attempts = 8              # temporary failures before giving up
  *   send.retry = 15m                   # first retry delay, doubling
+ *
+ * Relay keys (abusedesk send; ad_deliver.h):
+ *   relay.url = smtp://mail.example.org:587   # or smtps://host:465;
+ *                                      # unset or empty: sendmail -t
+ *   relay.user = reports               # AUTH (then TLS is required)
+ *   relay.password = ...               # or, better:
+ *   relay.password_file = FILE         # first line of FILE
+ *   relay.starttls = yes               # require STARTTLS on smtp://
+ *                                      # (default: used when offered)
+ *   relay.cacert = FILE                # CA bundle for the relay's cert
+ *   relay.helo = host.example.org      # EHLO name (default: libcurl's)
+ *   relay.sendmail = /usr/sbin/sendmail   # when relay.url is empty
+ *   relay.timeout = 60s                # whole exchange, at most 1h
  */
 #ifndef AD_CONFIG_H
 #define AD_CONFIG_H
@@ -62,6 +75,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "ad_deliver.h"
 #include "ad_detect.h"
 #include "ad_err.h"
 
@@ -128,6 +142,7 @@ struct ad_config {
 	size_t			n_allow;
 	struct ad_config_lookup	lookup;
 	struct ad_config_report	report;
+	struct ad_relay		relay;
 	struct ad_parse_opt	parse[AD_CONFIG_PARSE_MAX];
 	size_t			n_parse;
 };

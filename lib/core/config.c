@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "abusedesk/ad_config.h"
 #include "abusedesk/ad_email.h"
@@ -34,6 +35,7 @@ ad_config_free(struct ad_config *cfg)
 	cfg->n_own = cfg->n_allow = 0;
 	cfg->detect.own = cfg->detect.allow = NULL;
 	cfg->detect.n_own = cfg->detect.n_allow = 0;
+	memset(cfg->relay.password, 0, sizeof(cfg->relay.password));
 }
 
 long long
@@ -218,6 +220,81 @@ lookup_set(struct ad_config_lookup *lk, const char *key, const char *v,
 	}
 	if (strcmp(k, "offline") == 0)
 		return set_yesno(key, &lk->offline, v, diag);
+	return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
+}
+
+/* The first line of a password file, without its line end. */
+static int
+read_password(const char *key, const char *path, char *dst, size_t n,
+    struct ad_diag *diag)
+{
+	FILE *f;
+	char line[512];
+	size_t l;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "%s: %s", path,
+		    strerror(errno));
+	if (fgets(line, sizeof(line), f) == NULL)
+		line[0] = '\0';
+	fclose(f);
+	l = strcspn(line, "\r\n");
+	line[l] = '\0';
+	if (l == 0 || l >= n) {
+		memset(line, 0, sizeof(line));
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+		    "%s: %s", path, l ? "password too long" : "empty");
+	}
+	memcpy(dst, line, l + 1);
+	memset(line, 0, sizeof(line));
+	return AD_OK;
+}
+
+/* relay.* keys (see ad_config.h). */
+static int
+relay_set(struct ad_relay *rl, const char *key, const char *v,
+    struct ad_diag *diag)
+{
+	const char *k = key + 6;
+	long long d;
+
+	if (strcmp(k, "url") == 0) {
+		if (*v != '\0' && strncasecmp(v, "smtp://", 7) != 0 &&
+		    strncasecmp(v, "smtps://", 8) != 0)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected smtp://HOST[:PORT] or smtps://HOST[:PORT]");
+		if (strpbrk(v, " \t") != NULL)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "no spaces in a URL");
+		return set_str(key, rl->url, sizeof(rl->url), v, diag);
+	}
+	if (strcmp(k, "user") == 0)
+		return set_str(key, rl->user, sizeof(rl->user), v, diag);
+	if (strcmp(k, "password") == 0)
+		return set_str(key, rl->password, sizeof(rl->password), v, diag);
+	if (strcmp(k, "password_file") == 0)
+		return read_password(key, v, rl->password,
+		    sizeof(rl->password), diag);
+	if (strcmp(k, "starttls") == 0)
+		return set_yesno(key, &rl->starttls, v, diag);
+	if (strcmp(k, "cacert") == 0)
+		return set_str(key, rl->cacert, sizeof(rl->cacert), v, diag);
+	if (strcmp(k, "helo") == 0)
+		return set_str(key, rl->helo, sizeof(rl->helo), v, diag);
+	if (strcmp(k, "sendmail") == 0) {
+		if (v[0] != '/')
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected an absolute path");
+		return set_str(key, rl->sendmail, sizeof(rl->sendmail), v,
+		    diag);
+	}
+	if (strcmp(k, "timeout") == 0) {
+		if ((d = ad_parse_duration(v)) <= 0 || d > 3600)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected a duration from 1s to 1h");
+		rl->timeout_ms = (int)(d * 1000);
+		return AD_OK;
+	}
 	return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
 }
 
@@ -434,6 +511,9 @@ ad_config_set(struct ad_config *cfg, const char *key, const char *v,
 			return r;
 	} else if (strncmp(key, "lookup.", 7) == 0) {
 		if ((r = lookup_set(&cfg->lookup, key, v, diag)) != AD_OK)
+			return r;
+	} else if (strncmp(key, "relay.", 6) == 0) {
+		if ((r = relay_set(&cfg->relay, key, v, diag)) != AD_OK)
 			return r;
 	} else if (strncmp(key, "parse.", 6) == 0) {
 		r = add_parse_opt(cfg, key, v, diag);

@@ -410,11 +410,100 @@ test_duration_overflow(void)
 }
 
 static void
+test_relay(void)
+{
+	struct ad_config cfg;
+	struct ad_diag d;
+	const char *pw;
+
+	ad_config_init(&cfg);
+	TEST_START("relay defaults: sendmail mode, no AUTH, no timeout set");
+	ASSERT_STR_EQ(cfg.relay.url, "");
+	ASSERT_STR_EQ(cfg.relay.user, "");
+	ASSERT_FALSE(cfg.relay.starttls);
+	ASSERT_INT_EQ(cfg.relay.timeout_ms, 0);
+	TEST_DONE();
+
+	TEST_START("relay keys");
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.url",
+	    "smtp://mail.example.org:587", &d), AD_OK);
+	ASSERT_STR_EQ(cfg.relay.url, "smtp://mail.example.org:587");
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.url", "SMTPS://m.example.org",
+	    &d), AD_OK);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.user", "reports", &d), AD_OK);
+	ASSERT_STR_EQ(cfg.relay.user, "reports");
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.password", "pw1", &d), AD_OK);
+	ASSERT_STR_EQ(cfg.relay.password, "pw1");
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.starttls", "yes", &d), AD_OK);
+	ASSERT_TRUE(cfg.relay.starttls);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.cacert", "/etc/ca.pem", &d),
+	    AD_OK);
+	ASSERT_STR_EQ(cfg.relay.cacert, "/etc/ca.pem");
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.helo", "h.example.org", &d),
+	    AD_OK);
+	ASSERT_STR_EQ(cfg.relay.helo, "h.example.org");
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.sendmail", "/usr/lib/sm", &d),
+	    AD_OK);
+	ASSERT_STR_EQ(cfg.relay.sendmail, "/usr/lib/sm");
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.timeout", "90s", &d), AD_OK);
+	ASSERT_INT_EQ(cfg.relay.timeout_ms, 90000);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.timeout", "1m", &d), AD_OK);
+	ASSERT_INT_EQ(cfg.relay.timeout_ms, 60000);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.url", "", &d), AD_OK);
+	ASSERT_STR_EQ(cfg.relay.url, "");
+	TEST_DONE();
+
+	TEST_START("relay.password_file: first line, line end dropped");
+	pw = write_file("pw.txt", "s3cret pass\r\nsecond line\n");
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.password_file", pw, &d), AD_OK);
+	ASSERT_STR_EQ(cfg.relay.password, "s3cret pass");
+	pw = write_file("pw-empty.txt", "\n");
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.password_file", pw, &d),
+	    AD_ERR_CONFIG);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.password_file",
+	    "/nonexistent/pw", &d), AD_ERR_CONFIG);
+	ASSERT_STR_EQ(d.where, "relay.password_file");
+	TEST_DONE();
+
+	TEST_START("relay keys: bad values and unknown keys");
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.url", "http://x.example", &d),
+	    AD_ERR_CONFIG);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.url", "smtp://a b", &d),
+	    AD_ERR_CONFIG);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.starttls", "maybe", &d),
+	    AD_ERR_CONFIG);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.sendmail", "sendmail", &d),
+	    AD_ERR_CONFIG);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.timeout", "0", &d),
+	    AD_ERR_CONFIG);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.timeout", "2h", &d),
+	    AD_ERR_CONFIG);
+	ASSERT_INT_EQ(ad_config_set(&cfg, "relay.port", "25", &d),
+	    AD_ERR_CONFIG);
+	ASSERT_INT_EQ(cfg.relay.timeout_ms, 60000);
+	TEST_DONE();
+
+	TEST_START("relay keys from a file; free wipes the password");
+	ad_config_free(&cfg);
+	ASSERT_STR_EQ(cfg.relay.password, "");
+	ad_config_init(&cfg);
+	ASSERT_INT_EQ(ad_config_load(&cfg, write_file("relay.conf",
+	    "relay.url = smtps://mail.example.org:465\n"
+	    "relay.user = reports\n"
+	    "relay.timeout = 30s\n"), true, &d), AD_OK);
+	ASSERT_STR_EQ(cfg.relay.url, "smtps://mail.example.org:465");
+	ASSERT_INT_EQ(cfg.relay.timeout_ms, 30000);
+	ad_config_free(&cfg);
+	TEST_DONE();
+}
+
+static void
 cleanup(void)
 {
 	static const char *const names[] = {
 		"good.conf", "empty.conf", "comments.conf", "noeq.conf",
 		"badval.conf", "badkey.conf", "badcidr.conf", "badcat.conf",
+		"pw.txt", "pw-empty.txt", "relay.conf",
 	};
 	char path[600];
 	size_t i;
@@ -440,6 +529,7 @@ main(void)
 	test_defaults();
 	test_set();
 	test_load();
+	test_relay();
 	test_duration_overflow();
 	TESTS_END();
 }
