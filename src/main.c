@@ -276,12 +276,21 @@ int
 main(int argc, char **argv)
 {
 	struct cli c;
-	const char *verb;
+	const char *verb, *fault;
 	int r;
 
 	memset(&c, 0, sizeof(c));
 	c.prog = "abusedesk";
 	ad_ctx_init(&c.ctx);
+	/*
+	 * Tests only: ABUSEDESK_TEST_FAULT=N fails fault point N (enum
+	 * ad_fault) the first time it is passed, e.g. 5 = die between the
+	 * relay accepting a report and the store recording it.
+	 */
+	if ((fault = getenv("ABUSEDESK_TEST_FAULT")) != NULL && *fault) {
+		c.ctx.fault = (enum ad_fault)atoi(fault);
+		c.ctx.fault_countdown = 1;
+	}
 	c.ctx.log = log_stderr;
 	ad_config_init(&c.cfg);
 	if (argc < 2) {

@@ -106,6 +106,36 @@ email_domain(const char *email)
 	return at ? at + 1 : email;
 }
 
+/*
+ * True when the message's From: header names `from`: a report drafted
+ * before report.email was set still carries the fallback sender and its
+ * signature, and must be composed again, not sent.
+ */
+static bool
+from_is(const char *msg, size_t len, const char *from)
+{
+	const char *p = msg, *end = msg + len, *eol;
+	size_t fl = strlen(from);
+
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		if (p == eol || (*p == '\r' && p + 1 == eol))
+			return false;		/* end of the header block */
+		if ((size_t)(eol - p) > 5 && strncasecmp(p, "From:", 5) == 0) {
+			const char *v;
+
+			for (v = p + 5; v + fl <= eol; v++)
+				if (strncasecmp(v, from, fl) == 0 &&
+				    (v + fl == eol || strchr(">\r ",
+				    v[fl]) != NULL))
+					return true;
+			return false;
+		}
+	}
+	return false;
+}
+
 /* Appends "; text" (or text) to a reasons buffer, cutting at its size. */
 static void
 add_reason(char *buf, size_t cap, const char *text)
@@ -624,7 +654,9 @@ refresh_grown(struct draft_run *d)
 			goto out;
 		if ((r = ad_store_report_get(d->st, g.ids[i], NULL, &row)) < 0)
 			goto out;
-		if (r == 0 || ev <= row.events) {
+		if (r == 0 || (ev <= row.events && (row.message == NULL ||
+		    from_is(row.message, row.message_len, d->o->me->email[0] ?
+		    d->o->me->email : d->o->from_fallback)))) {
 			ad_report_row_free(&row);
 			continue;
 		}
@@ -636,7 +668,9 @@ refresh_grown(struct draft_run *d)
 		    (r = ad_store_report_save(d->st, &row)) != AD_OK ||
 		    (r = ad_store_report_log(d->st, row.id, d->now,
 		    ad_report_state_name(row.state),
-		    "updated: its incidents have new events")) != AD_OK) {
+		    ev > row.events ? "updated: its incidents have new events" :
+		    "updated: composed again with the reporter identity")) !=
+		    AD_OK) {
 			ad_report_row_free(&row);
 			ad_store_rollback(d->st);
 			goto out;
@@ -927,6 +961,15 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 		r = save_logged(s->st, &row, s->now, why);
 		goto out;
 	}
+	if (o->me->email[0] && !from_is(row.message, row.message_len,
+	    o->me->email)) {
+		/* Drafted before report.email was set: not ours to send. */
+		s->stats->deferred++;
+		tell(s, &row, "deferred", "composed before report.email was"
+		    " set: run 'abusedesk draft' to compose it again");
+		r = AD_OK;
+		goto out;
+	}
 	if (row.cc[0] && (q = ad_store_suppressed(s->st, row.cc)) != 0) {
 		if (q < 0) {
 			r = q;
@@ -977,8 +1020,14 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 		row.state = AD_RS_SENT;
 		row.sent = s->now;
 		row.last_error[0] = '\0';
-		ad_fmt_cut(why, sizeof(why), "sent to %s%s%s (%d %s)", row.to,
-		    row.cc[0] ? ", cc " : "", row.cc, res.smtp_code, res.detail);
+		if (res.smtp_code > 0)
+			ad_fmt_cut(why, sizeof(why), "sent to %s%s%s (%d %s)",
+			    row.to, row.cc[0] ? ", cc " : "", row.cc,
+			    res.smtp_code, res.detail);
+		else
+			ad_fmt_cut(why, sizeof(why), "sent to %s%s%s (%s)",
+			    row.to, row.cc[0] ? ", cc " : "", row.cc,
+			    res.detail);
 		if ((r = ad_store_begin(s->st)) != AD_OK)
 			goto out;
 		if ((r = ad_store_report_save(s->st, &row)) != AD_OK ||
