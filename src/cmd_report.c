@@ -609,6 +609,7 @@ cmd_show(struct cli *c, int argc, char **argv)
 		ret = r == 0 ? EXIT_USAGE : cli_exit_for(r);
 		goto out;
 	}
+	r = AD_OK;
 	if (trail)
 		r = ad_store_report_trail(e.st, row.id, print_trail, c);
 	else if (public_view) {

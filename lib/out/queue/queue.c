@@ -654,9 +654,21 @@ refresh_grown(struct draft_run *d)
 			goto out;
 		if ((r = ad_store_report_get(d->st, g.ids[i], NULL, &row)) < 0)
 			goto out;
-		if (r == 0 || (ev <= row.events && (row.message == NULL ||
+		if (r == 0) {
+			ad_report_row_free(&row);
+			continue;
+		}
+		/* Grown, composed with an old identity, or no longer
+		 * suppressed: compose again. */
+		if (row.state == AD_RS_SUPPRESSED &&
+		    (r = ad_store_suppressed(d->st, row.to)) < 0) {
+			ad_report_row_free(&row);
+			goto out;
+		}
+		if (ev <= row.events && !(row.state == AD_RS_SUPPRESSED &&
+		    r == 0) && (row.message == NULL ||
 		    from_is(row.message, row.message_len, d->o->me->email[0] ?
-		    d->o->me->email : d->o->from_fallback)))) {
+		    d->o->me->email : d->o->from_fallback))) {
 			ad_report_row_free(&row);
 			continue;
 		}
@@ -669,7 +681,8 @@ refresh_grown(struct draft_run *d)
 		    (r = ad_store_report_log(d->st, row.id, d->now,
 		    ad_report_state_name(row.state),
 		    ev > row.events ? "updated: its incidents have new events" :
-		    "updated: composed again with the reporter identity")) !=
+		    "updated: composed again (identity or suppression changed)"))
+		    !=
 		    AD_OK) {
 			ad_report_row_free(&row);
 			ad_store_rollback(d->st);
