@@ -51,6 +51,16 @@ add(struct ad_contacts *c, const struct entry *e)
 	return AD_OK;
 }
 
+/* A CR or other control byte inside a line: never ours, maybe hostile. */
+static bool
+has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 && *s != '\t')
+			return true;
+	return false;
+}
+
 int
 ad_contacts_load(const char *path, struct ad_contacts **out,
     struct ad_diag *diag)
@@ -83,6 +93,14 @@ ad_contacts_load(const char *path, struct ad_contacts **out,
 		}
 		if ((hash = strchr(p, '#')) != NULL)
 			*hash = '\0';
+		l = strlen(p);
+		while (l > 0 && (p[l - 1] == '\n' || p[l - 1] == '\r'))
+			p[--l] = '\0';
+		if (has_control(p)) {
+			r = ad_diag_set(diag, AD_ERR_PARSE, path, n,
+			    "control characters in the line");
+			break;
+		}
 		p += strspn(p, " \t\r\n");
 		if (*p == '\0')
 			continue;
