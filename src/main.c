@@ -85,7 +85,7 @@ cli_exit_for(int err)
 }
 
 /* --set KEY=VALUE and flags are applied after the file: keep them here. */
-#define MAX_SETS 64
+#define MAX_SETS 512
 static const char *sets[MAX_SETS];
 static int n_sets;
 
@@ -119,8 +119,13 @@ cli_common_opt(struct cli *c, int argc, char **argv, int *i)
 		const char *eq;
 
 		NEEDS_ARG(a);
-		if ((eq = strchr(v, '=')) == NULL || n_sets + 1 >= MAX_SETS) {
+		if ((eq = strchr(v, '=')) == NULL) {
 			cli_err(c, "--set wants KEY=VALUE");
+			return -1;
+		}
+		if (n_sets + 1 >= MAX_SETS) {
+			cli_err(c, "too many --set options (at most %d)",
+			    MAX_SETS / 2);
 			return -1;
 		}
 		sets[n_sets++] = v;
