@@ -177,9 +177,23 @@ enum ad_report_state {
 
 #define AD_TOKEN_MAX	16
 
+/*
+ * A thread is the first report about a source and every later message of
+ * the same case (follow-up, escalations): they share the token, and seq
+ * numbers them (Message-ID <TOKEN.SEQ.abusedesk@host>).
+ */
 struct ad_report_row {
 	int64_t			id;		/* 0: not stored yet */
 	char			token[AD_TOKEN_MAX];	/* "AD-7F3K9Q" */
+	char			kind[16];	/* "report", "followup",
+						   "upstream", "cert" */
+	int64_t			thread_id;	/* the first report's id
+						   (0: this is it) */
+	int			seq;		/* 1 for the first */
+	char			lifecycle[24];	/* the case's state (first
+						   report only), "" = new */
+	char			ticket[128];	/* the desk's ticket number */
+	char			form_url[512];	/* "use our web form" */
 	struct ad_addr		src;
 	enum ad_report_state	state;
 	char			action[24];	/* ad_action_name() */
@@ -224,7 +238,7 @@ int	ad_store_report_each(struct ad_store *st,
 /* The one report with this id or token: 1 found (out owns its message), 0 not. */
 int	ad_store_report_get(struct ad_store *st, int64_t id, const char *token,
 	    struct ad_report_row *out) AD_WUR;
-/* 1 when the token is taken, 0 not, <0 error. */
+/* 1 when the token is taken (by another thread), 0 not, <0 error. */
 int	ad_store_token_used(struct ad_store *st, const char *token) AD_WUR;
 /* Puts incident_id into the report (after: it came after the report was sent). */
 int	ad_store_report_link(struct ad_store *st, int64_t report_id,

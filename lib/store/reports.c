@@ -54,7 +54,8 @@ ad_report_row_free(struct ad_report_row *r)
 #define REPORT_COLS \
 	"id, token, src, state, action, flags, reasons, rcpt_to, rcpt_cc," \
 	" subject, message_id, message, lang, xarf, events, created, updated," \
-	" approved, sent, next_try, attempts, last_error"
+	" approved, sent, next_try, attempts, last_error, kind, thread_id," \
+	" seq, lifecycle, ticket, form_url"
 
 static void
 col_text(sqlite3_stmt *s, int i, char *dst, size_t cap)
@@ -99,6 +100,12 @@ row_to_report(sqlite3_stmt *s, struct ad_report_row *r)
 	r->next_try = sqlite3_column_int64(s, 19);
 	r->attempts = sqlite3_column_int(s, 20);
 	col_text(s, 21, r->last_error, sizeof(r->last_error));
+	col_text(s, 22, r->kind, sizeof(r->kind));
+	r->thread_id = sqlite3_column_int64(s, 23);
+	r->seq = sqlite3_column_int(s, 24);
+	col_text(s, 25, r->lifecycle, sizeof(r->lifecycle));
+	col_text(s, 26, r->ticket, sizeof(r->ticket));
+	col_text(s, 27, r->form_url, sizeof(r->form_url));
 }
 
 int
@@ -112,14 +119,18 @@ ad_store_report_save(struct ad_store *st, struct ad_report_row *r)
 	    "INSERT INTO reports (token, src, state, action, flags, reasons,"
 	    "  rcpt_to, rcpt_cc, subject, message_id, message, lang, xarf,"
 	    "  events, created, updated, approved, sent, next_try, attempts,"
-	    "  last_error) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-	    "  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)" :
+	    "  last_error, kind, thread_id, seq, lifecycle, ticket, form_url)"
+	    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    "  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
+	    "  ?25, ?26, ?27, ?28)" :
 	    "UPDATE reports SET token = ?2, src = ?3, state = ?4, action = ?5,"
 	    "  flags = ?6, reasons = ?7, rcpt_to = ?8, rcpt_cc = ?9,"
 	    "  subject = ?10, message_id = ?11, message = ?12, lang = ?13,"
 	    "  xarf = ?14, events = ?15, created = ?16, updated = ?17,"
 	    "  approved = ?18, sent = ?19, next_try = ?20, attempts = ?21,"
-	    "  last_error = ?22 WHERE id = ?1", -1, &s, NULL) != SQLITE_OK)
+	    "  last_error = ?22, kind = ?23, thread_id = ?24, seq = ?25,"
+	    "  lifecycle = ?26, ticket = ?27, form_url = ?28 WHERE id = ?1",
+	    -1, &s, NULL) != SQLITE_OK)
 		return store_fail(st, "report save");
 	if (r->id != 0)
 		sqlite3_bind_int64(s, 1, r->id);
@@ -147,6 +158,13 @@ ad_store_report_save(struct ad_store *st, struct ad_report_row *r)
 	sqlite3_bind_int64(s, 20, r->next_try);
 	sqlite3_bind_int(s, 21, r->attempts);
 	sqlite3_bind_text(s, 22, r->last_error, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 23, r->kind[0] ? r->kind : "report", -1,
+	    SQLITE_STATIC);
+	sqlite3_bind_int64(s, 24, r->thread_id);
+	sqlite3_bind_int(s, 25, r->seq > 0 ? r->seq : 1);
+	sqlite3_bind_text(s, 26, r->lifecycle, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 27, r->ticket, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 28, r->form_url, -1, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -243,7 +261,8 @@ ad_store_token_used(struct ad_store *st, const char *token)
 	sqlite3_stmt *s;
 	int rc;
 
-	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM reports WHERE token = ?1",
+	if (sqlite3_prepare_v2(st->db, "SELECT 1 FROM reports WHERE token = ?1"
+	    " AND seq = 1",
 	    -1, &s, NULL) != SQLITE_OK)
 		return store_fail(st, "token");
 	sqlite3_bind_text(s, 1, token, -1, SQLITE_STATIC);

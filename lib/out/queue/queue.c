@@ -282,6 +282,8 @@ find_existing(void *arg, const struct ad_report_row *r)
 {
 	struct existing *e = arg;
 
+	if (r->seq > 1)
+		return 0;	/* a later message of a thread, not a report */
 	if (PENDING_STATES & (1u << r->state))
 		e->pending = r->id;
 	else if ((SENT_STATES & (1u << r->state)) &&
@@ -565,6 +567,8 @@ draft_source(struct draft_run *d, const struct item *v, size_t n)
 		ad_fmt_cut(row.message_id, sizeof(row.message_id),
 		    "<%s.1.abusedesk@%s>", row.token, d->o->msgid_host);
 		row.src = v[0].inc.src;
+		ad_fmt_cut(row.kind, sizeof(row.kind), "report");
+		row.seq = 1;
 		row.created = d->now;
 		row.state = AD_RS_DRAFT;
 		if ((r = ad_store_report_save(d->st, &row)) != AD_OK)
