@@ -8,7 +8,7 @@
 #   make SANITIZE=1 ...   ASan + UBSan, abort on the first report
 
 CC      ?= cc
-PKGS    := sqlite3 zlib jansson libcurl
+PKGS    := sqlite3 zlib jansson libcurl gmime-3.0
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wformat=2 -Wvla
@@ -41,6 +41,7 @@ LIB_SRC := $(wildcard lib/core/*.c) \
            $(wildcard lib/out/queue/*.c) \
            $(wildcard lib/out/deliver/*.c) \
            $(wildcard lib/out/*.c) \
+           $(wildcard lib/in/mail/*.c) \
            $(wildcard lib/store/*.c)
 CLI_SRC := $(wildcard src/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/tables.o

@@ -11,7 +11,7 @@ set -euo pipefail
 
 # build: compiler, make, pkg-config and the libraries of the Makefile;
 # fuzz: clang with its libFuzzer/sanitizer runtimes;
-# lookup: libcurl (RDAP over HTTPS); tests: openssl (test CA of the RDAP
+# lookup: libcurl (RDAP over HTTPS); replies: GMime (MIME parsing); tests: openssl (test CA of the RDAP
 # replay server), python3 (JSON checks, corpus generator, replay servers), the sqlite3 CLI (looking
 # into the store), gzip (rotated logs), tzdata (--tz), procps and coreutils
 # (process and file tools of the scripts).
@@ -22,6 +22,7 @@ PKGS=(
 	zlib1g-dev
 	libjansson-dev
 	libcurl4-openssl-dev
+	libgmime-3.0-dev
 	clang
 	libclang-rt-14-dev
 	python3

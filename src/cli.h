@@ -74,5 +74,7 @@ int	cmd_send(struct cli *c, int argc, char **argv);
 int	cmd_suppress(struct cli *c, int argc, char **argv);
 /* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */
 int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);
+/* Hidden: reply-parse (ad_reply.h over a message or mailbox). */
+int	cmd_reply(struct cli *c, int argc, char **argv);
 
 #endif

@@ -341,6 +341,8 @@ main(int argc, char **argv)
 	else if (strcmp(verb, "whois-parse") == 0 ||
 	    strcmp(verb, "rdap-parse") == 0)
 		r = cmd_netinfo(&c, argc - 1, argv + 1, verb[0] == 'r');
+	else if (strcmp(verb, "reply-parse") == 0)
+		r = cmd_reply(&c, argc - 1, argv + 1);
 	else {
 		cli_err(&c, "unknown verb \"%s\" (try abusedesk --help)", verb);
 		r = EXIT_USAGE;
