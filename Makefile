@@ -39,6 +39,7 @@ LIB_SRC := $(wildcard lib/core/*.c) \
            $(wildcard lib/out/detect/*.c) \
            $(wildcard lib/out/lookup/*.c) \
            $(wildcard lib/out/queue/*.c) \
+           $(wildcard lib/out/track/*.c) \
            $(wildcard lib/out/deliver/*.c) \
            $(wildcard lib/out/*.c) \
            $(wildcard lib/in/mail/*.c) \

@@ -72,6 +72,9 @@ int	cmd_show(struct cli *c, int argc, char **argv);
 int	cmd_approve(struct cli *c, int argc, char **argv);
 int	cmd_send(struct cli *c, int argc, char **argv);
 int	cmd_suppress(struct cli *c, int argc, char **argv);
+/* Following through (cmd_track.c). */
+int	cmd_inbox(struct cli *c, int argc, char **argv);
+int	cmd_history(struct cli *c, int argc, char **argv);
 /* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */
 int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);
 /* Hidden: reply-parse (ad_reply.h over a message or mailbox). */

@@ -54,6 +54,8 @@ static const char main_help[] =
 "  approve REPORT...  approve reports for sending (--all: every draft)\n"
 "  send [--dry-run]   send the approved reports, with rate limits\n"
 "  suppress ADDRESS|@DOMAIN  never send reports there\n"
+"  inbox PATH|-       read replies (Maildir, mbox, one message) into the cases\n"
+"  history REPORT     a case's life cycle, messages, trail and replies\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -338,6 +340,10 @@ main(int argc, char **argv)
 		r = cmd_send(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "suppress") == 0)
 		r = cmd_suppress(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "inbox") == 0)
+		r = cmd_inbox(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "history") == 0)
+		r = cmd_history(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "whois-parse") == 0 ||
 	    strcmp(verb, "rdap-parse") == 0)
 		r = cmd_netinfo(&c, argc - 1, argv + 1, verb[0] == 'r');

@@ -208,6 +208,8 @@ struct ad_report_row {
 	char			lang[8];
 	bool			xarf;
 	uint64_t		events;		/* events the message covers */
+	uint64_t		events_seen;	/* its incidents' events when
+						   draft last looked */
 	int64_t			created, updated, approved, sent;
 	int64_t			next_try;	/* approved: not before */
 	int			attempts;
@@ -267,5 +269,38 @@ int	ad_store_send_record(struct ad_store *st, int64_t report_id,
 	    const char *domain, int64_t at) AD_WUR;
 int	ad_store_send_count(struct ad_store *st, const char *domain,
 	    int64_t since, int64_t *count) AD_WUR;
+
+/* --- replies (abusedesk inbox) --------------------------------------------
+ * The correspondence trail: every reply read, matched to a thread's first
+ * report or not (report_id 0: kept for a human), never dropped.
+ */
+struct ad_reply_row {
+	int64_t		id;
+	int64_t		report_id;	/* the thread's first report; 0 none */
+	char		message_id[256];
+	char		sender[AD_NI_EMAIL_MAX + 1];
+	char		subject[512];
+	int64_t		date;		/* their Date:, 0 unknown */
+	int64_t		received;	/* when inbox read it */
+	char		cls[24];	/* ad_reply_class_name() */
+	char		why[160];
+	char		ticket[128];
+	char		form_url[512];
+	const char	*text;		/* what they wrote (borrowed) */
+	bool		handled;	/* a person marked it read */
+};
+
+/* 1 stored, 0 already there (same Message-ID), <0 error. Sets r->id. */
+int	ad_store_reply_add(struct ad_store *st, struct ad_reply_row *r) AD_WUR;
+/*
+ * Calls fn for replies of report_id (0: all, -1: unmatched only), oldest
+ * first; unhandled_only skips those marked handled.
+ */
+int	ad_store_reply_each(struct ad_store *st, int64_t report_id,
+	    bool unhandled_only,
+	    int (*fn)(void *arg, const struct ad_reply_row *r), void *arg) AD_WUR;
+/* The report whose Message-ID is msgid (without <>): 1 found, 0 not. */
+int	ad_store_report_by_msgid(struct ad_store *st, const char *msgid,
+	    struct ad_report_row *out) AD_WUR;
 
 #endif

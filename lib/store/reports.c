@@ -55,7 +55,7 @@ ad_report_row_free(struct ad_report_row *r)
 	"id, token, src, state, action, flags, reasons, rcpt_to, rcpt_cc," \
 	" subject, message_id, message, lang, xarf, events, created, updated," \
 	" approved, sent, next_try, attempts, last_error, kind, thread_id," \
-	" seq, lifecycle, ticket, form_url"
+	" seq, lifecycle, ticket, form_url, events_seen"
 
 static void
 col_text(sqlite3_stmt *s, int i, char *dst, size_t cap)
@@ -106,6 +106,7 @@ row_to_report(sqlite3_stmt *s, struct ad_report_row *r)
 	col_text(s, 25, r->lifecycle, sizeof(r->lifecycle));
 	col_text(s, 26, r->ticket, sizeof(r->ticket));
 	col_text(s, 27, r->form_url, sizeof(r->form_url));
+	r->events_seen = (uint64_t)sqlite3_column_int64(s, 28);
 }
 
 int
@@ -119,17 +120,18 @@ ad_store_report_save(struct ad_store *st, struct ad_report_row *r)
 	    "INSERT INTO reports (token, src, state, action, flags, reasons,"
 	    "  rcpt_to, rcpt_cc, subject, message_id, message, lang, xarf,"
 	    "  events, created, updated, approved, sent, next_try, attempts,"
-	    "  last_error, kind, thread_id, seq, lifecycle, ticket, form_url)"
-	    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    "  last_error, kind, thread_id, seq, lifecycle, ticket, form_url,"
+	    "  events_seen) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
 	    "  ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24,"
-	    "  ?25, ?26, ?27, ?28)" :
+	    "  ?25, ?26, ?27, ?28, ?29)" :
 	    "UPDATE reports SET token = ?2, src = ?3, state = ?4, action = ?5,"
 	    "  flags = ?6, reasons = ?7, rcpt_to = ?8, rcpt_cc = ?9,"
 	    "  subject = ?10, message_id = ?11, message = ?12, lang = ?13,"
 	    "  xarf = ?14, events = ?15, created = ?16, updated = ?17,"
 	    "  approved = ?18, sent = ?19, next_try = ?20, attempts = ?21,"
 	    "  last_error = ?22, kind = ?23, thread_id = ?24, seq = ?25,"
-	    "  lifecycle = ?26, ticket = ?27, form_url = ?28 WHERE id = ?1",
+	    "  lifecycle = ?26, ticket = ?27, form_url = ?28,"
+	    "  events_seen = ?29 WHERE id = ?1",
 	    -1, &s, NULL) != SQLITE_OK)
 		return store_fail(st, "report save");
 	if (r->id != 0)
@@ -165,6 +167,8 @@ ad_store_report_save(struct ad_store *st, struct ad_report_row *r)
 	sqlite3_bind_text(s, 26, r->lifecycle, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 27, r->ticket, -1, SQLITE_STATIC);
 	sqlite3_bind_text(s, 28, r->form_url, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 29, (sqlite3_int64)(r->events_seen > r->events ?
+	    r->events_seen : r->events));
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
 	if (rc != SQLITE_DONE)
@@ -470,4 +474,111 @@ ad_store_send_count(struct ad_store *st, const char *domain, int64_t since,
 	*count = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
 	return rc == SQLITE_ROW ? AD_OK : store_fail(st, "sends");
+}
+
+/* --- replies --------------------------------------------------------------- */
+
+int
+ad_store_reply_add(struct ad_store *st, struct ad_reply_row *r)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT OR IGNORE INTO replies"
+	    " (report_id, message_id, sender, subject, date, received, class,"
+	    " why, ticket, form_url, text, handled) VALUES (?1, ?2, ?3, ?4,"
+	    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)", -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "replies");
+	if (r->report_id)
+		sqlite3_bind_int64(s, 1, r->report_id);
+	sqlite3_bind_text(s, 2, r->message_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 3, r->sender, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, r->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 5, r->date);
+	sqlite3_bind_int64(s, 6, r->received);
+	sqlite3_bind_text(s, 7, r->cls, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, r->why, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 9, r->ticket, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 10, r->form_url, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 11, r->text ? r->text : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int(s, 12, r->handled);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_DONE)
+		return store_fail(st, "replies");
+	if (sqlite3_changes(st->db) == 0)
+		return 0;
+	r->id = sqlite3_last_insert_rowid(st->db);
+	return 1;
+}
+
+int
+ad_store_reply_each(struct ad_store *st, int64_t report_id,
+    bool unhandled_only, int (*fn)(void *, const struct ad_reply_row *),
+    void *arg)
+{
+	sqlite3_stmt *s;
+	struct ad_reply_row r;
+	int rc, ret = AD_OK;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT id, coalesce(report_id, 0),"
+	    " message_id, sender, subject, date, received, class, why, ticket,"
+	    " form_url, text, handled FROM replies WHERE (?1 = 0 OR"
+	    " coalesce(report_id, 0) = (CASE WHEN ?1 < 0 THEN 0 ELSE ?1 END))"
+	    " AND (?2 = 0 OR handled = 0) ORDER BY id", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, "replies");
+	sqlite3_bind_int64(s, 1, report_id);
+	sqlite3_bind_int(s, 2, unhandled_only);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.id = sqlite3_column_int64(s, 0);
+		r.report_id = sqlite3_column_int64(s, 1);
+		col_text(s, 2, r.message_id, sizeof(r.message_id));
+		col_text(s, 3, r.sender, sizeof(r.sender));
+		col_text(s, 4, r.subject, sizeof(r.subject));
+		r.date = sqlite3_column_int64(s, 5);
+		r.received = sqlite3_column_int64(s, 6);
+		col_text(s, 7, r.cls, sizeof(r.cls));
+		col_text(s, 8, r.why, sizeof(r.why));
+		col_text(s, 9, r.ticket, sizeof(r.ticket));
+		col_text(s, 10, r.form_url, sizeof(r.form_url));
+		r.text = (const char *)sqlite3_column_text(s, 11);
+		if (r.text == NULL)
+			r.text = "";
+		r.handled = sqlite3_column_int(s, 12) != 0;
+		if ((ret = fn(arg, &r)) != 0)
+			break;
+	}
+	if (ret == AD_OK && rc != SQLITE_DONE)
+		ret = store_fail(st, "replies");
+	sqlite3_finalize(s);
+	return ret;
+}
+
+int
+ad_store_report_by_msgid(struct ad_store *st, const char *msgid,
+    struct ad_report_row *out)
+{
+	sqlite3_stmt *s;
+	char full[300];
+	int64_t id = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (snprintf(full, sizeof(full), "<%s>", msgid) >= (int)sizeof(full))
+		return 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT id FROM reports WHERE"
+	    " message_id = ?1", -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "report by message-id");
+	sqlite3_bind_text(s, 1, full, -1, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		id = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_fail(st, "report by message-id");
+	if (id == 0)
+		return 0;
+	return ad_store_report_get(st, id, NULL, out);
 }

@@ -81,7 +81,7 @@ static const char *const migrations[] = {
 	"  token TEXT NOT NULL, src TEXT NOT NULL, state TEXT NOT NULL,"
 	"  kind TEXT NOT NULL DEFAULT 'report', thread_id INTEGER,"
 	"  seq INTEGER NOT NULL DEFAULT 1, lifecycle TEXT, ticket TEXT,"
-	"  form_url TEXT,"
+	"  form_url TEXT, events_seen INTEGER NOT NULL DEFAULT 0,"
 	"  action TEXT, flags INTEGER NOT NULL DEFAULT 0, reasons TEXT,"
 	"  rcpt_to TEXT, rcpt_cc TEXT, subject TEXT, message_id TEXT,"
 	"  message BLOB, lang TEXT, xarf INTEGER NOT NULL DEFAULT 0,"
@@ -103,7 +103,15 @@ static const char *const migrations[] = {
 	"  added INTEGER NOT NULL, reason TEXT);"
 	"CREATE TABLE sends (id INTEGER PRIMARY KEY, report_id INTEGER,"
 	"  domain TEXT NOT NULL, at INTEGER NOT NULL);"
-	"CREATE INDEX sends_domain ON sends (domain, at);",
+	"CREATE INDEX sends_domain ON sends (domain, at);"
+	"CREATE TABLE replies (id INTEGER PRIMARY KEY, report_id INTEGER,"
+	"  message_id TEXT, sender TEXT, subject TEXT, date INTEGER,"
+	"  received INTEGER NOT NULL, class TEXT NOT NULL, why TEXT,"
+	"  ticket TEXT, form_url TEXT, text TEXT, handled INTEGER NOT NULL"
+	"  DEFAULT 0);"
+	"CREATE UNIQUE INDEX replies_msgid ON replies (message_id)"
+	"  WHERE message_id IS NOT NULL AND message_id != '';"
+	"CREATE INDEX replies_report ON replies (report_id);",
 };
 /*
  * Sample lines live in the incident row (JSON Lines text, appended by the

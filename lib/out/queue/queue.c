@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "abusedesk/ad_queue.h"
+#include "abusedesk/ad_track.h"
 
 #define DAY	86400
 
@@ -512,6 +513,22 @@ count_state(struct ad_draft_stats *s, enum ad_report_state st)
 	}
 }
 
+/* New events after the case was resolved open it again. */
+static int
+reopen(struct draft_run *d, int64_t id)
+{
+	struct ad_report_row row;
+	int r;
+
+	if ((r = ad_store_report_get(d->st, id, NULL, &row)) <= 0)
+		return r;
+	if (strcmp(row.lifecycle, AD_LC_RESOLVED) == 0)
+		r = ad_track_set(d->st, row.id, AD_LC_REPORTED, d->now,
+		    "reopened: new events after it was resolved");
+	ad_report_row_free(&row);
+	return r;
+}
+
 /* Drafts one source: incidents v[0..n) (same source, in no report). */
 static int
 draft_source(struct draft_run *d, const struct item *v, size_t n)
@@ -545,7 +562,7 @@ draft_source(struct draft_run *d, const struct item *v, size_t n)
 		    " after the report was sent; no new message", n,
 		    n == 1 ? "" : "s", (unsigned long long)events);
 		if ((r = ad_store_report_log(d->st, e.sent, d->now, "sent",
-		    text)) != AD_OK)
+		    text)) != AD_OK || (r = reopen(d, e.sent)) != AD_OK)
 			goto fail;
 		d->stats->after_sent += n;
 		return ad_store_commit(d->st);
@@ -704,6 +721,70 @@ out:
 	return r;
 }
 
+/*
+ * Sent reports whose incidents go on: the trail says so (the follow-up and
+ * block advice read it), and a resolved case opens again.
+ */
+static int
+note_sent_growth(struct draft_run *d)
+{
+	struct ad_report_filter f;
+	struct ad_incident_filter fi;
+	struct grown g = { 0 };
+	struct ad_report_row row;
+	char text[200];
+	size_t i;
+	int r;
+
+	memset(&f, 0, sizeof(f));
+	f.states = SENT_STATES;
+	if ((r = ad_store_report_each(d->st, &f, collect_pending, &g)) != AD_OK ||
+	    (r = g.err) != AD_OK)
+		goto out;
+	for (i = 0; i < g.n; i++) {
+		uint64_t ev = 0, seen;
+
+		memset(&fi, 0, sizeof(fi));
+		fi.category = -1;
+		fi.report_id = g.ids[i];
+		if ((r = ad_store_incident_each(d->st, &fi, sum_events,
+		    &ev)) != AD_OK)
+			goto out;
+		if ((r = ad_store_report_get(d->st, g.ids[i], NULL, &row)) < 0)
+			goto out;
+		seen = row.events_seen > row.events ? row.events_seen :
+		    row.events;
+		if (r == 0 || row.seq > 1 || ev <= seen) {
+			ad_report_row_free(&row);
+			continue;
+		}
+		ad_fmt_cut(text, sizeof(text), "%llu more event%s since the"
+		    " report (%llu in all); no new message",
+		    (unsigned long long)(ev - seen), ev - seen == 1 ? "" : "s",
+		    (unsigned long long)ev);
+		row.events_seen = ev;
+		if ((r = ad_store_begin(d->st)) != AD_OK) {
+			ad_report_row_free(&row);
+			goto out;
+		}
+		if ((r = ad_store_report_save(d->st, &row)) != AD_OK ||
+		    (r = ad_store_report_log(d->st, row.id, d->now,
+		    row.lifecycle, text)) != AD_OK ||
+		    (r = reopen(d, row.id)) != AD_OK) {
+			ad_report_row_free(&row);
+			ad_store_rollback(d->st);
+			goto out;
+		}
+		ad_report_row_free(&row);
+		if ((r = ad_store_commit(d->st)) != AD_OK)
+			goto out;
+	}
+	r = AD_OK;
+out:
+	ad_free(g.ids);
+	return r;
+}
+
 int
 ad_queue_draft(struct ad_ctx *ctx, struct ad_store *st,
     const struct ad_queue_opts *o, const struct ad_assess_policy *pol,
@@ -761,8 +842,8 @@ ad_queue_draft(struct ad_ctx *ctx, struct ad_store *st,
 		if (progress)
 			progress(progress_arg, ++done);
 	}
-	if (n_ids == 0)
-		r = refresh_grown(&d);
+	if (n_ids == 0 && (r = refresh_grown(&d)) == AD_OK)
+		r = note_sent_growth(&d);
 out:
 	items_free(&it);
 	return r;
@@ -948,6 +1029,19 @@ rate_limited(struct sender *s, const char *domain, char *why, size_t n)
 	return 0;
 }
 
+/* Where a case stands once a message of this kind went out. */
+static const char *
+lifecycle_after(const char *kind)
+{
+	if (strcmp(kind, "followup") == 0)
+		return AD_LC_FOLLOWED_UP;
+	if (strcmp(kind, "upstream") == 0)
+		return AD_LC_UPSTREAM;
+	if (strcmp(kind, "cert") == 0)
+		return AD_LC_CERT;
+	return AD_LC_REPORTED;
+}
+
 static int
 send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 {
@@ -1051,7 +1145,9 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 		    (r = ad_store_send_record(s->st, row.id,
 		    email_domain(row.to), s->now)) != AD_OK ||
 		    (r = ad_store_report_log(s->st, row.id, s->now, "sent",
-		    why)) != AD_OK) {
+		    why)) != AD_OK ||
+		    (r = ad_track_set(s->st, row.thread_id ? row.thread_id :
+		    row.id, lifecycle_after(row.kind), s->now, why)) != AD_OK) {
 			ad_store_rollback(s->st);
 			goto out;
 		}
