@@ -38,6 +38,7 @@ LIB_SRC := $(wildcard lib/core/*.c) \
            $(wildcard lib/out/parse/*.c) \
            $(wildcard lib/out/detect/*.c) \
            $(wildcard lib/out/lookup/*.c) \
+           $(wildcard lib/out/report/*.c) \
            $(wildcard lib/out/queue/*.c) \
            $(wildcard lib/out/track/*.c) \
            $(wildcard lib/out/deliver/*.c) \
@@ -45,7 +46,8 @@ LIB_SRC := $(wildcard lib/core/*.c) \
            $(wildcard lib/in/mail/*.c) \
            $(wildcard lib/store/*.c)
 CLI_SRC := $(wildcard src/*.c)
-LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/tables.o
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/tables.o \
+           $(BUILD)/gen/templates.o
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 LIBA    := $(BUILD)/libabusedesk.a
 
@@ -83,6 +85,24 @@ $(BUILD)/gen/tables.c: data/rdap-bootstrap.tsv data/whois-servers.tsv
 	  echo ';'; } > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/tables.o: $(BUILD)/gen/tables.c
+	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
+
+# The report templates (templates/<lang>/<name>.txt) compiled in as
+# name, text pairs; '?' is escaped so no "??x" becomes a trigraph.
+TPL_SRC := $(sort $(wildcard templates/*/*.txt))
+$(BUILD)/gen/templates.c: $(TPL_SRC)
+	@mkdir -p $(dir $@)
+	{ echo '/* generated from templates/ by the Makefile */'; \
+	  echo '#include <stddef.h>'; \
+	  echo 'extern const char *const ad_templates[];'; \
+	  echo 'const char *const ad_templates[] = {'; \
+	  for f in $(TPL_SRC); do \
+	    echo "\"$${f#templates/}\", \"\""; \
+	    sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/?/\\?/g; s/.*/"&\\n"/' $$f; \
+	    echo ','; \
+	  done; echo 'NULL };'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/templates.o: $(BUILD)/gen/templates.c
 	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<
 
 $(BUILD)/%.o: %.c $(wildcard include/abusedesk/*.h) $(wildcard lib/*/*.h lib/*/*/*.h)

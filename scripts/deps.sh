@@ -12,7 +12,8 @@ set -euo pipefail
 # build: compiler, make, pkg-config and the libraries of the Makefile;
 # fuzz: clang with its libFuzzer/sanitizer runtimes;
 # lookup: libcurl (RDAP over HTTPS); replies: GMime (MIME parsing); tests: openssl (test CA of the RDAP
-# replay server), python3 (JSON checks, corpus generator, replay servers), the sqlite3 CLI (looking
+# replay server), python3 (JSON checks, corpus generator, replay servers),
+# python3-jsonschema (X-ARF parts against the XARF v4 schemas), the sqlite3 CLI (looking
 # into the store), gzip (rotated logs), tzdata (--tz), procps and coreutils
 # (process and file tools of the scripts).
 PKGS=(
@@ -26,6 +27,7 @@ PKGS=(
 	clang
 	libclang-rt-14-dev
 	python3
+	python3-jsonschema
 	openssl
 	sqlite3
 	gzip

@@ -91,7 +91,8 @@ cmd_reply(struct cli *c, int argc, char **argv)
 		if (r < 0 || (r = ad_reply_parse(raw.p ? raw.p : "", raw.len,
 		    &reply, &diag)) != AD_OK) {
 			cli_err(c, "%s: %s", where, diag.msg);
-			rc = cli_exit_for(r);
+			/* An unreadable or refused message is a bad input. */
+			rc = r == AD_ERR_NOMEM ? EXIT_INTERNAL : EXIT_INPUT;
 			continue;
 		}
 		if (c->json) {

@@ -220,12 +220,53 @@ static const char *const temporary[] = {
 	"will keep trying", "not yet been delivered",
 };
 
+/* The first enhanced status code at or after from, and the SMTP line. */
+struct found {
+	const char	*st, *diag, *diag_end;
+	size_t		 sl;
+};
+
+static void
+scan_status(const char *t, const char *end, const char *from,
+    struct found *fd)
+{
+	const char *p, *nl, *line = from;
+
+	memset(fd, 0, sizeof(*fd));
+	for (p = from; p < end && fd->st == NULL; p++)
+		if ((fd->sl = status_at(t, p, end)) > 0 && *p != '2')
+			fd->st = p;
+	while (line > t && line[-1] != '\n')
+		line--;
+	for (p = line; p < end && fd->diag == NULL; p = nl + 1) {
+		const char *s = p, *e;
+
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		e = nl;
+		trim(&s, &e);
+		/* "550 5.1.1 ...", "550-5.1.1 ...", or the line of the code. */
+		if ((e - s >= 4 && (*s == '4' || *s == '5') &&
+		    isdigit((unsigned char)s[1]) &&
+		    isdigit((unsigned char)s[2]) && (s[3] == ' ' ||
+		    s[3] == '-')) || (fd->st != NULL && fd->st >= s &&
+		    fd->st < e)) {
+			fd->diag = s;
+			fd->diag_end = e;
+		}
+		if (nl == end)
+			break;
+	}
+}
+
 void
 reply_scan_bounce_text(struct ad_reply *r)
 {
 	const char *t = ad_buf_str(&r->text), *end = t + r->text_own_len;
-	const char *p, *nl, *st = NULL, *diag = NULL, *diag_end = NULL;
-	size_t i, sl = 0;
+	const char *p, *nl;
+	struct found all, fd;
+	size_t i;
 	bool temp = false;
 
 	/* Recipients: a line that is just an address, or "<addr>: ...". */
@@ -250,49 +291,31 @@ reply_scan_bounce_text(struct ad_reply *r)
 		if (nl == end)
 			break;
 	}
-	/* The first enhanced status code, and the SMTP line it stands in. */
-	for (p = t; p < end && st == NULL; p++)
-		if ((sl = status_at(t, p, end)) > 0 && *p != '2')
-			st = p;
-	for (p = t; p < end && diag == NULL; p = nl + 1) {
-		const char *s = p, *e;
-
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			nl = end;
-		e = nl;
-		trim(&s, &e);
-		if (e - s >= 4 && (*s == '4' || *s == '5') &&
-		    isdigit((unsigned char)s[1]) &&
-		    isdigit((unsigned char)s[2]) && (s[3] == ' ' ||
-		    s[3] == '-')) {
-			diag = s;
-			diag_end = e;
-		} else if (st != NULL && st >= s && st < e) {
-			diag = s;
-			diag_end = e;
-		}
-		if (nl == end)
-			break;
-	}
 	for (i = 0; i < sizeof(temporary) / sizeof(temporary[0]); i++)
 		if (reply_memcasemem(t, r->text_own_len, temporary[i]) != NULL)
 			temp = true;
+	scan_status(t, end, t, &all);
 	r->permanent = false;
 	for (i = 0; i < r->n_rcpt; i++) {
 		struct ad_reply_rcpt *rc = &r->rcpt[i];
+		const char *at = reply_memcasemem(t, r->text_own_len, rc->addr);
 
-		if (!rc->status[0] && st != NULL && sl < sizeof(rc->status)) {
-			memcpy(rc->status, st, sl);
-			rc->status[sl] = '\0';
+		/* The code after the recipient's own mention, else the first. */
+		if (at != NULL)
+			scan_status(t, end, at, &fd);
+		if (at == NULL || fd.st == NULL)
+			fd = all;
+		if (!rc->status[0] && fd.st != NULL && fd.sl < sizeof(rc->status)) {
+			memcpy(rc->status, fd.st, fd.sl);
+			rc->status[fd.sl] = '\0';
 		}
-		if (!rc->diag[0] && diag != NULL)
-			reply_copy(rc->diag, sizeof(rc->diag), diag,
-			    (size_t)(diag_end - diag), false, false);
+		if (!rc->diag[0] && fd.diag != NULL)
+			reply_copy(rc->diag, sizeof(rc->diag), fd.diag,
+			    (size_t)(fd.diag_end - fd.diag), false, false);
 		rc->permanent = rc->status[0] ? rc->status[0] == '5' : !temp;
 		if (rc->permanent)
 			r->permanent = true;
 	}
 	if (r->n_rcpt == 0)
-		r->permanent = st != NULL ? *st == '5' : !temp;
+		r->permanent = all.st != NULL ? *all.st == '5' : !temp;
 }

@@ -112,6 +112,14 @@ struct boundary {
 	size_t		 n;
 };
 
+static bool
+has_prefix(const char *s, const char *end, const char *prefix)
+{
+	size_t l = strlen(prefix);
+
+	return (size_t)(end - s) >= l && strncasecmp(s, prefix, l) == 0;
+}
+
 static int
 pre_scan(const char *msg, size_t n, struct ad_diag *diag)
 {
@@ -157,14 +165,12 @@ pre_scan(const char *msg, size_t n, struct ad_diag *diag)
 			}
 			while (v < vend && isspace((unsigned char)*v))
 				v++;
-			if ((size_t)(vend - v) >= 8 &&
-			    (strncasecmp(v, "multipart/", 10) == 0 ||
-			    strncasecmp(v, "message/", 8) == 0)) {
+			if (has_prefix(v, vend, "multipart/") ||
+			    has_prefix(v, vend, "message/")) {
 				if (++containers > AD_REPLY_PARTS_MAX)
 					goto limit_parts;
 			}
-			if ((size_t)(vend - v) >= 10 &&
-			    strncasecmp(v, "multipart/", 10) == 0 &&
+			if (has_prefix(v, vend, "multipart/") &&
 			    (bp = reply_memcasemem(v, (size_t)(vend - v),
 			    "boundary=")) != NULL && nb < AD_REPLY_PARTS_MAX) {
 				const char *s = bp + 9, *e;
@@ -310,7 +316,10 @@ walk(struct walk *w, GMimeObject *o, int depth)
 
 		if (a == NULL)
 			return;
-		if (g_mime_content_type_is_type(ct, "message", "*") &&
+		/* An empty part has no data pointer at all. */
+		if (a->len == 0)
+			;
+		else if (g_mime_content_type_is_type(ct, "message", "*") &&
 		    !g_mime_content_type_is_type(ct, "message", "rfc822"))
 			reply_parse_dsn(w->r, (const char *)a->data, a->len);
 		else
