@@ -345,7 +345,10 @@ fill_contact(const struct ad_lookup_answer *who, const struct ad_verdict *v,
 		ad_fmt_cut(c->service, sizeof(c->service), "%s %s",
 		    strcmp(who->protocol, "rdap") == 0 ? "RDAP" : who->protocol,
 		    who->server);
-	ad_fmt_cut(c->evidence, sizeof(c->evidence), "%s", who->evidence);
+	/* Our own list needs no evidence line: the recipient cannot see it. */
+	if (strcmp(who->protocol, "config") != 0)
+		ad_fmt_cut(c->evidence, sizeof(c->evidence), "%s",
+		    who->evidence);
 	ad_fmt_cut(c->country, sizeof(c->country), "%s", who->country);
 }
 
