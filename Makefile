@@ -74,7 +74,7 @@ $(LIBA): $(LIB_OBJ)
 	ar rcs $@ $(LIB_OBJ)
 
 # The shipped registry tables (data/*.tsv) compiled in as two strings.
-$(BUILD)/gen/tables.c: data/rdap-bootstrap.tsv data/whois-servers.tsv
+$(BUILD)/gen/tables.c: data/rdap-bootstrap.tsv data/whois-servers.tsv data/certs.tsv
 	@mkdir -p $(dir $@)
 	{ echo '/* generated from the data/ tables by the Makefile */'; \
 	  echo 'extern const char ad_table_rdap[], ad_table_whois[];'; \
@@ -82,6 +82,9 @@ $(BUILD)/gen/tables.c: data/rdap-bootstrap.tsv data/whois-servers.tsv
 	  sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/.*/"&\\n"/' data/rdap-bootstrap.tsv; \
 	  echo ';'; echo 'const char ad_table_whois[] ='; \
 	  sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/.*/"&\\n"/' data/whois-servers.tsv; \
+	  echo ';'; echo 'extern const char ad_table_certs[];'; \
+	  echo 'const char ad_table_certs[] ='; \
+	  sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/.*/"&\\n"/' data/certs.tsv; \
 	  echo ';'; } > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/tables.o: $(BUILD)/gen/tables.c

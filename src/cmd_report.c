@@ -16,6 +16,7 @@
 #include "abusedesk/ad_lookup.h"
 #include "abusedesk/ad_queue.h"
 #include "abusedesk/ad_registry.h"
+#include "abusedesk/ad_track.h"
 #include "cli.h"
 
 /* Exit code of send when some reports were not sent (see --help). */
@@ -948,6 +949,119 @@ cmd_suppress(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "%s %s\n", remove ? "no longer suppressed:" :
 		    "suppressed:", target);
 out:
+	env_free(&e);
+	return ret;
+}
+
+/* --- followup ------------------------------------------------------------------ */
+
+static const char followup_help[] =
+"usage: abusedesk followup [--now TIME] [--offline] [--json]\n"
+"\n"
+"Moves every sent case one step when its time has come; safe to run every\n"
+"hour from cron or a systemd timer (each step is drafted once):\n"
+"\n"
+"  - no answer followup.after (7 days) after the report: a polite reminder\n"
+"    to the same address, in the same thread, quoting the report;\n"
+"  - still nothing after the reminder, or \"not our network\", or a bounce:\n"
+"    an escalation to the upstream (the parent network's abuse contact\n"
+"    from the lookup), saying that the holder did not respond;\n"
+"  - still nothing: a report to the national CERT of the source's country\n"
+"    (data/certs.tsv, or followup.certs), marked as an escalation after the\n"
+"    earlier attempts, with their dates.\n"
+"\n"
+"Cases that were acknowledged, resolved, need a manual submission or more\n"
+"information wait for a person ('abusedesk status'). Every step is a draft\n"
+"for review ('abusedesk reports', 'approve', 'send') unless\n"
+"followup.auto_send names it (reminder, upstream, cert).\n"
+"\n"
+"  --now TIME  the time to act at (ISO 8601; tests)\n"
+"  --offline   contacts from report.contacts and the cache only\n"
+"  --json      one JSON object per step taken\n";
+
+static void
+print_followup(void *arg, const struct ad_followup_event *e)
+{
+	struct cli *c = arg;
+
+	if (c->json) {
+		struct ad_buf b;
+		bool first = true;
+
+		ad_buf_init(&b, 1 << 16);
+		if (ad_buf_addc(&b, '{') == AD_OK &&
+		    ad_json_kv_str(&b, &first, "token", e->token) == AD_OK &&
+		    ad_json_kv_str(&b, &first, "step", e->what) == AD_OK &&
+		    ad_json_kv_str(&b, &first, "detail", e->detail) == AD_OK &&
+		    ad_buf_addc(&b, '}') == AD_OK)
+			printf("%s\n", ad_buf_str(&b));
+		ad_buf_free(&b);
+		return;
+	}
+	printf("%-10s %-9s %s\n", e->token, e->what, e->detail);
+}
+
+int
+cmd_followup(struct cli *c, int argc, char **argv)
+{
+	struct ad_followup_opts fo;
+	struct ad_followup_stats s;
+	struct ad_certs *certs = NULL;
+	struct ad_diag diag;
+	struct env e;
+	int i, r, ret;
+
+	memset(&e, 0, sizeof(e));
+	memset(&fo, 0, sizeof(fo));
+	memset(&diag, 0, sizeof(diag));
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n%s", followup_help, cli_common_help);
+			return EXIT_OK;
+		} else if (strcmp(a, "--json") == 0)
+			c->json = true;
+		else if (strcmp(a, "--offline") == 0)
+			e.offline = true;
+		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
+			if (parse_now(c, argv[++i]) != 0)
+				return EXIT_USAGE;
+		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
+			if (r < 0)
+				return EXIT_USAGE;
+		} else {
+			cli_err(c, "followup: unexpected \"%s\" (try --help)", a);
+			return EXIT_USAGE;
+		}
+	}
+	if ((ret = cli_setup(c)) != EXIT_OK ||
+	    (ret = env_open(&e, c, true)) != EXIT_OK)
+		goto out;
+	if ((r = ad_certs_load(c->cfg.report.certs, &certs, &diag)) != AD_OK) {
+		cli_err(c, "followup.certs: %s:%lu: %s", diag.where, diag.line,
+		    diag.msg);
+		ret = r == AD_ERR_NOMEM ? EXIT_INTERNAL : EXIT_CONFIG;
+		goto out;
+	}
+	fo.after = c->cfg.report.followup_after;
+	memcpy(fo.auto_send, c->cfg.report.auto_send, sizeof(fo.auto_send));
+	fo.certs = certs;
+	r = ad_track_followup(&c->ctx, e.st, &e.o, &fo, find_contact, &e,
+	    print_followup, c, &s, &diag);
+	if (r != AD_OK) {
+		cli_err(c, "followup: %s", diag.msg[0] ? diag.msg :
+		    ad_store_errmsg(e.st));
+		ret = cli_exit_for(r);
+		goto out;
+	}
+	if (!c->quiet)
+		fprintf(stderr, "followup: %zu reminder(s), %zu escalation(s) to"
+		    " the upstream, %zu to a national CERT drafted; %zu waiting"
+		    " for review or sending, %zu need a person\n", s.reminders,
+		    s.upstream, s.cert, s.waiting, s.stuck);
+out:
+	ad_certs_free(certs);
 	env_free(&e);
 	return ret;
 }

@@ -355,7 +355,11 @@ cmd_history(struct cli *c, int argc, char **argv)
 			    "  form " : "", row.form_url);
 			printf("messages:\n");
 		}
-		if ((r = ad_store_report_each(st, NULL, thread_rows, &tf)) ||
+		struct ad_report_filter rf;
+
+		memset(&rf, 0, sizeof(rf));
+		rf.thread = row.id;
+		if ((r = ad_store_report_each(st, &rf, thread_rows, &tf)) ||
 		    (r = h.err))
 			goto done;
 		if (c->json && (r = ad_buf_adds(&h.out, "],\"trail\":[")))

@@ -56,6 +56,8 @@ static const char main_help[] =
 "  suppress ADDRESS|@DOMAIN  never send reports there\n"
 "  inbox PATH|-       read replies (Maildir, mbox, one message) into the cases\n"
 "  history REPORT     a case's life cycle, messages, trail and replies\n"
+"  followup           reminders after a week of silence, then escalation to\n"
+"                     the upstream and the national CERT (drafts; cron-safe)\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -340,6 +342,8 @@ main(int argc, char **argv)
 		r = cmd_send(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "suppress") == 0)
 		r = cmd_suppress(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "followup") == 0)
+		r = cmd_followup(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "inbox") == 0)
 		r = cmd_inbox(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "history") == 0)

@@ -55,6 +55,10 @@
  *   send.per_hour = 60                 # reports in all
  *   send.max_attempts = 8              # temporary failures before giving up
  *   send.retry = 15m                   # first retry delay, doubling
+ *   followup.after = 7d                # silence before each next step
+ *   followup.auto_send = reminder      # steps approved at once (reminder,
+ *                                      # upstream, cert; default: none)
+ *   followup.certs = FILE              # national CERTs, over data/certs.tsv
  *
  * Relay keys (abusedesk send; ad_deliver.h):
  *   relay.url = smtp://mail.example.org:587   # or smtps://host:465;
@@ -129,6 +133,9 @@ struct ad_config_report {
 	long		per_domain_hour, per_hour;	/* 0 = defaults */
 	int		max_attempts;
 	long long	retry;		/* seconds; 0 = 15 min */
+	long long	followup_after;	/* seconds; 0 = 7 days */
+	bool		auto_send[3];	/* reminder, upstream, cert */
+	char		certs[1024];	/* "" = shipped table only */
 };
 
 struct ad_config {

@@ -150,7 +150,9 @@ void	ad_queue_token(const struct ad_addr *src, int64_t now, unsigned salt,
  *
  * A file of contacts the user already knows, used before any lookup: a
  * partner's NOC, a provider whose registry data is stale. One entry per
- * line: "CIDR email [name...]", '#' comments. The most specific range wins.
+ * line: "CIDR email [upstream=EMAIL] [country=CC] [name...]", '#'
+ * comments. The most specific range wins. upstream names the transit
+ * provider to escalate to, country the national CERT's.
  */
 struct ad_contacts;
 

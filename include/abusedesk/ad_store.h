@@ -222,6 +222,7 @@ struct ad_report_filter {
 	const struct ad_addr *src;	/* NULL: any */
 	int64_t		id;		/* 0: any */
 	const char	*token;		/* NULL: any */
+	int64_t		thread;		/* 0: any; else that thread's rows */
 };
 
 void	ad_report_row_free(struct ad_report_row *r);

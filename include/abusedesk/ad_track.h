@@ -79,4 +79,66 @@ int	ad_track_inbox(struct ad_ctx *ctx, struct ad_store *st, const char *path,
 	    void (*report)(void *arg, const struct ad_inbox_event *e), void *arg,
 	    struct ad_inbox_stats *stats, struct ad_diag *diag) AD_WUR;
 
+/* --- national CERTs (data/certs.tsv, report.certs) ---------------------- */
+
+struct ad_cert {
+	char	country[3];
+	char	name[96];
+	char	email[AD_EMAIL_MAX + 1];
+	char	source[256];
+	char	checked[32];
+};
+
+struct ad_certs;
+
+/*
+ * The shipped table, then path (NULL: none) whose lines win for their
+ * country. Lines: "CC<TAB>team<TAB>mailbox<TAB>source<TAB>checked".
+ * Returns AD_OK, AD_ERR_IO, AD_ERR_PARSE (diag: file and line), NOMEM.
+ */
+int	ad_certs_load(const char *path, struct ad_certs **out,
+	    struct ad_diag *diag) AD_WUR;
+void	ad_certs_free(struct ad_certs *c);
+/* The team for an ISO 3166 country, or NULL. */
+const struct ad_cert *ad_certs_find(const struct ad_certs *c,
+	    const char *country);
+
+/* --- follow-up and escalation (abusedesk followup) ----------------------- */
+
+enum ad_fu_step { AD_STEP_REMINDER = 0, AD_STEP_UPSTREAM, AD_STEP_CERT };
+
+struct ad_followup_opts {
+	int64_t			 after;		/* silence before a step; 0: 7 d */
+	bool			 auto_send[3];	/* per step: approve at once */
+	const struct ad_certs	*certs;
+};
+
+struct ad_followup_event {
+	const char	*token;
+	const char	*what;	/* "reminder", "upstream", "cert", "stuck" */
+	const char	*detail;
+};
+
+struct ad_followup_stats {
+	size_t	reminders, upstream, cert, stuck, waiting;
+};
+
+/*
+ * One pass over the sent cases (safe to run every hour: a step is drafted
+ * once; time comes from ctx's clock): no answer `after` the report -> a
+ * reminder in the same thread; still none after the reminder, or "not our
+ * network", or a bounce -> an escalation to the upstream (contact's parent
+ * mailbox; none known: straight to the CERT); still none -> the national
+ * CERT of the source's country. Each is a draft (approved at once when
+ * auto_send says so for that step), with the thread's token and the next
+ * Message-ID. Acknowledged, resolved, manual-submission and more-info cases
+ * wait for a person. Returns AD_OK or the first store error.
+ */
+int	ad_track_followup(struct ad_ctx *ctx, struct ad_store *st,
+	    const struct ad_queue_opts *qo, const struct ad_followup_opts *fo,
+	    ad_contact_fn contact, void *contact_arg,
+	    void (*report)(void *arg, const struct ad_followup_event *e),
+	    void *arg, struct ad_followup_stats *stats,
+	    struct ad_diag *diag) AD_WUR;
+
 #endif

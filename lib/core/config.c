@@ -358,6 +358,43 @@ report_set(struct ad_config_report *rc, const char *key, const char *v,
 	bool b;
 	int r;
 
+	if (strncmp(key, "followup.", 9) == 0) {
+		k = key + 9;
+		if (strcmp(k, "after") == 0) {
+			if ((d = ad_parse_duration(v)) <= 0)
+				return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+				    "expected a duration like 7d");
+			rc->followup_after = d;
+			return AD_OK;
+		} else if (strcmp(k, "certs") == 0)
+			return set_str(key, rc->certs, sizeof(rc->certs), v,
+			    diag);
+		else if (strcmp(k, "auto_send") == 0) {
+			static const char *const steps[] = { "reminder",
+			    "upstream", "cert" };
+			const char *p = v;
+			size_t i, l;
+
+			memset(rc->auto_send, 0, sizeof(rc->auto_send));
+			while (*(p += strspn(p, " ,\t")) != '\0') {
+				l = strcspn(p, " ,\t");
+				for (i = 0; i < 3; i++)
+					if (strlen(steps[i]) == l &&
+					    strncmp(p, steps[i], l) == 0)
+						break;
+				if (i == 3 && !(l == 4 &&
+				    strncmp(p, "none", 4) == 0))
+					return ad_diag_set(diag, AD_ERR_CONFIG,
+					    key, 0, "expected reminder, upstream,"
+					    " cert or none");
+				if (i < 3)
+					rc->auto_send[i] = true;
+				p += l;
+			}
+			return AD_OK;
+		}
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
+	}
 	if (strncmp(key, "send.", 5) == 0) {
 		k = key + 5;
 		if (strcmp(k, "retry") == 0) {
@@ -518,7 +555,8 @@ ad_config_set(struct ad_config *cfg, const char *key, const char *v,
 	} else if (strncmp(key, "parse.", 6) == 0) {
 		r = add_parse_opt(cfg, key, v, diag);
 	} else if (strncmp(key, "report.", 7) == 0 ||
-	    strncmp(key, "send.", 5) == 0) {
+	    strncmp(key, "send.", 5) == 0 ||
+	    strncmp(key, "followup.", 9) == 0) {
 		if ((r = report_set(&cfg->report, key, v, diag)) != AD_OK)
 			return r;
 	} else

@@ -189,7 +189,8 @@ ad_store_report_each(struct ad_store *st, const struct ad_report_filter *f,
 
 	if (sqlite3_prepare_v2(st->db, "SELECT " REPORT_COLS " FROM reports"
 	    " WHERE (?1 IS NULL OR src = ?1) AND (?2 = 0 OR id = ?2)"
-	    "  AND (?3 IS NULL OR token = ?3) ORDER BY id", -1, &s,
+	    "  AND (?3 IS NULL OR token = ?3)"
+	    "  AND (?4 = 0 OR id = ?4 OR thread_id = ?4) ORDER BY id", -1, &s,
 	    NULL) != SQLITE_OK)
 		return store_fail(st, "report list");
 	if (f && f->src)
@@ -198,6 +199,7 @@ ad_store_report_each(struct ad_store *st, const struct ad_report_filter *f,
 	sqlite3_bind_int64(s, 2, f ? f->id : 0);
 	if (f && f->token)
 		sqlite3_bind_text(s, 3, f->token, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, f ? f->thread : 0);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		row_to_report(s, &r);
 		if (f && f->states && !(f->states & (1u << r.state)))

@@ -2,6 +2,7 @@
  * contacts.c - the user's own table of known abuse contacts
  * (report.contacts), consulted before any registry lookup.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,8 @@ struct entry {
 	struct ad_cidr	net;
 	char		email[AD_EMAIL_MAX + 1];
 	char		name[AD_NI_NAME_MAX];
+	char		upstream[AD_EMAIL_MAX + 1];	/* "" none */
+	char		country[3];
 	unsigned long	line;
 };
 
@@ -125,6 +128,32 @@ ad_contacts_load(const char *path, struct ad_contacts **out,
 		e.email[l] = '\0';
 		p += l;
 		p += strspn(p, " \t");
+		/* Optional upstream=MAILBOX and country=CC before the name. */
+		while (r == AD_OK && (strncmp(p, "upstream=", 9) == 0 ||
+		    strncmp(p, "country=", 8) == 0)) {
+			bool up = p[0] == 'u';
+
+			p += up ? 9 : 8;
+			l = strcspn(p, " \t");
+			if (up && (!ad_email_valid(p, l) || l > AD_EMAIL_MAX))
+				r = ad_diag_set(diag, AD_ERR_PARSE, path, n,
+				    "upstream= wants a plain mailbox");
+			else if (!up && (l != 2 || !isalpha((unsigned char)p[0])
+			    || !isalpha((unsigned char)p[1])))
+				r = ad_diag_set(diag, AD_ERR_PARSE, path, n,
+				    "country= wants an ISO 3166 code (DE)");
+			else if (up) {
+				memcpy(e.upstream, p, l);
+				e.upstream[l] = '\0';
+			} else {
+				e.country[0] = (char)toupper((unsigned char)p[0]);
+				e.country[1] = (char)toupper((unsigned char)p[1]);
+			}
+			p += l;
+			p += strspn(p, " \t");
+		}
+		if (r != AD_OK)
+			break;
 		l = strcspn(p, "\r\n");
 		while (l > 0 && (p[l - 1] == ' ' || p[l - 1] == '\t'))
 			l--;
@@ -173,6 +202,12 @@ ad_contacts_find(const struct ad_contacts *c, const struct ad_addr *addr,
 	    ad_addr_format(&best->net.addr, a), (unsigned)best->net.prefix);
 	who->n_ranges = 1;
 	ad_fmt_cut(who->name, sizeof(who->name), "%s", best->name);
+	ad_fmt_cut(who->country, sizeof(who->country), "%s", best->country);
+	if (best->upstream[0]) {
+		ad_fmt_cut(who->parent_abuse[0], sizeof(who->parent_abuse[0]),
+		    "%s", best->upstream);
+		who->n_parent_abuse = 1;
+	}
 	ad_fmt_cut(who->protocol, sizeof(who->protocol), "config");
 	ad_fmt_cut(who->server, sizeof(who->server), "%s", c->path);
 	ad_fmt_cut(who->evidence, sizeof(who->evidence),

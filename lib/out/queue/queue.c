@@ -39,23 +39,6 @@ ad_queue_token(const struct ad_addr *src, int64_t now, unsigned salt,
 	out[9] = '\0';
 }
 
-/* RFC 5322 date in UTC: "Sun, 22 Nov 2026 10:15:00 +0000". */
-static void
-mail_date(int64_t t, char *buf, size_t n)
-{
-	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu",
-	    "Fri", "Sat" };
-	static const char *const mon[] = { "Jan", "Feb", "Mar", "Apr", "May",
-	    "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	gmtime_r(&tt, &tm);
-	ad_fmt_cut(buf, n, "%s, %02d %s %04d %02d:%02d:%02d +0000", wd[tm.tm_wday],
-	    tm.tm_mday, mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec);
-}
-
 /*
  * The stored message with its Date: header set to `t` (a report approved
  * days after it was drafted is dated when it leaves). Returns a new
@@ -82,7 +65,7 @@ redate(const char *msg, size_t len, int64_t t, size_t *out_len)
 	}
 	if (hdr_end != NULL || p >= end)
 		return NULL;
-	mail_date(t, date, sizeof(date));
+	ad_report_date(t, date);
 	dl = strlen(date);
 	before = (size_t)(p + 6 - msg);
 	eol = memchr(p, '\n', (size_t)(end - p));
