@@ -8,7 +8,7 @@
 #   make SANITIZE=1 ...   ASan + UBSan, abort on the first report
 
 CC      ?= cc
-PKGS    := sqlite3 zlib jansson libcurl gmime-3.0
+PKGS    := sqlite3 zlib jansson libcurl gmime-3.0 libcares
 CSTD    := -std=c11 -D_GNU_SOURCE
 WARN    := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
            -Wpointer-arith -Wformat=2 -Wvla
@@ -38,6 +38,7 @@ LIB_SRC := $(wildcard lib/core/*.c) \
            $(wildcard lib/out/parse/*.c) \
            $(wildcard lib/out/detect/*.c) \
            $(wildcard lib/out/lookup/*.c) \
+           $(wildcard lib/out/assess/*.c) \
            $(wildcard lib/out/report/*.c) \
            $(wildcard lib/out/queue/*.c) \
            $(wildcard lib/out/track/*.c) \
@@ -73,19 +74,21 @@ $(LIBA): $(LIB_OBJ)
 	rm -f $@
 	ar rcs $@ $(LIB_OBJ)
 
-# The shipped registry tables (data/*.tsv) compiled in as two strings.
-$(BUILD)/gen/tables.c: data/rdap-bootstrap.tsv data/whois-servers.tsv data/certs.tsv
+# The shipped tables (data/*.tsv) compiled in as strings: SYM:FILE makes
+# data/FILE.tsv the string ad_table_SYM (registry: rdap, whois; assess:
+# freemail, scanners, large; followup: certs).
+GEN_TABLES := rdap:rdap-bootstrap whois:whois-servers freemail:freemail \
+              scanners:scanners large:large-providers certs:certs
+$(BUILD)/gen/tables.c: $(foreach t,$(GEN_TABLES),data/$(lastword $(subst :, ,$(t))).tsv) Makefile
 	@mkdir -p $(dir $@)
 	{ echo '/* generated from the data/ tables by the Makefile */'; \
-	  echo 'extern const char ad_table_rdap[], ad_table_whois[];'; \
-	  echo 'const char ad_table_rdap[] ='; \
-	  sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/.*/"&\\n"/' data/rdap-bootstrap.tsv; \
-	  echo ';'; echo 'const char ad_table_whois[] ='; \
-	  sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/.*/"&\\n"/' data/whois-servers.tsv; \
-	  echo ';'; echo 'extern const char ad_table_certs[];'; \
-	  echo 'const char ad_table_certs[] ='; \
-	  sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/.*/"&\\n"/' data/certs.tsv; \
-	  echo ';'; } > $@.tmp && mv $@.tmp $@
+	  for t in $(GEN_TABLES); do \
+	    echo "extern const char ad_table_$${t%%:*}[];"; \
+	    echo "const char ad_table_$${t%%:*}[] ="; \
+	    sed -e 's/\\/\\\\/g; s/"/\\"/g; s/\t/\\t/g; s/.*/"&\\n"/' \
+	        "data/$${t#*:}.tsv"; \
+	    echo ';'; \
+	  done; } > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/gen/tables.o: $(BUILD)/gen/tables.c
 	$(CC) $(ALL_CFLAGS) -Wno-overlength-strings -c -o $@ $<

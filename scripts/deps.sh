@@ -15,7 +15,9 @@ set -euo pipefail
 # replay server), python3 (JSON checks, corpus generator, replay servers),
 # python3-jsonschema (X-ARF parts against the XARF v4 schemas), the sqlite3 CLI (looking
 # into the store), gzip (rotated logs), tzdata (--tz), procps and coreutils
-# (process and file tools of the scripts).
+# (process and file tools of the scripts);
+# assess: c-ares (reverse DNS with a bounded timeout), dnsmasq-base (the
+# loopback DNS server of the reverse-DNS test).
 PKGS=(
 	build-essential
 	pkg-config
@@ -23,6 +25,7 @@ PKGS=(
 	zlib1g-dev
 	libjansson-dev
 	libcurl4-openssl-dev
+	libc-ares-dev
 	libgmime-3.0-dev
 	clang
 	libclang-rt-14-dev
@@ -34,6 +37,7 @@ PKGS=(
 	tzdata
 	procps
 	coreutils
+	dnsmasq-base
 )
 
 check_only=false

@@ -33,7 +33,7 @@ static const char draft_help[] =
 "\n"
 "For each source abusedesk finds the contact (report.contacts, then the\n"
 "lookup cache, then RDAP/whois as 'abusedesk lookup' does; the lookup.*\n"
-"keys apply), looks up its reverse name (report.rdns), and assesses it:\n"
+"keys apply), looks up its reverse name (assess.rdns), and assesses it:\n"
 "a source in the allowlist, a known research scanner, a Tor exit or worm\n"
 "noise to a large provider is 'skipped'; a missing, freemail or\n"
 "untrusted contact goes to the upstream or is 'held' for you to decide;\n"
@@ -251,11 +251,13 @@ find_contact(void *arg, const struct ad_addr *src,
 		    AD_ERR_NOMEM)
 			who->err = AD_ERR_NOMEM;
 	}
-	if (e->c->cfg.report.no_rdns || e->offline)
+	if (e->c->cfg.assess.no_rdns || e->offline)
 		return;
-	if (e->res == NULL && ad_resolver_new(e->c->cfg.report.dns_server[0] ?
-	    e->c->cfg.report.dns_server : NULL, 0, &e->res, &diag) != AD_OK) {
-		e->c->cfg.report.no_rdns = true;	/* say it once */
+	if (e->res == NULL && ad_resolver_new(e->c->cfg.assess.dns_servers[0] ?
+	    e->c->cfg.assess.dns_servers : NULL,
+	    (int)(e->c->cfg.assess.dns_timeout * 1000), &e->res, &diag) !=
+	    AD_OK) {
+		e->c->cfg.assess.no_rdns = true;	/* say it once */
 		if (!e->c->quiet)
 			cli_err(e->c, "reverse DNS off: %s", diag.msg);
 		return;

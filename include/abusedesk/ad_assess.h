@@ -28,6 +28,34 @@
  *
  * Reverse DNS goes through a real resolver library (c-ares) with a bounded
  * timeout; a test points it at a local DNS server.
+ *
+ * How ad_assess() combines them (lib/out/assess/assess.c):
+ *   1. legitimacy: any of allowlisted, scanner, Tor exit, worm noise to a
+ *      large provider -> SKIP, every such reason listed;
+ *   2. the contact: each finding asks for an action (the policy keys in
+ *      ad_config.h pick which) and the most careful one wins, in the order
+ *      REPORT < REPORT_CC < UPSTREAM < HOLD < SKIP. Defaults:
+ *        no contact         -> UPSTREAM, HOLD when no upstream is known;
+ *        freemail           -> REPORT_CC with the upstream, else HOLD;
+ *        residential        -> REPORT_CC with the upstream, else REPORT;
+ *        low confidence     -> REPORT_CC with the upstream, else HOLD;
+ *        distrusted         -> UPSTREAM, HOLD when no upstream is known;
+ *      "the upstream" is who->parent_abuse[0] when it differs from the
+ *      contact; the contact is the first of who->abuse[] that is not a
+ *      freemail address outside the network's domain (else abuse[0]);
+ *   3. spoofability: no event of any incident proves the source ->
+ *      spoof_caveat (default) or HOLD.
+ *
+ * "Outside the network's own domain": domains are compared by their
+ * registrable part, taken simply as the last two labels, or three when the
+ * second-to-last is a common second level under a two-letter country code
+ * (co.uk, com.br, ne.jp, ...). A freemail contact is inside when its
+ * registrable domain is the reverse name's, or its first label is a whole
+ * word of the org name or netname (abuse@yahoo.com for Yahoo's network).
+ *
+ * Scanner names are matched only on the reverse name the caller passes:
+ * pass a forward-confirmed one (ad_resolver_ptr confirms), else anyone
+ * could name their address "census1.shodan.io" and never be reported.
  */
 #ifndef AD_ASSESS_H
 #define AD_ASSESS_H
@@ -91,6 +119,21 @@ int	ad_assess_policy_new(const struct ad_config *cfg,
 	    struct ad_assess_policy **out, struct ad_diag *diag) AD_WUR;
 void	ad_assess_policy_free(struct ad_assess_policy *p);
 
+/* What the policy loaded (for `abusedesk` to show and tests to check). */
+struct ad_assess_counts {
+	size_t	freemail;	/* shipped freemail domains */
+	size_t	scanner_names;	/* reverse-DNS suffixes, shipped + user */
+	size_t	scanner_ranges;	/* CIDRs, shipped + user */
+	size_t	large;		/* large-provider entries */
+	size_t	tor_exits;	/* distinct exit addresses */
+	size_t	tor_bad_lines;	/* lines of the exit list not understood */
+};
+void	ad_assess_policy_counts(const struct ad_assess_policy *p,
+	    struct ad_assess_counts *c);
+
+#define AD_ASSESS_TOR_MAX	262144	/* exit addresses kept (~2,000 today) */
+#define AD_ASSESS_FILE_LINES_MAX 1000000 /* lines read from a user list */
+
 /*
  * Decides for one source: its incidents (all the same source), what the
  * lookup said (who may be NULL or have err != AD_OK: no contact), and its
@@ -103,8 +146,16 @@ void	ad_assess(const struct ad_assess_policy *p,
 
 /* "report", "report+cc-upstream", "upstream", "hold", "skip" (static). */
 const char *ad_action_name(enum ad_action a);
-/* Appends the flag names ("freemail,residential") into buf; returns buf. */
+/* Writes the flag names ("freemail,residential") into buf, cut to fit
+ * (n > 0); "" for no flags. Returns buf. */
 char	*ad_assess_flags_name(unsigned flags, char *buf, size_t n);
+
+/*
+ * True when [s, s+n) is a host name we accept from a PTR record: 1..253
+ * bytes of dot-separated labels of 1..63 letters, digits, '-' and '_'
+ * (no control bytes, spaces, backslash escapes), an optional final dot.
+ */
+bool	ad_rdns_name_valid(const char *s, size_t n);
 
 /* --- reverse DNS --------------------------------------------------------- */
 
@@ -118,9 +169,14 @@ int	ad_resolver_new(const char *servers, int timeout_ms,
 	    struct ad_resolver **out, struct ad_diag *diag) AD_WUR;
 void	ad_resolver_free(struct ad_resolver *r);
 /*
- * The PTR name of addr into name (validated hostname, lower case).
- * Returns AD_OK, AD_ERR_NOTFOUND (no PTR, NXDOMAIN), AD_ERR_IO (timeout,
- * server failure: diag says which).
+ * The PTR name of addr into name (validated hostname, lower case, no final
+ * dot), forward-confirmed: the name's A/AAAA records include addr.
+ * Returns AD_OK, AD_ERR_NOTFOUND (no PTR, NXDOMAIN, or a name that does
+ * not resolve back to addr: diag says which), AD_ERR_PARSE (the PTR name
+ * is not a valid host name, ad_rdns_name_valid, or longer than cap - 1),
+ * AD_ERR_IO (timeout, refused, server failure: diag says which). Each
+ * query is bounded by the timeout given to ad_resolver_new (two tries),
+ * so a call takes at most about 4 x timeout.
  */
 int	ad_resolver_ptr(struct ad_resolver *r, const struct ad_addr *addr,
 	    char *name, size_t cap, struct ad_diag *diag) AD_WUR;

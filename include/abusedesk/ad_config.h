@@ -49,8 +49,6 @@
  *   report.xarf = auto                 # auto (xarf_domains), always, never
  *   report.xarf_domains = abuse.example.net ...   # (may repeat)
  *   report.period = 7d                 # one report per source per period
- *   report.rdns = yes                  # reverse DNS for the assessment
- *   report.dns_server = IP[:PORT]      # resolver to ask (tests)
  *   send.per_domain_hour = 10          # reports per recipient domain
  *   send.per_hour = 60                 # reports in all
  *   send.max_attempts = 8              # temporary failures before giving up
@@ -59,6 +57,25 @@
  *   followup.auto_send = reminder      # steps approved at once (reminder,
  *                                      # upstream, cert; default: none)
  *   followup.certs = FILE              # national CERTs, over data/certs.tsv
+ *
+ * Assessment keys (ad_assess.h: is it worth a report, whom to trust):
+ *   assess.scanners = FILE             # CIDRs and .suffix names (may repeat)
+ *   assess.tor_exits = FILE            # TorDNSEL or one address a line
+ *   assess.distrust_org = HANDLE ...   # handle, or a word of the org name
+ *   assess.distrust_netname = NAME ... # netname; NAME* matches a prefix
+ *   assess.distrust_country = CC ...
+ *   assess.distrust_domain = DOMAIN .. # contact or reverse-DNS domain
+ *   assess.distrust_asn = AS123 ...    # answers that carry an AS number
+ *   assess.distrust_action = upstream  # upstream, hold or skip
+ *   assess.spoofable = caveat          # caveat or hold
+ *   assess.freemail_action = cc-upstream   # cc-upstream, upstream, hold
+ *   assess.residential_action = cc-upstream # report, cc-upstream, upstream
+ *   assess.low_confidence_action = cc-upstream # report, cc-upstream, hold
+ *   assess.no_contact_action = upstream    # upstream or hold
+ *   assess.rdns = yes                  # look up reverse names (draft)
+ *   assess.dns_servers = IP[:PORT],... # "" = the system's resolv.conf
+ *   assess.dns_timeout = 3s            # per reverse/forward query
+ * (lists may repeat and take several space- or comma-separated entries)
  *
  * Relay keys (abusedesk send; ad_deliver.h):
  *   relay.url = smtp://mail.example.org:587   # or smtps://host:465;
@@ -78,6 +95,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ad_deliver.h"
 #include "ad_detect.h"
@@ -128,14 +146,49 @@ struct ad_config_report {
 	char		xarf_domains[AD_CONFIG_XARF_MAX][256];
 	size_t		n_xarf_domains;
 	long long	period;		/* seconds; 0 = 7 days */
-	bool		no_rdns;
-	char		dns_server[128];
 	long		per_domain_hour, per_hour;	/* 0 = defaults */
 	int		max_attempts;
 	long long	retry;		/* seconds; 0 = 15 min */
 	long long	followup_after;	/* seconds; 0 = 7 days */
 	bool		auto_send[3];	/* reminder, upstream, cert */
 	char		certs[1024];	/* "" = shipped table only */
+};
+
+/*
+ * Choices of the assess.*_action keys; AD_POL_DEFAULT lets ad_assess pick
+ * its documented default.
+ */
+enum ad_policy_choice {
+	AD_POL_DEFAULT = 0,
+	AD_POL_REPORT,
+	AD_POL_CC_UPSTREAM,
+	AD_POL_UPSTREAM,
+	AD_POL_HOLD,
+	AD_POL_SKIP,
+	AD_POL_CAVEAT,
+};
+
+/* A list of words from a config key (heap, freed by ad_config_free). */
+struct ad_config_words {
+	char	**v;
+	size_t	  n;
+};
+
+struct ad_config_assess {
+	char			scanners[AD_CONFIG_FILES_MAX][1024];
+	size_t			n_scanners;
+	char			tor_exits[AD_CONFIG_FILES_MAX][1024];
+	size_t			n_tor_exits;
+	struct ad_config_words	distrust_org, distrust_netname,
+				distrust_country, distrust_domain;
+	uint32_t		*distrust_asn;
+	size_t			n_distrust_asn;
+	enum ad_policy_choice	distrust_action, spoofable, freemail_action,
+				residential_action, low_confidence_action,
+				no_contact_action;
+	bool			no_rdns;	/* assess.rdns = no */
+	char			dns_servers[256];
+	long long		dns_timeout;	/* seconds; 0 = default */
 };
 
 struct ad_config {
@@ -149,6 +202,7 @@ struct ad_config {
 	size_t			n_allow;
 	struct ad_config_lookup	lookup;
 	struct ad_config_report	report;
+	struct ad_config_assess	assess;
 	struct ad_relay		relay;
 	struct ad_parse_opt	parse[AD_CONFIG_PARSE_MAX];
 	size_t			n_parse;

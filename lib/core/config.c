@@ -21,11 +21,30 @@ ad_config_init(struct ad_config *cfg)
 	ad_detect_config_defaults(&cfg->detect);
 }
 
+static void
+words_free(struct ad_config_words *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		ad_free(w->v[i]);
+	ad_free(w->v);
+	w->v = NULL;
+	w->n = 0;
+}
+
 void
 ad_config_free(struct ad_config *cfg)
 {
 	size_t i;
 
+	words_free(&cfg->assess.distrust_org);
+	words_free(&cfg->assess.distrust_netname);
+	words_free(&cfg->assess.distrust_country);
+	words_free(&cfg->assess.distrust_domain);
+	ad_free(cfg->assess.distrust_asn);
+	cfg->assess.distrust_asn = NULL;
+	cfg->assess.n_distrust_asn = 0;
 	ad_free(cfg->own);
 	ad_free(cfg->allow);
 	for (i = 0; i < cfg->n_parse; i++)
@@ -220,6 +239,210 @@ lookup_set(struct ad_config_lookup *lk, const char *key, const char *v,
 	}
 	if (strcmp(k, "offline") == 0)
 		return set_yesno(key, &lk->offline, v, diag);
+	return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
+}
+
+/* What an entry of an assess.distrust_* list may look like. */
+enum word_kind { WORD_NAME, WORD_COUNTRY, WORD_DOMAIN };
+
+static bool
+word_ok(enum word_kind kind, const char *w, size_t l)
+{
+	size_t i;
+
+	if (l == 0 || l > 120)
+		return false;
+	if (kind == WORD_COUNTRY)
+		return l == 2 && isalpha((unsigned char)w[0]) &&
+		    isalpha((unsigned char)w[1]);
+	for (i = 0; i < l; i++) {
+		unsigned char c = (unsigned char)w[i];
+
+		if (kind == WORD_DOMAIN ? !(isalnum(c) || c == '-' ||
+		    c == '.') : !(c > ' ' && c < 0x7f))
+			return false;
+	}
+	return kind != WORD_DOMAIN || (w[0] != '.' && w[l - 1] != '.');
+}
+
+/* Adds the space/comma-separated words of v to w (domains lower case,
+ * countries upper case: the matchers compare case-insensitively anyway). */
+static int
+add_words(const char *key, const char *v, struct ad_config_words *w,
+    enum word_kind kind, struct ad_diag *diag)
+{
+	const char *p = v;
+
+	while (*p) {
+		size_t l, i;
+		char **nv, *copy;
+
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		l = strcspn(p, " ,\t");
+		if (!word_ok(kind, p, l))
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "not a %s: \"%.*s\"", kind == WORD_COUNTRY ?
+			    "two-letter country code" : kind == WORD_DOMAIN ?
+			    "domain name" : "name", (int)(l > 64 ? 64 : l), p);
+		if (w->n >= AD_CONFIG_LIST_MAX)
+			return ad_diag_set(diag, AD_ERR_LIMIT, key, 0,
+			    "more than %d entries", AD_CONFIG_LIST_MAX);
+		if ((copy = ad_strndup(p, l)) == NULL ||
+		    (nv = ad_reallocarray(w->v, w->n + 1, sizeof(*nv))) == NULL) {
+			ad_free(copy);
+			return ad_diag_set(diag, AD_ERR_NOMEM, key, 0,
+			    "out of memory");
+		}
+		for (i = 0; i < l; i++)
+			copy[i] = (char)(kind == WORD_COUNTRY ?
+			    toupper((unsigned char)copy[i]) : kind == WORD_DOMAIN ?
+			    tolower((unsigned char)copy[i]) : copy[i]);
+		nv[w->n++] = copy;
+		w->v = nv;
+		p += l;
+	}
+	return AD_OK;
+}
+
+static int
+add_asns(const char *key, const char *v, struct ad_config_assess *as,
+    struct ad_diag *diag)
+{
+	const char *p = v;
+
+	while (*p) {
+		size_t l;
+		char *e;
+		unsigned long long n;
+		uint32_t *nl;
+
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		if (*p == '\0')
+			break;
+		l = strcspn(p, " ,\t");
+		e = (char *)p;
+		if (l > 2 && (p[0] == 'A' || p[0] == 'a') &&
+		    (p[1] == 'S' || p[1] == 's'))
+			e += 2;
+		errno = 0;
+		n = isdigit((unsigned char)*e) ? strtoull(e, &e, 10) : 0;
+		if (n == 0 || n > UINT32_MAX || errno || e != p + l)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "not an AS number: \"%.*s\"", (int)(l > 64 ? 64 : l),
+			    p);
+		if (as->n_distrust_asn >= AD_CONFIG_LIST_MAX)
+			return ad_diag_set(diag, AD_ERR_LIMIT, key, 0,
+			    "more than %d entries", AD_CONFIG_LIST_MAX);
+		if ((nl = ad_reallocarray(as->distrust_asn,
+		    as->n_distrust_asn + 1, sizeof(*nl))) == NULL)
+			return ad_diag_set(diag, AD_ERR_NOMEM, key, 0,
+			    "out of memory");
+		nl[as->n_distrust_asn++] = (uint32_t)n;
+		as->distrust_asn = nl;
+		p += l;
+	}
+	return AD_OK;
+}
+
+/* One of the words of `allowed` ("upstream|hold|skip") into *dst. */
+static int
+set_choice(const char *key, enum ad_policy_choice *dst, const char *v,
+    const char *allowed, struct ad_diag *diag)
+{
+	static const struct {
+		const char		*name;
+		enum ad_policy_choice	 c;
+	} names[] = {
+		{ "report", AD_POL_REPORT }, { "cc-upstream", AD_POL_CC_UPSTREAM },
+		{ "upstream", AD_POL_UPSTREAM }, { "hold", AD_POL_HOLD },
+		{ "skip", AD_POL_SKIP }, { "caveat", AD_POL_CAVEAT },
+	};
+	size_t i, l = strlen(v);
+	const char *a;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (strcmp(v, names[i].name) != 0)
+			continue;
+		for (a = allowed; (a = strstr(a, v)) != NULL; a += l)
+			if ((a == allowed || a[-1] == '|') &&
+			    (a[l] == '\0' || a[l] == '|')) {
+				*dst = names[i].c;
+				return AD_OK;
+			}
+	}
+	return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "expected %s, got \"%s\"",
+	    allowed, v);
+}
+
+/* assess.* keys (see ad_config.h). */
+static int
+assess_set(struct ad_config_assess *as, const char *key, const char *v,
+    struct ad_diag *diag)
+{
+	const char *k = key + 7;
+	long long d;
+	bool b;
+	int r;
+
+	if (strcmp(k, "scanners") == 0 || strcmp(k, "tor_exits") == 0) {
+		bool sc = k[0] == 's';
+		size_t *n = sc ? &as->n_scanners : &as->n_tor_exits;
+
+		if (*n >= AD_CONFIG_FILES_MAX)
+			return ad_diag_set(diag, AD_ERR_LIMIT, key, 0,
+			    "more than %d files", AD_CONFIG_FILES_MAX);
+		if ((r = set_str(key, sc ? as->scanners[*n] :
+		    as->tor_exits[*n], 1024, v, diag)) == AD_OK)
+			(*n)++;
+		return r;
+	}
+	if (strcmp(k, "distrust_org") == 0)
+		return add_words(key, v, &as->distrust_org, WORD_NAME, diag);
+	if (strcmp(k, "distrust_netname") == 0)
+		return add_words(key, v, &as->distrust_netname, WORD_NAME, diag);
+	if (strcmp(k, "distrust_country") == 0)
+		return add_words(key, v, &as->distrust_country, WORD_COUNTRY,
+		    diag);
+	if (strcmp(k, "distrust_domain") == 0)
+		return add_words(key, v, &as->distrust_domain, WORD_DOMAIN, diag);
+	if (strcmp(k, "distrust_asn") == 0)
+		return add_asns(key, v, as, diag);
+	if (strcmp(k, "distrust_action") == 0)
+		return set_choice(key, &as->distrust_action, v,
+		    "upstream|hold|skip", diag);
+	if (strcmp(k, "spoofable") == 0)
+		return set_choice(key, &as->spoofable, v, "caveat|hold", diag);
+	if (strcmp(k, "freemail_action") == 0)
+		return set_choice(key, &as->freemail_action, v,
+		    "cc-upstream|upstream|hold", diag);
+	if (strcmp(k, "residential_action") == 0)
+		return set_choice(key, &as->residential_action, v,
+		    "report|cc-upstream|upstream", diag);
+	if (strcmp(k, "low_confidence_action") == 0)
+		return set_choice(key, &as->low_confidence_action, v,
+		    "report|cc-upstream|hold", diag);
+	if (strcmp(k, "no_contact_action") == 0)
+		return set_choice(key, &as->no_contact_action, v,
+		    "upstream|hold", diag);
+	if (strcmp(k, "rdns") == 0) {
+		if ((r = set_yesno(key, &b, v, diag)) == AD_OK)
+			as->no_rdns = !b;
+		return r;
+	}
+	if (strcmp(k, "dns_servers") == 0)
+		return set_str(key, as->dns_servers, sizeof(as->dns_servers), v,
+		    diag);
+	if (strcmp(k, "dns_timeout") == 0) {
+		if ((d = ad_parse_duration(v)) <= 0 || d > 60)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected a duration from 1s to 60s");
+		as->dns_timeout = d;
+		return AD_OK;
+	}
 	return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
 }
 
@@ -443,14 +666,6 @@ report_set(struct ad_config_report *rc, const char *key, const char *v,
 	}
 	if (strcmp(k, "translate") == 0)
 		return set_yesno(key, &rc->translate, v, diag);
-	if (strcmp(k, "rdns") == 0) {
-		if ((r = set_yesno(key, &b, v, diag)) == AD_OK)
-			rc->no_rdns = !b;
-		return r;
-	}
-	if (strcmp(k, "dns_server") == 0)
-		return header_text(key, v, rc->dns_server,
-		    sizeof(rc->dns_server), diag);
 	if (strcmp(k, "xarf") == 0) {
 		if (strcmp(v, "auto") == 0)
 			rc->xarf = 0;
@@ -548,6 +763,9 @@ ad_config_set(struct ad_config *cfg, const char *key, const char *v,
 			return r;
 	} else if (strncmp(key, "lookup.", 7) == 0) {
 		if ((r = lookup_set(&cfg->lookup, key, v, diag)) != AD_OK)
+			return r;
+	} else if (strncmp(key, "assess.", 7) == 0) {
+		if ((r = assess_set(&cfg->assess, key, v, diag)) != AD_OK)
 			return r;
 	} else if (strncmp(key, "relay.", 6) == 0) {
 		if ((r = relay_set(&cfg->relay, key, v, diag)) != AD_OK)

@@ -31,7 +31,7 @@ cat >"$W/contacts" <<'EOF'
 192.0.2.0/24     abuse@acked.example
 EOF
 Q=(--db "$DB" --set documentation_as_public=yes --set report.contacts="$W/contacts"
-   --set relay.sendmail="$W/sendmail" --set report.rdns=no
+   --set relay.sendmail="$W/sendmail" --set assess.rdns=no
    --set report.email=abuse-reports@reporter.example.org --set report.name="Jane Doe")
 for s in 203.0.113.7 198.51.100.9 192.0.2.99; do
 	for i in 1 2 3 4 5 6; do

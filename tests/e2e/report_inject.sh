@@ -15,7 +15,7 @@ replay_start "$W" "$SHARED/fixtures" || { echo "FAIL: replay servers"; exit 1; }
 printf '7.7.7.0/24\tinject.test\n' >"$W/servers.tsv"
 SETS=(--set lookup.whois_servers="$W/servers.tsv" --set lookup.via=whois
       --set lookup.cacert="$CACERT" --set lookup.timeout=3s --set lookup.parent=no
-      --set report.rdns=no --set report.email=reports@example.com)
+      --set assess.rdns=no --set report.email=reports@example.com)
 i=0
 while [ $i -lt ${#CONNECT[@]} ]; do
 	SETS+=(--set "lookup.connect_to=${CONNECT[$((i + 1))]}")

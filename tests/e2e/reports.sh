@@ -37,7 +37,7 @@ cat >"$W/contacts" <<'EOF'
 198.51.100.0/24  abuse@example.org   Example Hosting
 EOF
 Q=(--db "$DB" --set documentation_as_public=yes --set report.contacts="$W/contacts"
-   --set relay.sendmail="$W/sendmail" --set report.rdns=no)
+   --set relay.sendmail="$W/sendmail" --set assess.rdns=no)
 ME=(--set report.email=reports@example.com --set report.name="Jane Doe"
     --set report.org="Example GmbH")
 sent() { ls "$OUT" | grep -c '^msg'; }

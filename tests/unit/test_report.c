@@ -365,6 +365,44 @@ test_variants(void)
 	    != NULL);
 	TEST_DONE();
 
+	TEST_START("public view masks addresses after a colon (ASA)");
+	build(&cases[2], &b);
+	b.samples[0].text = (char *)(uintptr_t)"Nov 22 03:01:12 asa1 "
+	    "%ASA-4-106023: Deny tcp src outside:198.51.100.77/2143 dst "
+	    "inside:192.0.2.10/139 by access-group \"outside_in\" [0x0, 0x0]";
+	b.samples[0].len = strlen(b.samples[0].text);
+	b.item.n_samples = 1;
+	defaults(&in, &b.item, 1);
+	in.public_view = true;
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "192.0.2.10") == NULL);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message),
+	    "dst inside:192.0.2.x/139") != NULL);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message),
+	    "src outside:198.51.100.77/2143") != NULL);
+	TEST_DONE();
+
+	TEST_START("public view: IPv6 keeps the /64, drops the host");
+	{
+		struct ad_cidr own6;
+
+		build(&cases[0], &b);
+		b.samples[0].text = (char *)(uintptr_t)"Nov 22 17:45:03 gw "
+		    "sshd[4711]: Connection from 203.0.113.7 port 52344 on "
+		    "2001:db8:1:2::10 port 22";
+		b.samples[0].len = strlen(b.samples[0].text);
+		b.item.n_samples = 1;
+		defaults(&in, &b.item, 1);
+		ASSERT_TRUE(ad_cidr_parse("2001:db8::/32", 13, &own6));
+		in.own = &own6;
+		in.n_own = 1;
+		in.public_view = true;
+		ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+		ASSERT_TRUE(strstr(ad_buf_str(&o.message),
+		    "on 2001:db8:1:2::x port 22") != NULL);
+	}
+	TEST_DONE();
+
 	TEST_START("several categories: the main one and other activity");
 	build(&cases[0], &b);
 	build(&cases[1], &b2);
@@ -655,7 +693,7 @@ test_lines(void)
 	for (n = 0, p = m; (p = strstr(p, "\r\n  Nov 22 ")) != NULL; p++)
 		n++;
 	ASSERT_INT_EQ(n, AD_REPORT_LINES_MAX);
-	ASSERT_TRUE(strstr(m, "50 of 84 events") != NULL);
+	ASSERT_TRUE(strstr(m, "50 shown of 84 events") != NULL);
 	ASSERT_TRUE(strstr(m, "  ... and 34 more events not shown\r\n") != NULL);
 	TEST_DONE();
 

@@ -235,6 +235,19 @@ var_phrase(struct comp *c, const char *name, const char *key)
 	return var_set(c, name, ad_buf_str(&c->val));
 }
 
+/* n_events: "84 events" or "1 event", from the current {events}. */
+static int
+var_events(struct comp *c, uint64_t events)
+{
+	int r;
+
+	if ((r = var_setf(c, "events", "%llu", (unsigned long long)events))
+	    != AD_OK)
+		return r;
+	return var_phrase(c, "n_events", events == 1 ? "events.one" :
+	    "events");
+}
+
 /* Renders template lang/name, wrapped, into the body. */
 static int
 part(struct comp *c, const char *lang, const char *name)
@@ -440,14 +453,15 @@ common_vars(struct comp *c)
 	if ((r = var_set(c, "source", a)) != AD_OK ||
 	    (r = var_set(c, "token", in->token)) != AD_OK ||
 	    (r = var_set(c, "reply_to", c->from)) != AD_OK ||
-	    (r = var_setf(c, "events", "%llu",
-	    (unsigned long long)events)) != AD_OK)
+	    (r = var_events(c, events)) != AD_OK)
 		return r;
 	time_text(&first, true, t, sizeof(t));
 	if ((r = var_set(c, "first_utc", t)) != AD_OK)
 		return r;
 	time_text(&last, true, t, sizeof(t));
-	if ((r = var_set(c, "last_utc", t)) != AD_OK)
+	if ((r = var_set(c, "last_utc", t)) != AD_OK ||
+	    (r = var_phrase(c, "period", first.utc == last.utc ?
+	    "period.one" : "period")) != AD_OK)
 		return r;
 	if (in->me->victim[0] != '\0')
 		r = var_set(c, "victim", in->me->victim);
@@ -576,8 +590,7 @@ item_vars(struct comp *c, size_t idx)
 
 	if ((r = var_set(c, "category",
 	    ad_report_category_phrase(inc->category))) != AD_OK ||
-	    (r = var_setf(c, "events", "%llu",
-	    (unsigned long long)inc->events)) != AD_OK ||
+	    (r = var_events(c, inc->events)) != AD_OK ||
 	    (r = var_setf(c, "proven", "%llu",
 	    (unsigned long long)inc->proven)) != AD_OK ||
 	    (r = var_list(c, "targets", inc->targets_more, inc->n_targets,
@@ -600,7 +613,11 @@ item_vars(struct comp *c, size_t idx)
 	if ((r = var_set(c, "last_utc", t)) != AD_OK)
 		return r;
 	proto = ad_proto_name(f->proto);
-	if (f->service != NULL && proto != NULL)
+	/* "firewall" and "ids" name our logger, not the service attacked. */
+	if (f->service != NULL && (strcmp(f->service, "firewall") == 0 ||
+	    strcmp(f->service, "ids") == 0) && proto != NULL)
+		snprintf(svc, sizeof(svc), "%s", proto);
+	else if (f->service != NULL && proto != NULL)
 		snprintf(svc, sizeof(svc), "%s (%s)", f->service, proto);
 	else if (f->service != NULL || proto != NULL)
 		snprintf(svc, sizeof(svc), "%s", f->service ? f->service : proto);

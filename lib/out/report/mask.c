@@ -75,8 +75,10 @@ mask_text(const struct mask_set *m, struct ad_buf *b, const char *s, size_t n)
 	if (!m->on)
 		return ad_buf_add(b, s, n);
 	while (p < end) {
-		/* An address starts at a word boundary and ends at one. */
-		if (!addr_start(*p) || (p > s && word_char(p[-1]))) {
+		/* An address starts at a word boundary and ends at one; ':'
+		 * before it counts as one ("inside:192.0.2.1/139"). */
+		if (!addr_start(*p) || (p > s && p[-1] != ':' &&
+		    word_char(p[-1]))) {
 			p++;
 			continue;
 		}
