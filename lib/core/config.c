@@ -578,7 +578,6 @@ report_set(struct ad_config_report *rc, const char *key, const char *v,
 {
 	const char *k = key + 7;
 	long long d;
-	bool b;
 	int r;
 
 	if (strncmp(key, "followup.", 9) == 0) {
