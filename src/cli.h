@@ -73,6 +73,7 @@ int	cmd_approve(struct cli *c, int argc, char **argv);
 int	cmd_send(struct cli *c, int argc, char **argv);
 int	cmd_suppress(struct cli *c, int argc, char **argv);
 int	cmd_followup(struct cli *c, int argc, char **argv);
+int	cmd_status(struct cli *c, int argc, char **argv);
 /* Following through (cmd_track.c). */
 int	cmd_inbox(struct cli *c, int argc, char **argv);
 int	cmd_history(struct cli *c, int argc, char **argv);

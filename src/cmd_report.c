@@ -329,9 +329,10 @@ report_line(const struct ad_report_row *r)
 	    r->to[0] ? r->to : "(no recipient)");
 	if (r->subject[0])
 		printf("           %s\n", r->subject);
-	if (r->reasons[0] && r->state != AD_RS_DRAFT &&
-	    r->state != AD_RS_APPROVED && r->state != AD_RS_SENT)
-		printf("           why: %s\n", r->reasons);
+	if (r->reasons[0])
+		printf("           %s %s\n", r->state == AD_RS_DRAFT ||
+		    r->state == AD_RS_APPROVED || r->state == AD_RS_SENT ?
+		    "note:" : "why:", r->reasons);
 	if (r->last_error[0] && r->state != AD_RS_SENT)
 		printf("           last error: %s\n", r->last_error);
 }
@@ -1063,6 +1064,356 @@ cmd_followup(struct cli *c, int argc, char **argv)
 		    " for review or sending, %zu need a person\n", s.reminders,
 		    s.upstream, s.cert, s.waiting, s.stuck);
 out:
+	ad_certs_free(certs);
+	env_free(&e);
+	return ret;
+}
+
+/* --- status -------------------------------------------------------------------- */
+
+static const char status_help[] =
+"usage: abusedesk status [--now TIME] [--json]\n"
+"\n"
+"What needs attention today, then how the cases stand:\n"
+"\n"
+"  - drafts and held reports to review (abusedesk show / approve);\n"
+"  - replies to read: unknown or 'more information' replies, and replies\n"
+"    that matched no report;\n"
+"  - follow-ups due (abusedesk followup drafts them);\n"
+"  - manual submissions pending: desks that want their web form used;\n"
+"  - reports approved but not sent, failed, or unconfirmed after a crash;\n"
+"\n"
+"then the cases by life cycle, the median time to a first response, and\n"
+"the networks that never answer. Reads only; changes nothing.\n";
+
+#define STATUS_LIST_MAX	10
+
+struct status {
+	struct cli	*c;
+	size_t		 by_state[AD_RS__COUNT];
+	size_t		 cases;
+	char		 lifecycles[16][24];
+	size_t		 lc_count[16];
+	size_t		 n_lc;
+	char		 review[STATUS_LIST_MAX][AD_TOKEN_MAX];
+	size_t		 n_review;
+	char		 manual[STATUS_LIST_MAX][AD_TOKEN_MAX + 520];
+	size_t		 n_manual, manual_total;
+	/* first sent time of each case, by id, for the response times */
+	int64_t		*case_id, *case_sent, *first_reply;
+	size_t		 n_cases, cap_cases;
+	/* recipient domains of cases nobody answered */
+	char		 (*silent)[256];
+	size_t		*silent_n, n_silent, cap_silent;
+	size_t		 replies_to_read, unmatched;
+	int		 err;
+};
+
+static void
+count_lifecycle(struct status *s, const char *lc)
+{
+	size_t i;
+
+	if (lc[0] == '\0')
+		lc = "new";
+	for (i = 0; i < s->n_lc; i++)
+		if (strcmp(s->lifecycles[i], lc) == 0) {
+			s->lc_count[i]++;
+			return;
+		}
+	if (s->n_lc < 16) {
+		ad_fmt_cut(s->lifecycles[s->n_lc], sizeof(s->lifecycles[0]),
+		    "%s", lc);
+		s->lc_count[s->n_lc++] = 1;
+	}
+}
+
+static bool
+silent_case(const char *lc)
+{
+	return strcmp(lc, "no-response") == 0 || strcmp(lc, "followed-up") == 0 ||
+	    strcmp(lc, "escalated-upstream") == 0 ||
+	    strcmp(lc, "escalated-cert") == 0;
+}
+
+static int
+status_report(void *arg, const struct ad_report_row *r)
+{
+	struct status *s = arg;
+	const char *at;
+	size_t i;
+
+	s->by_state[r->state]++;
+	if ((r->state == AD_RS_DRAFT || r->state == AD_RS_HELD) &&
+	    s->n_review < STATUS_LIST_MAX)
+		ad_fmt_cut(s->review[s->n_review++], AD_TOKEN_MAX, "%s",
+		    r->token);
+	if (r->seq != 1 || (r->state != AD_RS_SENT &&
+	    r->state != AD_RS_UNCONFIRMED))
+		return 0;
+	s->cases++;
+	count_lifecycle(s, r->lifecycle);
+	if (strcmp(r->lifecycle, "manual-submission") == 0) {
+		if (s->n_manual < STATUS_LIST_MAX)
+			ad_fmt_cut(s->manual[s->n_manual++], sizeof(s->manual[0]),
+			    "%s %s", r->token, r->form_url[0] ? r->form_url :
+			    "(no URL given)");
+		s->manual_total++;
+	}
+	if (s->n_cases == s->cap_cases) {
+		size_t nc = s->cap_cases ? s->cap_cases * 2 : 64;
+		int64_t *a = realloc(s->case_id, nc * sizeof(*a));
+		int64_t *b = a ? realloc(s->case_sent, nc * sizeof(*b)) : NULL;
+		int64_t *c2 = b ? realloc(s->first_reply, nc * sizeof(*c2)) : NULL;
+
+		if (a)
+			s->case_id = a;
+		if (b)
+			s->case_sent = b;
+		if (c2 == NULL) {
+			s->err = AD_ERR_NOMEM;
+			return 1;
+		}
+		s->first_reply = c2;
+		s->cap_cases = nc;
+	}
+	s->case_id[s->n_cases] = r->id;
+	s->case_sent[s->n_cases] = r->sent;
+	s->first_reply[s->n_cases++] = 0;
+	if (!silent_case(r->lifecycle) || (at = strrchr(r->to, '@')) == NULL)
+		return 0;
+	for (i = 0; i < s->n_silent; i++)
+		if (strcasecmp(s->silent[i], at + 1) == 0) {
+			s->silent_n[i]++;
+			return 0;
+		}
+	if (s->n_silent == s->cap_silent) {
+		size_t nc = s->cap_silent ? s->cap_silent * 2 : 16;
+		char (*a)[256] = realloc(s->silent, nc * sizeof(*a));
+		size_t *b = a ? realloc(s->silent_n, nc * sizeof(*b)) : NULL;
+
+		if (a)
+			s->silent = a;
+		if (b == NULL) {
+			s->err = AD_ERR_NOMEM;
+			return 1;
+		}
+		s->silent_n = b;
+		s->cap_silent = nc;
+	}
+	ad_fmt_cut(s->silent[s->n_silent], 256, "%s", at + 1);
+	s->silent_n[s->n_silent++] = 1;
+	return 0;
+}
+
+static int
+status_reply(void *arg, const struct ad_reply_row *r)
+{
+	struct status *s = arg;
+	size_t i;
+
+	if (r->report_id == 0)
+		s->unmatched++;
+	else if (!r->handled && (strcmp(r->cls, "unknown") == 0 ||
+	    strcmp(r->cls, "more-info") == 0))
+		s->replies_to_read++;
+	for (i = 0; i < s->n_cases; i++)
+		if (s->case_id[i] == r->report_id && r->received > 0 &&
+		    (s->first_reply[i] == 0 || r->received < s->first_reply[i]))
+			s->first_reply[i] = r->received;
+	return 0;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Median seconds from report to first reply, -1 when none answered. */
+static int64_t
+median_response(const struct status *s, size_t *answered)
+{
+	int64_t *d;
+	size_t i, n = 0;
+	int64_t m;
+
+	*answered = 0;
+	if ((d = malloc((s->n_cases + 1) * sizeof(*d))) == NULL)
+		return -1;
+	for (i = 0; i < s->n_cases; i++)
+		if (s->first_reply[i] > 0 && s->case_sent[i] > 0)
+			d[n++] = s->first_reply[i] > s->case_sent[i] ?
+			    s->first_reply[i] - s->case_sent[i] : 0;
+	*answered = n;
+	if (n == 0) {
+		free(d);
+		return -1;
+	}
+	qsort(d, n, sizeof(*d), cmp_i64);
+	m = n % 2 ? d[n / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+	free(d);
+	return m;
+}
+
+static void
+count_due(void *arg, const struct ad_followup_event *e)
+{
+	(void)arg;
+	(void)e;
+}
+
+int
+cmd_status(struct cli *c, int argc, char **argv)
+{
+	struct ad_followup_opts fo;
+	struct ad_followup_stats fs;
+	struct ad_certs *certs = NULL;
+	struct ad_diag diag;
+	struct status s;
+	struct env e;
+	size_t i, answered, due;
+	int64_t med;
+	int r, ret;
+
+	memset(&e, 0, sizeof(e));
+	memset(&s, 0, sizeof(s));
+	memset(&diag, 0, sizeof(diag));
+	s.c = c;
+	for (i = 1; i < (size_t)argc; i++) {
+		const char *a = argv[i];
+		int k = (int)i;
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n%s", status_help, cli_common_help);
+			return EXIT_OK;
+		} else if (strcmp(a, "--json") == 0)
+			c->json = true;
+		else if (strcmp(a, "--now") == 0 && i + 1 < (size_t)argc) {
+			if (parse_now(c, argv[++i]) != 0)
+				return EXIT_USAGE;
+		} else if ((r = cli_common_opt(c, argc, argv, &k)) != 0) {
+			if (r < 0)
+				return EXIT_USAGE;
+			i = (size_t)k;
+		} else {
+			cli_err(c, "status: unexpected \"%s\" (try --help)", a);
+			return EXIT_USAGE;
+		}
+	}
+	e.offline = true;	/* status never goes to the network */
+	if ((ret = cli_setup(c)) != EXIT_OK ||
+	    (ret = env_open(&e, c, true)) != EXIT_OK)
+		goto out;
+	if ((r = ad_store_report_each(e.st, NULL, status_report, &s)) != AD_OK ||
+	    (r = s.err) != AD_OK ||
+	    (r = ad_store_reply_each(e.st, 0, true, status_reply, &s)) != AD_OK) {
+		cli_err(c, "status: %s", ad_store_errmsg(e.st));
+		ret = cli_exit_for(r);
+		goto out;
+	}
+	/* What followup would do now, without doing it. */
+	memset(&fo, 0, sizeof(fo));
+	if (ad_certs_load(c->cfg.report.certs, &certs, &diag) == AD_OK) {
+		fo.after = c->cfg.report.followup_after;
+		fo.certs = certs;
+		fo.dry_run = true;
+		if ((r = ad_track_followup(&c->ctx, e.st, &e.o, &fo,
+		    find_contact, &e, count_due, NULL, &fs, &diag)) != AD_OK) {
+			ret = cli_exit_for(r);
+			goto out;
+		}
+	} else
+		memset(&fs, 0, sizeof(fs));
+	due = fs.reminders + fs.upstream + fs.cert;
+	med = median_response(&s, &answered);
+	if (c->json) {
+		struct ad_buf b;
+		bool first = true, f2;
+
+		ad_buf_init(&b, 1 << 20);
+		r = ad_buf_addc(&b, '{');
+		r = r ? r : ad_json_kv_int(&b, &first, "to_review",
+		    (int64_t)(s.by_state[AD_RS_DRAFT] + s.by_state[AD_RS_HELD]));
+		r = r ? r : ad_json_kv_int(&b, &first, "replies_to_read",
+		    (int64_t)s.replies_to_read);
+		r = r ? r : ad_json_kv_int(&b, &first, "unmatched_replies",
+		    (int64_t)s.unmatched);
+		r = r ? r : ad_json_kv_int(&b, &first, "followups_due",
+		    (int64_t)due);
+		r = r ? r : ad_json_kv_int(&b, &first, "manual_submissions",
+		    (int64_t)s.manual_total);
+		r = r ? r : ad_json_kv_int(&b, &first, "approved_unsent",
+		    (int64_t)s.by_state[AD_RS_APPROVED]);
+		r = r ? r : ad_json_kv_int(&b, &first, "failed",
+		    (int64_t)s.by_state[AD_RS_FAILED]);
+		r = r ? r : ad_json_kv_int(&b, &first, "unconfirmed",
+		    (int64_t)s.by_state[AD_RS_UNCONFIRMED]);
+		r = r ? r : ad_json_kv_int(&b, &first, "cases", (int64_t)s.cases);
+		r = r ? r : ad_buf_adds(&b, ",\"lifecycle\":{");
+		for (i = 0, f2 = true; i < s.n_lc && r == AD_OK; i++)
+			r = ad_json_kv_int(&b, &f2, s.lifecycles[i],
+			    (int64_t)s.lc_count[i]);
+		r = r ? r : ad_buf_addc(&b, '}');
+		if (r == AD_OK && med >= 0)
+			r = ad_json_kv_int(&b, &first, "median_first_response_s",
+			    med);
+		else if (r == AD_OK)
+			r = ad_json_kv_null(&b, &first, "median_first_response_s");
+		r = r ? r : ad_json_kv_int(&b, &first, "answered", (int64_t)answered);
+		r = r ? r : ad_buf_adds(&b, ",\"never_answer\":{");
+		for (i = 0, f2 = true; i < s.n_silent && r == AD_OK; i++)
+			r = ad_json_kv_int(&b, &f2, s.silent[i],
+			    (int64_t)s.silent_n[i]);
+		r = r ? r : ad_buf_adds(&b, "}}");
+		if (r == AD_OK)
+			printf("%s\n", ad_buf_str(&b));
+		ad_buf_free(&b);
+		ret = cli_exit_for(r);
+		goto out;
+	}
+	printf("Needs attention:\n");
+	printf("  %zu report(s) to review (draft or held)",
+	    s.by_state[AD_RS_DRAFT] + s.by_state[AD_RS_HELD]);
+	for (i = 0; i < s.n_review; i++)
+		printf("%s%s", i ? " " : ": ", s.review[i]);
+	printf("%s\n", s.by_state[AD_RS_DRAFT] + s.by_state[AD_RS_HELD] >
+	    s.n_review ? " ..." : "");
+	printf("  %zu repl%s to read, %zu that matched no report\n",
+	    s.replies_to_read, s.replies_to_read == 1 ? "y" : "ies",
+	    s.unmatched);
+	printf("  %zu follow-up(s) due: %zu reminder(s), %zu to the upstream,"
+	    " %zu to a CERT%s\n", due, fs.reminders, fs.upstream, fs.cert,
+	    due ? " (run abusedesk followup)" : "");
+	printf("  %zu manual submission(s) pending\n", s.manual_total);
+	for (i = 0; i < s.n_manual; i++)
+		printf("    %s\n", s.manual[i]);
+	printf("  %zu approved and not sent, %zu failed, %zu unconfirmed\n",
+	    s.by_state[AD_RS_APPROVED], s.by_state[AD_RS_FAILED],
+	    s.by_state[AD_RS_UNCONFIRMED]);
+	printf("\nCases (reports sent): %zu\n", s.cases);
+	for (i = 0; i < s.n_lc; i++)
+		printf("  %-20s %zu\n", s.lifecycles[i], s.lc_count[i]);
+	if (med >= 0)
+		printf("Median time to a first response: %.1f hours (%zu of %zu"
+		    " cases answered)\n", (double)med / 3600.0, answered,
+		    s.cases);
+	else
+		printf("Median time to a first response: no answers yet\n");
+	if (s.n_silent) {
+		printf("Networks that never answered:\n");
+		for (i = 0; i < s.n_silent; i++)
+			printf("  %-40s %zu case(s)\n", s.silent[i],
+			    s.silent_n[i]);
+	}
+out:
+	free(s.case_id);
+	free(s.case_sent);
+	free(s.first_reply);
+	free(s.silent);
+	free(s.silent_n);
 	ad_certs_free(certs);
 	env_free(&e);
 	return ret;

@@ -58,6 +58,7 @@ static const char main_help[] =
 "  history REPORT     a case's life cycle, messages, trail and replies\n"
 "  followup           reminders after a week of silence, then escalation to\n"
 "                     the upstream and the national CERT (drafts; cron-safe)\n"
+"  status             what needs attention today, and how the cases stand\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -342,6 +343,8 @@ main(int argc, char **argv)
 		r = cmd_send(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "suppress") == 0)
 		r = cmd_suppress(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "status") == 0)
+		r = cmd_status(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "followup") == 0)
 		r = cmd_followup(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "inbox") == 0)

@@ -111,6 +111,7 @@ struct ad_followup_opts {
 	int64_t			 after;		/* silence before a step; 0: 7 d */
 	bool			 auto_send[3];	/* per step: approve at once */
 	const struct ad_certs	*certs;
+	bool			 dry_run;	/* say what is due, draft nothing */
 };
 
 struct ad_followup_event {

@@ -121,4 +121,21 @@ ad send "${Q[@]}" --now 2025-04-01T12:05:00Z >/dev/null 2>&1
 ad followup "${Q[@]}" --offline --set followup.auto_send=reminder --now 2025-04-09T12:00:00Z >/dev/null 2>&1
 expect_eq "followup.auto_send=reminder: approved at once" approved \
     "$(sq "$DB" "SELECT state FROM reports WHERE token = '$T4' AND seq = 2")"
+
+# status: what needs attention, and how the cases stand.
+ad status "${Q[@]}" --json --now 2025-04-09T13:00:00Z >"$W/status.json"
+expect_rc "status --json" 0 "$?"
+check "status: counts, life cycles, response time, silent networks" python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["cases"] == 4, s
+lc = s["lifecycle"]
+assert lc == {"escalated-cert": 2, "acknowledged": 1, "no-response": 1}, lc
+# two answered (ack, not-ours), both 2025-03-04T09:00 after a 12:05 send
+assert s["answered"] == 2 and s["median_first_response_s"] == 75300, s
+assert s["never_answer"] == {"holder.example": 2, "other.example": 1}, s["never_answer"]
+assert s["approved_unsent"] == 1, s
+' "$W/status.json"
+ad status "${Q[@]}" --now 2025-04-09T13:00:00Z >"$W/status.txt"
+check "status (text) starts with what needs attention" grep -q "^Needs attention:" "$W/status.txt"
 finish

@@ -125,6 +125,20 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 	char a[AD_ADDR_STRLEN], text[600];
 	int r;
 
+	if (p->fo->dry_run) {
+		ad_fmt_cut(text, sizeof(text), "%s to %s is due",
+		    step == AD_STEP_REMINDER ? "a reminder" : step ==
+		    AD_STEP_UPSTREAM ? "an escalation to the upstream" :
+		    "an escalation to the national CERT", to);
+		if (step == AD_STEP_REMINDER)
+			p->stats->reminders++;
+		else if (step == AD_STEP_UPSTREAM)
+			p->stats->upstream++;
+		else
+			p->stats->cert++;
+		tell(p, F->token, step_kind[step], text);
+		return AD_OK;
+	}
 	memset(&row, 0, sizeof(row));
 	memset(&in, 0, sizeof(in));
 	memset(&cd, 0, sizeof(cd));
