@@ -43,6 +43,7 @@ LIB_SRC := $(wildcard lib/core/*.c) \
            $(wildcard lib/out/queue/*.c) \
            $(wildcard lib/out/track/*.c) \
            $(wildcard lib/out/deliver/*.c) \
+           $(wildcard lib/out/block/*.c) \
            $(wildcard lib/out/*.c) \
            $(wildcard lib/in/mail/*.c) \
            $(wildcard lib/store/*.c)
