@@ -2,7 +2,7 @@
 #
 #   make            build ./abusedesk
 #   make check      all tests (tests/run), ends with "N passed, M failed"
-#   make demo       scan the bundled sample logs and list the incidents
+#   make demo       scan the bundled sample logs, list incidents, draft reports
 #   make fuzz       libFuzzer targets (clang)
 #   make bench      benchmarks against the peers (see bench/README.md)
 #   make SANITIZE=1 ...   ASan + UBSan, abort on the first report

@@ -3,7 +3,9 @@
 #
 # Builds nothing (`make demo` builds first): scans samples/auth.log and
 # samples/kern.log into a throw-away store with samples/abusedesk.conf,
-# then lists the incidents. ABUSEDESK picks another binary.
+# then lists the incidents and drafts the reports (offline, from the
+# known contacts in samples/contacts; nothing is sent). ABUSEDESK picks
+# another binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AD=${ABUSEDESK:-./abusedesk}
