@@ -12,6 +12,8 @@
 
 static const char inbox_help[] =
 "usage: abusedesk inbox [--json] [--now TIME] PATH|-\n"
+"       abusedesk inbox --list [--json]      replies a person should read\n"
+"       abusedesk inbox --read ID|all        mark them read\n"
 "\n"
 "Reads the replies to our reports from PATH: a Maildir (new/ and cur/), an\n"
 "mbox file, one message, or - for one message on stdin. Each message is\n"
@@ -28,7 +30,9 @@ static const char inbox_help[] =
 "  bounce               bounced: the next followup writes to the upstream\n"
 "  unknown              kept for a person to read, never dropped\n"
 "\n"
-"Replies that match no report are kept too (abusedesk status lists them).\n"
+"Replies that match no report are kept too. --list shows the replies a\n"
+"person should read (unknown or more-info ones, and unmatched ones) with\n"
+"their id; --read marks them read (abusedesk status counts the rest).\n"
 "Reading the same mailbox again changes nothing (messages are known by\n"
 "their Message-ID). Exit status 2 when some messages could not be read.\n";
 
@@ -95,13 +99,85 @@ print_inbox(void *arg, const struct ad_inbox_event *e)
 	    e->duplicate ? "read before: nothing done" : e->effect);
 }
 
+static int
+print_unread(void *arg, const struct ad_reply_row *r)
+{
+	struct cli *c = arg;
+	struct ad_instant t = { .utc = r->received, .valid = true };
+	char ts[AD_ISO_STRLEN];
+
+	if (r->report_id != 0 && strcmp(r->cls, "unknown") != 0 &&
+	    strcmp(r->cls, "more-info") != 0)
+		return 0;
+	if (c->json) {
+		struct ad_buf b;
+		bool first = true;
+		int e;
+
+		ad_buf_init(&b, 1 << 20);
+		if ((e = ad_buf_addc(&b, '{')) == AD_OK &&
+		    (e = ad_json_kv_int(&b, &first, "id", r->id)) == AD_OK &&
+		    (e = ad_json_kv_int(&b, &first, "report_id",
+		    r->report_id)) == AD_OK &&
+		    (e = ad_json_kv_str(&b, &first, "received",
+		    ad_instant_format_utc(&t, ts))) == AD_OK &&
+		    (e = ad_json_kv_str(&b, &first, "from", r->sender)) == 0 &&
+		    (e = ad_json_kv_str(&b, &first, "subject", r->subject)) ==
+		    AD_OK &&
+		    (e = ad_json_kv_str(&b, &first, "class", r->cls)) == 0 &&
+		    (e = ad_json_kv_str(&b, &first, "text", r->text)) == 0 &&
+		    (e = ad_buf_addc(&b, '}')) == AD_OK)
+			printf("%s\n", ad_buf_str(&b));
+		ad_buf_free(&b);
+		return e;
+	}
+	printf("#%-5lld %s %-10s %s: %s\n", (long long)r->id,
+	    ad_instant_format_utc(&t, ts), r->report_id ? r->cls : "unmatched",
+	    r->sender[0] ? r->sender : "?", r->subject);
+	return 0;
+}
+
+static int
+list_unread(struct cli *c, struct ad_store *st)
+{
+	int r = ad_store_reply_each(st, 0, true, print_unread, c);
+
+	if (r != AD_OK)
+		cli_err(c, "inbox: %s", ad_store_errmsg(st));
+	return cli_exit_for(r);
+}
+
+static int
+mark_read(struct cli *c, struct ad_store *st, const char *which)
+{
+	char *end;
+	long long id = strcmp(which, "all") == 0 ? 0 : strtoll(which, &end, 10);
+	int r;
+
+	if (id < 0 || (id == 0 && strcmp(which, "all") != 0) ||
+	    (id > 0 && *end != '\0')) {
+		cli_err(c, "inbox --read wants a reply id or \"all\"");
+		return EXIT_USAGE;
+	}
+	if ((r = ad_store_reply_handled(st, (int64_t)id)) < 0) {
+		cli_err(c, "inbox: %s", ad_store_errmsg(st));
+		return cli_exit_for(r);
+	}
+	if (r == 0 && id > 0) {
+		cli_err(c, "inbox: no unread reply %lld", id);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
 int
 cmd_inbox(struct cli *c, int argc, char **argv)
 {
 	struct ad_inbox_stats s;
 	struct ad_diag diag;
 	struct ad_store *st = NULL;
-	const char *path = NULL;
+	const char *path = NULL, *read_arg = NULL;
+	bool list = false;
 	int i, r, ret;
 
 	memset(&diag, 0, sizeof(diag));
@@ -113,6 +189,10 @@ cmd_inbox(struct cli *c, int argc, char **argv)
 			return EXIT_OK;
 		} else if (strcmp(a, "--json") == 0)
 			c->json = true;
+		else if (strcmp(a, "--list") == 0)
+			list = true;
+		else if (strcmp(a, "--read") == 0 && i + 1 < argc)
+			read_arg = argv[++i];
 		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
 			if (now_opt(c, argv[++i]) != 0)
 				return EXIT_USAGE;
@@ -125,6 +205,14 @@ cmd_inbox(struct cli *c, int argc, char **argv)
 			cli_err(c, "inbox: unexpected \"%s\" (try --help)", a);
 			return EXIT_USAGE;
 		}
+	}
+	if (list || read_arg != NULL) {
+		if ((ret = cli_setup(c)) != EXIT_OK ||
+		    (ret = cli_open_store(c, &st)) != EXIT_OK)
+			return ret;
+		ret = list ? list_unread(c, st) : mark_read(c, st, read_arg);
+		ad_store_close(st);
+		return ret;
 	}
 	if (path == NULL) {
 		cli_err(c, "inbox: which mailbox? (a Maildir, an mbox, a file, or -)");

@@ -300,6 +300,8 @@ int	ad_store_reply_add(struct ad_store *st, struct ad_reply_row *r) AD_WUR;
 int	ad_store_reply_each(struct ad_store *st, int64_t report_id,
 	    bool unhandled_only,
 	    int (*fn)(void *arg, const struct ad_reply_row *r), void *arg) AD_WUR;
+/* Marks reply id (0: every reply) as read by a person: 1 done, 0 none. */
+int	ad_store_reply_handled(struct ad_store *st, int64_t id) AD_WUR;
 /* The report whose Message-ID is msgid (without <>): 1 found, 0 not. */
 int	ad_store_report_by_msgid(struct ad_store *st, const char *msgid,
 	    struct ad_report_row *out) AD_WUR;

@@ -584,3 +584,18 @@ ad_store_report_by_msgid(struct ad_store *st, const char *msgid,
 		return 0;
 	return ad_store_report_get(st, id, NULL, out);
 }
+
+int
+ad_store_reply_handled(struct ad_store *st, int64_t id)
+{
+	sqlite3_stmt *s;
+	int r;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE replies SET handled = 1 WHERE"
+	    " handled = 0 AND (?1 = 0 OR id = ?1)", -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "replies");
+	sqlite3_bind_int64(s, 1, id);
+	if ((r = run(st, "replies", s)) != AD_OK)
+		return r;
+	return sqlite3_changes(st->db) > 0;
+}

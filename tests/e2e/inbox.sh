@@ -96,6 +96,14 @@ assert h["messages"][0]["seq"] == 1
 ' "$W/h.json"
 ad history "${Q[@]}" "$T2" >"$W/h2.txt"
 check "history (text) shows the bounce" grep -q "bounced" "$W/h2.txt"
+ad inbox "${Q[@]}" --list --json >"$W/unread.json"
+expect_eq "--list: the unmatched reply is one to read" 1 "$(wc -l <"$W/unread.json")"
+id=$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["id"])' "$W/unread.json")
+ad inbox "${Q[@]}" --read "$id"
+expect_rc "inbox --read ID" 0 "$?"
+expect_eq "read replies leave the list" 0 "$(ad inbox "${Q[@]}" --list --json | wc -l)"
+ad inbox "${Q[@]}" --read 99999 2>/dev/null
+expect_rc "inbox --read of an unknown id" 1 "$?"
 ad inbox "${Q[@]}" "$W/nonexistent" >/dev/null 2>&1
 check "inbox of a missing path fails" test "$?" -ne 0
 finish
