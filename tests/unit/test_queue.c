@@ -79,8 +79,11 @@ main(void)
 	snprintf(row.reasons, sizeof(row.reasons), "no abuse contact");
 	snprintf(row.message_id, sizeof(row.message_id), "<%s.1.abusedesk@x>",
 	    t1);
-	row.message = strdup("Subject: x\r\n\r\nbody with a NUL \0 inside");
 	row.message_len = 38;
+	row.message = malloc(row.message_len);
+	ASSERT_PTR_NOT_NULL(row.message);
+	memcpy(row.message, "Subject: x\r\n\r\nbody with a NUL \0 inside",
+	    row.message_len);
 	row.events = 12;
 	row.created = 5;
 	ASSERT_INT_EQ(ad_store_report_save(st, &row), AD_OK);

@@ -810,7 +810,8 @@ ad_queue_draft(struct ad_ctx *ctx, struct ad_store *st,
 	}
 	if (r != AD_OK || (r = it.err) != AD_OK)
 		goto out;
-	qsort(it.v, it.n, sizeof(*it.v), item_cmp);
+	if (it.n > 1)
+		qsort(it.v, it.n, sizeof(*it.v), item_cmp);
 	for (i = 0; i < it.n; i = j) {
 		for (j = i + 1; j < it.n &&
 		    addr_cmp(&it.v[j].inc.src, &it.v[i].inc.src) == 0; j++)
