@@ -760,11 +760,33 @@ test_lines(void)
 	ASSERT_INT_EQ(n, 3);
 	TEST_DONE();
 
+	TEST_START("lines without a time stamp: times are unknown");
+	{
+		struct built b3;
+
+		build(&cases[0], &b3);
+		memset(&b3.inc.first, 0, sizeof(b3.inc.first));
+		memset(&b3.inc.last, 0, sizeof(b3.inc.last));
+		for (i = 0; i < b3.item.n_samples; i++)
+			memset(&b3.samples[i].time, 0, sizeof(b3.samples[i].time));
+		defaults(&in, &b3.item, 1);
+		ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+		ASSERT_TRUE(strstr(ad_buf_str(&o.message),
+		    "First event:    unknown = unknown") != NULL);
+		ASSERT_TRUE(strstr(ad_buf_str(&o.message), "offset unknown;")
+		    != NULL);
+		ASSERT_TRUE(wire_ok(&o.message));
+	}
+	TEST_DONE();
+	defaults(&in, &b.item, 1);
+	in.xarf = true;
+
 	TEST_START("composition is deterministic");
 	{
 		struct ad_report_out o2;
 
 		ad_report_out_init(&o2);
+		ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
 		ASSERT_INT_EQ(compose(&in, &o2, &d), AD_OK);
 		ASSERT_INT_EQ(o2.message.len, o.message.len);
 		ASSERT_TRUE(memcmp(o2.message.p, o.message.p,
@@ -845,6 +867,36 @@ test_overrides(void)
 	ad_report_out_free(&o);
 }
 
+static void
+test_alloc_failures(void)
+{
+	struct ad_report_input in;
+	struct ad_report_out o;
+	struct ad_diag d;
+	struct built b;
+	unsigned long n;
+	int r = AD_ERR_NOMEM, bad = 0;
+
+	TEST_START("every allocation failure is AD_ERR_NOMEM, never a crash");
+	build(&cases[0], &b);
+	defaults(&in, &b.item, 1);
+	in.xarf = true;
+	in.lang = "de";
+	ad_report_out_init(&o);
+	for (n = 1; n < 5000 && r != AD_OK; n++) {
+		ad_alloc_fail_after(n);
+		r = compose(&in, &o, &d);
+		ad_alloc_fail_after(0);
+		if (r != AD_OK && (r != AD_ERR_NOMEM || o.message.len != 0))
+			bad++;
+	}
+	ASSERT_INT_EQ(bad, 0);
+	ASSERT_INT_EQ(r, AD_OK);
+	ASSERT_TRUE(n > 10);
+	ad_report_out_free(&o);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -859,5 +911,6 @@ main(void)
 	test_injection();
 	test_lines();
 	test_overrides();
+	test_alloc_failures();
 	TESTS_END();
 }

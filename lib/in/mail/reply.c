@@ -632,6 +632,8 @@ ad_reply_parse(const char *msg, size_t n, struct ad_reply *r,
 
 	ad_buf_free(&r->text);
 	ad_reply_init(r);
+	if (msg == NULL)
+		msg = "", n = 0;
 	if (n > AD_REPLY_SIZE_MAX)
 		return ad_diag_set(diag, AD_ERR_LIMIT, "message", 0,
 		    "message of %zu bytes is over the %d MiB limit", n,

@@ -268,10 +268,6 @@ time_text(const struct ad_instant *t, bool utc, char *out, size_t n)
 	char iso[AD_ISO_STRLEN], *p;
 	size_t l;
 
-	if (!t->valid) {
-		snprintf(out, n, "?");
-		return;
-	}
 	if (utc)
 		ad_instant_format_utc(t, iso);
 	else
@@ -296,6 +292,19 @@ offset_text(int off, char out[8])
 
 	snprintf(out, 8, "%c%02d:%02d", off < 0 ? '-' : '+', a / 60 % 100,
 	    a % 60);
+}
+
+/* Sets name to the time as time_text writes it, or to "unknown". */
+static int
+var_time(struct comp *c, const char *name, const struct ad_instant *t,
+    bool utc)
+{
+	char buf[64];
+
+	if (!t->valid)
+		return var_phrase(c, name, "unknown");
+	time_text(t, utc, buf, sizeof(buf));
+	return var_set(c, name, buf);
 }
 
 /* Re-parses the sample lines: protocol, source port and service are in
@@ -455,11 +464,8 @@ common_vars(struct comp *c)
 	    (r = var_set(c, "reply_to", c->from)) != AD_OK ||
 	    (r = var_events(c, events)) != AD_OK)
 		return r;
-	time_text(&first, true, t, sizeof(t));
-	if ((r = var_set(c, "first_utc", t)) != AD_OK)
-		return r;
-	time_text(&last, true, t, sizeof(t));
-	if ((r = var_set(c, "last_utc", t)) != AD_OK ||
+	if ((r = var_time(c, "first_utc", &first, true)) != AD_OK ||
+	    (r = var_time(c, "last_utc", &last, true)) != AD_OK ||
 	    (r = var_phrase(c, "period", first.utc == last.utc ?
 	    "period.one" : "period")) != AD_OK)
 		return r;
@@ -584,7 +590,7 @@ item_vars(struct comp *c, size_t idx)
 	const struct ad_report_item *it = &c->in->items[idx];
 	const struct ad_incident *inc = it->inc;
 	const struct sample_facts *f = &c->facts[idx];
-	char t[64], svc[64];
+	char svc[64];
 	const char *proto;
 	int r;
 
@@ -600,17 +606,10 @@ item_vars(struct comp *c, size_t idx)
 	    (r = var_list(c, "users", inc->users_more, inc->n_users,
 	    get_user, inc)) != AD_OK)
 		return r;
-	time_text(&inc->first, false, t, sizeof(t));
-	if ((r = var_set(c, "first_local", t)) != AD_OK)
-		return r;
-	time_text(&inc->first, true, t, sizeof(t));
-	if ((r = var_set(c, "first_utc", t)) != AD_OK)
-		return r;
-	time_text(&inc->last, false, t, sizeof(t));
-	if ((r = var_set(c, "last_local", t)) != AD_OK)
-		return r;
-	time_text(&inc->last, true, t, sizeof(t));
-	if ((r = var_set(c, "last_utc", t)) != AD_OK)
+	if ((r = var_time(c, "first_local", &inc->first, false)) != AD_OK ||
+	    (r = var_time(c, "first_utc", &inc->first, true)) != AD_OK ||
+	    (r = var_time(c, "last_local", &inc->last, false)) != AD_OK ||
+	    (r = var_time(c, "last_utc", &inc->last, true)) != AD_OK)
 		return r;
 	proto = ad_proto_name(f->proto);
 	/* "firewall" and "ids" name our logger, not the service attacked. */
@@ -749,7 +748,11 @@ legend(struct comp *c)
 			    c->val.len ? ", " : "", o)) != AD_OK)
 				return r;
 		}
-	if ((r = var_set(c, "offsets", ad_buf_str(&c->val))) != AD_OK ||
+	if (n_offs == 0)
+		r = var_phrase(c, "offsets", "unknown");
+	else
+		r = var_set(c, "offsets", ad_buf_str(&c->val));
+	if (r != AD_OK ||
 	    (r = part(c, "en", "legend.txt")) != AD_OK)
 		return r;
 	for (i = 0; i < in->n_items; i++)
