@@ -509,6 +509,20 @@ test_translations(void)
 	    != NULL);
 	TEST_DONE();
 
+	TEST_START("translations count events in their own grammar");
+	build(&cases[13], &b);	/* one event */
+	defaults(&in, &b.item, 1);
+	in.lang = "de";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "(1 Ereignis,") != NULL);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "(1 event, logged below)")
+	    != NULL);
+	in.lang = "ja";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "\xef\xbc\x88" "1 \xe4\xbb\xb6")
+	    != NULL);
+	TEST_DONE();
+
 	TEST_START("unknown language fails cleanly");
 	in.lang = "xx";
 	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_NOTFOUND);
@@ -758,6 +772,25 @@ test_lines(void)
 	    p++)
 		n++;
 	ASSERT_INT_EQ(n, 3);
+	TEST_DONE();
+
+	TEST_START("invisible and reordering code points are escaped");
+	build(&cases[0], &b);
+	b.samples[0].text = (char *)(uintptr_t)"Nov 22 17:45:03 gw sshd[4711]: "
+	    "Invalid user ad\xe2\x80\xaenimda\xc2\x85x from 203.0.113.7 "
+	    "port 52344\xe2\x80\xa8";
+	b.samples[0].len = strlen(b.samples[0].text);
+	snprintf(b.inc.users[0], AD_INC_USER_LEN + 1, "ad\xe2\x80\xaenimda");
+	b.item.n_samples = 1;
+	defaults(&in, &b.item, 1);
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	m = ad_buf_str(&o.message);
+	ASSERT_TRUE(strstr(m, "\xe2\x80\xae") == NULL);
+	ASSERT_TRUE(strstr(m, "\xc2\x85") == NULL);
+	ASSERT_TRUE(strstr(m, "\xe2\x80\xa8") == NULL);
+	ASSERT_TRUE(strstr(m, "Invalid user ad\\u202enimda\\u0085x from "
+	    "203.0.113.7 port 52344\\u2028\r\n") != NULL);
+	ASSERT_TRUE(strstr(m, "Users tried:    ad\\u202enimda, admin") != NULL);
 	TEST_DONE();
 
 	TEST_START("lines without a time stamp: times are unknown");
