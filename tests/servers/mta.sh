@@ -107,14 +107,10 @@ mkdir -p "$DIR" || die "cannot create $DIR"
 rm -rf "$CONF" "$DIR/queue" "$DIR/data" "$DIR/mail" "$DIR/log" "$DIR/tls"
 mkdir -p "$CONF/sasl" "$DIR/queue" "$DIR/data" "$DIR/mail" "$DIR/log" \
     "$DIR/tls" || die "cannot create folders in $DIR"
-# Postfix's daemons run as the postfix user and must reach the queue;
-# mktemp -d gives 0700 folders.
-d=$DIR
-while [ "$d" != / ]; do
-	case $d in /tmp | /var/tmp) break ;; esac
-	chmod go+x "$d" 2>/dev/null
-	d=$(dirname "$d")
-done
+# Postfix's daemons run as the postfix user and must reach the queue:
+# DIR and its parent (typically a 0700 mktemp -d folder) become searchable;
+# the folders above must be already.
+chmod go+x "$DIR" "$(dirname "$DIR")" 2>/dev/null
 chmod 755 "$DIR" "$CONF" "$DIR/log" "$DIR/tls"
 chown postfix "$DIR/data"
 
