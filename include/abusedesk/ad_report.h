@@ -9,33 +9,62 @@
  * events do.
  *
  * The message, in order (see ../shared/seeds/ for why):
- *   headers   From, To, Cc (upstream, when the assessment says so), Subject
- *             "[abusedesk #AD-7F3K] SSH brute force from 203.0.113.7 against
- *             our servers", Date, Message-ID, MIME headers, Auto-Submitted?
- *             no: a report is written on behalf of a person;
+ *   headers   From ("Name" <me->email or from_fallback>), To, Cc (when set),
+ *             Subject "[abusedesk #AD-7F3K] SSH brute force from 203.0.113.7
+ *             against our servers", Date (UTC, +0000), Message-ID,
+ *             X-Abusedesk-Token, MIME-Version, Content-Type text/plain;
+ *             charset=utf-8 (multipart/mixed with the X-ARF part when xarf).
+ *             No Auto-Submitted: a report is written on behalf of a person.
+ *             Non-ASCII values become RFC 2047 encoded words;
  *   optional  a leading translation of the first paragraph (lang), saying
  *             that it is an automatic translation and the English follows;
  *   first     one paragraph answering: what happened, who caused it (the
  *             source address), who was bothered (our network, by role),
  *             what we ask (investigate a likely compromised host, stop the
  *             activity, reply to this address);
- *   summary   source, destination addresses and ports, protocol, events,
- *             first and last time in the log's own zone with its UTC offset
- *             and in UTC, proven by a completed session or possibly spoofed;
- *   lines     the log lines (at most AD_REPORT_LINES_MAX, then a count of
- *             the rest);
- *   legend    the field legend of each log format quoted (ad_format_legend);
- *   contact   which RDAP/whois service named the recipient, and why;
+ *   caveat    (spoof_caveat) the source address may have been forged;
+ *   summary   source, then per incident: destination addresses and ports,
+ *             service and protocol, events, first and last time in the log's
+ *             own zone with its UTC offset and in UTC, proven by a completed
+ *             session or possibly spoofed, user names tried;
+ *   lines     the log lines, made printable (ad_buf_add_printable), two
+ *             blanks in front (at most AD_REPORT_LINES_MAX per incident, then
+ *             "... and N more events not shown", N = events - lines shown);
+ *   legend    the time zone offsets of the lines, and the field legend of
+ *             each log format quoted (ad_format_legend of sample.format);
+ *   contact   which RDAP/whois service named the recipient, and its
+ *             evidence; with to_upstream, why we write to the upstream;
  *   us        our name, organisation, email, optional phone.
- * Never threats, legal quotes, whois dumps, attachments or HTML.
+ * Never threats, legal quotes, whois dumps, attachments or HTML. CRLF line
+ * ends; the text part is 8bit, or quoted-printable when a quoted line is
+ * longer than 998 bytes.
+ *
+ * Several incidents of one source: the one with the most events is the main
+ * one (the subject names it, "... and other activity"; it comes first);
+ * the others follow in the order given.
  *
  * Every header value built from outside data (addresses from whois/RDAP,
- * names from config) is checked with ad_header_value_ok(); a value that
- * fails makes composition fail with AD_ERR_PARSE instead of writing it.
+ * names from config) is checked with ad_header_value_ok() (addresses also
+ * with ad_email_valid()); a value that fails makes composition fail with
+ * AD_ERR_PARSE instead of writing it. Text from logs and registries in the
+ * body is made printable, so it cannot start a line, a header or a part.
  *
- * Templates: the wording lives in template files (one per language and
- * part) shipped with the program and compiled in; a file of the same name
- * in `template_dir` overrides the shipped one.
+ * Templates: the wording lives in templates/<lang>/<name>.txt, compiled in;
+ * <template_dir>/<lang>/<name>.txt overrides the shipped file of that name
+ * (syntax in lib/out/report/report_int.h and README.md: {placeholder},
+ * {{ for a brace, # comment lines, a line whose placeholders are all empty
+ * is dropped). A template_dir that does not exist, or an override that is
+ * unreadable, not UTF-8 or malformed, is AD_ERR_NOTFOUND with diag naming
+ * the file (and line).
+ *
+ * X-ARF (xarf): one XARF v4 JSON object for the main incident, as an
+ * application/json part (base64); category/type mapping in xarf.c. The
+ * source port, protocol and service it needs are read back from the sample
+ * lines with the parser (the incident does not keep them).
+ *
+ * public_view: every address in `own` and every incident target loses its
+ * host part wherever it appears (192.0.2.10 -> 192.0.2.x, 2001:db8:1:2::10
+ * -> 2001:db8:1:2::x); the X-ARF part then leaves the destination out.
  */
 #ifndef AD_REPORT_H
 #define AD_REPORT_H
@@ -94,7 +123,9 @@ struct ad_report_input {
 	const char			*token;		/* "AD-7F3K" */
 	const char			*message_id;	/* "<...@...>" */
 	int64_t				 date;		/* Date: header, UTC seconds */
-	const char			*lang;		/* "" or NULL: English only */
+	const char			*lang;		/* "", NULL, "en": English
+							   only; else one of
+							   ad_report_languages() */
 	bool				 spoof_caveat;	/* say the source may be forged */
 	bool				 xarf;		/* add the X-ARF JSON part */
 	bool				 public_view;	/* mask our own addresses */

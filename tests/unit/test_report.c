@@ -509,6 +509,20 @@ test_translations(void)
 	    != NULL);
 	TEST_DONE();
 
+	TEST_START("translations count events in their own grammar");
+	build(&cases[13], &b);	/* one event */
+	defaults(&in, &b.item, 1);
+	in.lang = "de";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "(1 Ereignis,") != NULL);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "(1 event, logged below)")
+	    != NULL);
+	in.lang = "ja";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "\xef\xbc\x88" "1 \xe4\xbb\xb6")
+	    != NULL);
+	TEST_DONE();
+
 	TEST_START("unknown language fails cleanly");
 	in.lang = "xx";
 	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_NOTFOUND);

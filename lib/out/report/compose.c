@@ -436,6 +436,18 @@ check_input(struct comp *c)
 	return AD_OK;
 }
 
+/* Events of every item: what the first paragraph counts. */
+static uint64_t
+events_total(const struct comp *c)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < c->in->n_items; i++)
+		n += c->in->items[i].inc->events;
+	return n;
+}
+
 /* The values every part may use. */
 static int
 common_vars(struct comp *c)
@@ -444,14 +456,12 @@ common_vars(struct comp *c)
 	const struct ad_report_item *m = &in->items[c->main];
 	struct ad_instant first = m->inc->first, last = m->inc->last;
 	char a[AD_ADDR_STRLEN], t[64];
-	uint64_t events = 0;
 	size_t i;
 	int r;
 
 	for (i = 0; i < in->n_items; i++) {
 		const struct ad_incident *inc = in->items[i].inc;
 
-		events += inc->events;
 		if (inc->first.valid && (!first.valid ||
 		    inc->first.utc < first.utc))
 			first = inc->first;
@@ -462,7 +472,7 @@ common_vars(struct comp *c)
 	if ((r = var_set(c, "source", a)) != AD_OK ||
 	    (r = var_set(c, "token", in->token)) != AD_OK ||
 	    (r = var_set(c, "reply_to", c->from)) != AD_OK ||
-	    (r = var_events(c, events)) != AD_OK)
+	    (r = var_events(c, events_total(c))) != AD_OK)
 		return r;
 	if ((r = var_time(c, "first_utc", &first, true)) != AD_OK ||
 	    (r = var_time(c, "last_utc", &last, true)) != AD_OK ||
@@ -1027,8 +1037,19 @@ ad_report_compose(const struct ad_report_input *in, struct ad_report_out *o,
 			r = var_set(&c, "kind", ad_report_category_phrase(
 			    in->items[c.main].inc->category));
 		}
-		if (r != AD_OK || (r = part(&c, in->lang, "intro.txt")) != AD_OK ||
-		    (r = ad_buf_addc(&c.body, '\n')) != AD_OK)
+		if (r != AD_OK)
+			goto out;
+		/* The event count in the language's own grammar, if it has it. */
+		ad_buf_reset(&c.val);
+		r = tpl_phrase(&c.ts, in->lang, events_total(&c) == 1 ?
+		    "events.one" : "events", c.vars, c.n_vars, &c.val);
+		if (r == AD_OK)
+			r = var_set(&c, "n_events", ad_buf_str(&c.val));
+		else if (diag != NULL)
+			*diag = keep;
+		if ((r = part(&c, in->lang, "intro.txt")) != AD_OK ||
+		    (r = ad_buf_addc(&c.body, '\n')) != AD_OK ||
+		    (r = common_vars(&c)) != AD_OK)
 			goto out;
 	}
 	if ((r = part(&c, "en", "intro.txt")) != AD_OK ||
