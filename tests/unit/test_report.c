@@ -774,6 +774,25 @@ test_lines(void)
 	ASSERT_INT_EQ(n, 3);
 	TEST_DONE();
 
+	TEST_START("invisible and reordering code points are escaped");
+	build(&cases[0], &b);
+	b.samples[0].text = (char *)(uintptr_t)"Nov 22 17:45:03 gw sshd[4711]: "
+	    "Invalid user ad\xe2\x80\xaenimda\xc2\x85x from 203.0.113.7 "
+	    "port 52344\xe2\x80\xa8";
+	b.samples[0].len = strlen(b.samples[0].text);
+	snprintf(b.inc.users[0], AD_INC_USER_LEN + 1, "ad\xe2\x80\xaenimda");
+	b.item.n_samples = 1;
+	defaults(&in, &b.item, 1);
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	m = ad_buf_str(&o.message);
+	ASSERT_TRUE(strstr(m, "\xe2\x80\xae") == NULL);
+	ASSERT_TRUE(strstr(m, "\xc2\x85") == NULL);
+	ASSERT_TRUE(strstr(m, "\xe2\x80\xa8") == NULL);
+	ASSERT_TRUE(strstr(m, "Invalid user ad\\u202enimda\\u0085x from "
+	    "203.0.113.7 port 52344\\u2028\r\n") != NULL);
+	ASSERT_TRUE(strstr(m, "Users tried:    ad\\u202enimda, admin") != NULL);
+	TEST_DONE();
+
 	TEST_START("lines without a time stamp: times are unknown");
 	{
 		struct built b3;

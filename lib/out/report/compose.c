@@ -23,6 +23,7 @@
 #define MESSAGE_MAX	(4u << 20)	/* 50 long lines, escaped, and X-ARF fit */
 #define WRAP		72
 #define NVARS		48
+#define USER_TEXT_MAX	(AD_INC_USER_LEN * 6 + 1)	/* escaped */
 
 static const char *const languages[] = {
 	"de", "fr", "es", "pt", "it", "nl", "pl", "ru", "zh", "ja", NULL
@@ -137,6 +138,76 @@ ad_report_out_free(struct ad_report_out *o)
 	o->subject[0] = '\0';
 }
 
+/*
+ * Length of a code point at p that is valid UTF-8 but must not reach a
+ * reader as is: C1 controls, zero-width and direction marks, bidi
+ * embeddings and isolates, line and paragraph separators, BOM. A log line
+ * with an RLO in its user name would otherwise display reordered.
+ */
+static size_t
+invisible(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	if (n < 3)
+		return 0;
+	if (p[0] == 0xe2 && p[1] == 0x80 && ((p[2] >= 0x8b && p[2] <= 0x8f) ||
+	    (p[2] >= 0xa8 && p[2] <= 0xae)))
+		return 3;
+	if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+		return 3;
+	if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+/*
+ * Appends untrusted text for the report: printable as on a terminal
+ * (ad_buf_add_printable: control bytes and invalid UTF-8 become \xHH), and
+ * invisible or reordering code points become \u escapes.
+ */
+static int
+add_text(struct ad_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p;
+	size_t start = b->len, i, l, run;
+	struct ad_buf tmp;
+	int r;
+
+	if ((r = ad_buf_add_printable(b, s, n)) != AD_OK)
+		return r;
+	p = (const unsigned char *)b->p + start;
+	for (i = 0; i < b->len - start; i++)
+		if (invisible(p + i, b->len - start - i))
+			break;
+	if (b->p == NULL || i == b->len - start)
+		return AD_OK;	/* the common case: nothing to escape */
+	ad_buf_init(&tmp, b->max);
+	r = ad_buf_add(&tmp, b->p + start, b->len - start);
+	b->len = start;
+	b->p[start] = '\0';
+	p = (const unsigned char *)ad_buf_str(&tmp);
+	for (i = 0, run = 0; r == AD_OK && i < tmp.len; ) {
+		if ((l = invisible(p + i, tmp.len - i)) == 0) {
+			i++;
+			run++;
+			continue;
+		}
+		unsigned cp = l == 2 ? (unsigned)(p[i + 1] & 0x3f) | 0x80 :
+		    ((unsigned)(p[i] & 0x0f) << 12) |
+		    ((unsigned)(p[i + 1] & 0x3f) << 6) | (p[i + 2] & 0x3f);
+
+		if ((r = ad_buf_add(b, p + i - run, run)) == AD_OK)
+			r = ad_buf_addf(b, "\\u%04x", cp);
+		run = 0;
+		i += l;
+	}
+	if (r == AD_OK)
+		r = ad_buf_add(b, p + i - run, run);
+	ad_buf_free(&tmp);
+	return r;
+}
+
 /* --- the composition ------------------------------------------------- */
 
 struct comp {
@@ -217,7 +288,7 @@ var_set_printable(struct comp *c, const char *name, const char *s, size_t n)
 	int r;
 
 	ad_buf_reset(&c->val);
-	if ((r = ad_buf_add_printable(&c->val, s, n)) != AD_OK)
+	if ((r = add_text(&c->val, s, n)) != AD_OK)
 		return r;
 	return var_set(c, name, ad_buf_str(&c->val));
 }
@@ -521,7 +592,7 @@ list_text(struct comp *c, struct ad_buf *b, bool more, size_t n,
     const char *(*get)(struct comp *, const void *, size_t, char *),
     const void *arg)
 {
-	char tmp[AD_ADDR_STRLEN + AD_INC_USER_LEN + 8];
+	char tmp[AD_ADDR_STRLEN + USER_TEXT_MAX];
 	size_t i;
 	int r;
 
@@ -570,12 +641,12 @@ get_user(struct comp *c, const void *arg, size_t i, char *buf)
 	struct ad_buf b;
 
 	/* Attacker-chosen: printable, and cut to the field's width. */
-	ad_buf_init(&b, AD_INC_USER_LEN + 8);
-	if (ad_buf_add_printable(&b, inc->users[i],
+	ad_buf_init(&b, USER_TEXT_MAX - 1);
+	if (add_text(&b, inc->users[i],
 	    strnlen(inc->users[i], AD_INC_USER_LEN)) != AD_OK)
 		snprintf(buf, 4, "?");
 	else
-		snprintf(buf, AD_INC_USER_LEN + 8, "%s", ad_buf_str(&b));
+		snprintf(buf, USER_TEXT_MAX, "%s", ad_buf_str(&b));
 	ad_buf_free(&b);
 	(void)c;
 	return buf;
@@ -680,7 +751,7 @@ quote_line(struct comp *c, struct ad_buf *b, const struct ad_sample *s)
 	int r;
 
 	ad_buf_reset(&c->val);
-	if (s->text != NULL && (r = ad_buf_add_printable(&c->val, s->text,
+	if (s->text != NULL && (r = add_text(&c->val, s->text,
 	    s->len)) != AD_OK)
 		return r;
 	return mask_text(&c->mask, b, ad_buf_str(&c->val), c->val.len);
@@ -835,7 +906,7 @@ contact(struct comp *c)
 			nl--;
 		if (c->tmp.len && (r = ad_buf_adds(&c->tmp, "\n  ")) != AD_OK)
 			return r;
-		if ((r = ad_buf_add_printable(&c->tmp, p, (size_t)(nl - p)))
+		if ((r = add_text(&c->tmp, p, (size_t)(nl - p)))
 		    != AD_OK)
 			return r;
 		if (nl < end && *nl == '\r')
