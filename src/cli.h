@@ -67,6 +67,8 @@ int	cmd_tables(struct cli *c, int argc, char **argv);
 int	cmd_formats(struct cli *c, int argc, char **argv);
 /* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */
 int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);
+/* Hidden: rdns (ad_resolver_ptr against --dns-server). */
+int	cmd_rdns(struct cli *c, int argc, char **argv);
 /* Hidden: one message through the relay (tests/e2e/deliver_mta.sh). */
 int	cmd_deliver_test(struct cli *c, int argc, char **argv);
 /* Hidden: reply-parse (ad_reply.h over a message or mailbox). */

@@ -308,6 +308,8 @@ main(int argc, char **argv)
 	else if (strcmp(verb, "whois-parse") == 0 ||
 	    strcmp(verb, "rdap-parse") == 0)
 		r = cmd_netinfo(&c, argc - 1, argv + 1, verb[0] == 'r');
+	else if (strcmp(verb, "rdns") == 0)
+		r = cmd_rdns(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "deliver-test") == 0)
 		r = cmd_deliver_test(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "reply-parse") == 0)
