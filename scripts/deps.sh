@@ -17,7 +17,10 @@ set -euo pipefail
 # into the store), gzip (rotated logs), tzdata (--tz), procps and coreutils
 # (process and file tools of the scripts);
 # assess: c-ares (reverse DNS with a bounded timeout), dnsmasq-base (the
-# loopback DNS server of the reverse-DNS test).
+# loopback DNS server of the reverse-DNS test);
+# delivery tests: postfix (the real MTA of tests/servers/mta.sh, installed
+# unconfigured: it never runs as the machine's MTA), sasl2-bin and
+# libsasl2-modules (SMTP AUTH in it).
 PKGS=(
 	build-essential
 	pkg-config
@@ -38,6 +41,9 @@ PKGS=(
 	procps
 	coreutils
 	dnsmasq-base
+	postfix
+	sasl2-bin
+	libsasl2-modules
 )
 
 check_only=false
@@ -80,6 +86,10 @@ fi
 
 echo "deps.sh: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Postfix without asking and without a configuration: the tests start
+# their own instance (tests/servers/mta.sh).
+echo "postfix postfix/main_mailer_type select No configuration" |
+    "${SUDO[@]}" debconf-set-selections
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
 "${SUDO[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     --no-install-recommends "${missing[@]}" >/dev/null

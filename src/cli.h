@@ -65,8 +65,24 @@ int	cli_lookup_open(struct cli *c, struct ad_store *st, bool offline,
 	    struct ad_registry **reg, struct ad_lookup **l);
 int	cmd_tables(struct cli *c, int argc, char **argv);
 int	cmd_formats(struct cli *c, int argc, char **argv);
+/* The review queue (cmd_report.c). */
+int	cmd_draft(struct cli *c, int argc, char **argv);
+int	cmd_reports(struct cli *c, int argc, char **argv);
+int	cmd_show(struct cli *c, int argc, char **argv);
+int	cmd_approve(struct cli *c, int argc, char **argv);
+int	cmd_send(struct cli *c, int argc, char **argv);
+int	cmd_suppress(struct cli *c, int argc, char **argv);
+int	cmd_followup(struct cli *c, int argc, char **argv);
+int	cmd_status(struct cli *c, int argc, char **argv);
+/* Following through (cmd_track.c). */
+int	cmd_inbox(struct cli *c, int argc, char **argv);
+int	cmd_history(struct cli *c, int argc, char **argv);
 /* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */
 int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);
+/* Hidden: rdns (ad_resolver_ptr against --dns-server). */
+int	cmd_rdns(struct cli *c, int argc, char **argv);
+/* Hidden: one message through the relay (tests/e2e/deliver_mta.sh). */
+int	cmd_deliver_test(struct cli *c, int argc, char **argv);
 /* Hidden: reply-parse (ad_reply.h over a message or mailbox). */
 int	cmd_reply(struct cli *c, int argc, char **argv);
 /* Block advice (cmd_block.c); reads the store, never writes it. */

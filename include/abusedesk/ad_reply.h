@@ -31,14 +31,33 @@
  *      delivery failed", X-Failed-Recipients, a mailer-daemon sender);
  *   2. web-form: "please use our web form at URL";
  *   3. auto-submitted messages (Auto-Submitted, X-Autoreply, Precedence:
- *      auto_reply, X-Autorespond): not-our-network when they say so,
- *      otherwise auto-ack — an automated text never asks to stop or for
- *      more information in a way we act on;
+ *      auto_reply, X-Autorespond): not-our-network, resolved ("your
+ *      request has been solved") or forwarded when they say so, otherwise
+ *      auto-ack — an automated text never asks to stop or for more
+ *      information in a way we act on (its footers say such things);
  *   4. written by a person: stop-reports, not-our-network, resolved,
  *      forwarded-to-customer, more-info, then auto-ack by wording
  *      ("we have received your report", a ticket number);
  *   5. unknown: kept for a human, never dropped.
  * English first, with common German, French and Spanish phrasings.
+ *
+ * Wiring (what `abusedesk inbox` does with it):
+ *
+ *	ad_mailbox_open(path, &mb, &diag);
+ *	ad_reply_init(&r);
+ *	while ((n = ad_mailbox_next(mb, &raw, &where, &diag)) != 0) {
+ *		if (n < 0 || ad_reply_parse(raw.p, raw.len, &r, &diag))
+ *			{ report where + diag.msg; continue; }
+ *		report = a stored report whose Message-ID is r.in_reply_to
+ *		    or one of r.references[] (newest last), else whose token
+ *		    is r.token; none: keep for a human (class unknown or not);
+ *		store r (ad_reply_json(&r, true, &b) is the trail's record;
+ *		    r.message_id makes a re-read mailbox idempotent);
+ *		switch (r.cls) { AD_REPLY_STOP: suppress r.from;
+ *		    AD_REPLY_BOUNCE: mark r.rcpt[i].addr bad when permanent;
+ *		    AD_REPLY_WEB_FORM: manual submission at r.form_url; ... }
+ *	}
+ *	ad_reply_free(&r); ad_buf_free(&raw); ad_mailbox_close(mb);
  */
 #ifndef AD_REPLY_H
 #define AD_REPLY_H
@@ -177,7 +196,11 @@ const char *ad_reply_token_from_name(enum ad_reply_token_from f);
 bool	ad_reply_find_token(const char *s, size_t n, bool bare,
 	    char out[AD_REPLY_TOKEN_MAX], unsigned *seq);
 
-/* The reply as one JSON object (no newline), for the CLI and the trail. */
+/*
+ * Appends the reply as one JSON object (no newline), for the CLI and the
+ * trail; with_text adds "text" (what the sender wrote) and "quoted".
+ * Returns AD_OK or the first append error (AD_ERR_LIMIT: b is full).
+ */
 int	ad_reply_json(const struct ad_reply *r, bool with_text,
 	    struct ad_buf *b) AD_WUR;
 

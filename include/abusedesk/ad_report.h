@@ -9,33 +9,62 @@
  * events do.
  *
  * The message, in order (see ../shared/seeds/ for why):
- *   headers   From, To, Cc (upstream, when the assessment says so), Subject
- *             "[abusedesk #AD-7F3K] SSH brute force from 203.0.113.7 against
- *             our servers", Date, Message-ID, MIME headers, Auto-Submitted?
- *             no: a report is written on behalf of a person;
+ *   headers   From ("Name" <me->email or from_fallback>), To, Cc (when set),
+ *             Subject "[abusedesk #AD-7F3K] SSH brute force from 203.0.113.7
+ *             against our servers", Date (UTC, +0000), Message-ID,
+ *             X-Abusedesk-Token, MIME-Version, Content-Type text/plain;
+ *             charset=utf-8 (multipart/mixed with the X-ARF part when xarf).
+ *             No Auto-Submitted: a report is written on behalf of a person.
+ *             Non-ASCII values become RFC 2047 encoded words;
  *   optional  a leading translation of the first paragraph (lang), saying
  *             that it is an automatic translation and the English follows;
  *   first     one paragraph answering: what happened, who caused it (the
  *             source address), who was bothered (our network, by role),
  *             what we ask (investigate a likely compromised host, stop the
  *             activity, reply to this address);
- *   summary   source, destination addresses and ports, protocol, events,
- *             first and last time in the log's own zone with its UTC offset
- *             and in UTC, proven by a completed session or possibly spoofed;
- *   lines     the log lines (at most AD_REPORT_LINES_MAX, then a count of
- *             the rest);
- *   legend    the field legend of each log format quoted (ad_format_legend);
- *   contact   which RDAP/whois service named the recipient, and why;
+ *   caveat    (spoof_caveat) the source address may have been forged;
+ *   summary   source, then per incident: destination addresses and ports,
+ *             service and protocol, events, first and last time in the log's
+ *             own zone with its UTC offset and in UTC, proven by a completed
+ *             session or possibly spoofed, user names tried;
+ *   lines     the log lines, made printable (ad_buf_add_printable), two
+ *             blanks in front (at most AD_REPORT_LINES_MAX per incident, then
+ *             "... and N more events not shown", N = events - lines shown);
+ *   legend    the time zone offsets of the lines, and the field legend of
+ *             each log format quoted (ad_format_legend of sample.format);
+ *   contact   which RDAP/whois service named the recipient, and its
+ *             evidence; with to_upstream, why we write to the upstream;
  *   us        our name, organisation, email, optional phone.
- * Never threats, legal quotes, whois dumps, attachments or HTML.
+ * Never threats, legal quotes, whois dumps, attachments or HTML. CRLF line
+ * ends; the text part is 8bit, or quoted-printable when a quoted line is
+ * longer than 998 bytes.
+ *
+ * Several incidents of one source: the one with the most events is the main
+ * one (the subject names it, "... and other activity"; it comes first);
+ * the others follow in the order given.
  *
  * Every header value built from outside data (addresses from whois/RDAP,
- * names from config) is checked with ad_header_value_ok(); a value that
- * fails makes composition fail with AD_ERR_PARSE instead of writing it.
+ * names from config) is checked with ad_header_value_ok() (addresses also
+ * with ad_email_valid()); a value that fails makes composition fail with
+ * AD_ERR_PARSE instead of writing it. Text from logs and registries in the
+ * body is made printable, so it cannot start a line, a header or a part.
  *
- * Templates: the wording lives in template files (one per language and
- * part) shipped with the program and compiled in; a file of the same name
- * in `template_dir` overrides the shipped one.
+ * Templates: the wording lives in templates/<lang>/<name>.txt, compiled in;
+ * <template_dir>/<lang>/<name>.txt overrides the shipped file of that name
+ * (syntax in lib/out/report/report_int.h and README.md: {placeholder},
+ * {{ for a brace, # comment lines, a line whose placeholders are all empty
+ * is dropped). A template_dir that does not exist, or an override that is
+ * unreadable, not UTF-8 or malformed, is AD_ERR_NOTFOUND with diag naming
+ * the file (and line).
+ *
+ * X-ARF (xarf): one XARF v4 JSON object for the main incident, as an
+ * application/json part (base64); category/type mapping in xarf.c. The
+ * source port, protocol and service it needs are read back from the sample
+ * lines with the parser (the incident does not keep them).
+ *
+ * public_view: every address in `own` and every incident target loses its
+ * host part wherever it appears (192.0.2.10 -> 192.0.2.x, 2001:db8:1:2::10
+ * -> 2001:db8:1:2::x); the X-ARF part then leaves the destination out.
  */
 #ifndef AD_REPORT_H
 #define AD_REPORT_H
@@ -94,7 +123,9 @@ struct ad_report_input {
 	const char			*token;		/* "AD-7F3K" */
 	const char			*message_id;	/* "<...@...>" */
 	int64_t				 date;		/* Date: header, UTC seconds */
-	const char			*lang;		/* "" or NULL: English only */
+	const char			*lang;		/* "", NULL, "en": English
+							   only; else one of
+							   ad_report_languages() */
 	bool				 spoof_caveat;	/* say the source may be forged */
 	bool				 xarf;		/* add the X-ARF JSON part */
 	bool				 public_view;	/* mask our own addresses */
@@ -134,5 +165,68 @@ const char *ad_report_category_phrase(enum ad_category c);
  * from outside data.
  */
 bool	ad_header_value_ok(const char *s, size_t n);
+
+/* --- follow-ups and escalations (abusedesk followup) ---------------------
+ *
+ * Later messages of a case: a reminder to the same contact in the same
+ * thread, an escalation to the upstream, one to the national CERT. Each
+ * says in its first lines why it is written, and quotes our first report
+ * (decoded from the message as it was sent) below.
+ */
+enum ad_followup_kind {
+	AD_FU_REMINDER = 0,	/* "Re: <subject>", to the holder again */
+	AD_FU_UPSTREAM,		/* to the parent network's abuse contact */
+	AD_FU_CERT,		/* to the national CERT of the source */
+};
+
+/* Why the upstream is asked (AD_FU_UPSTREAM). */
+enum ad_upstream_why {
+	AD_UP_NO_ANSWER = 0,
+	AD_UP_NOT_OURS,		/* the holder said: not our network */
+	AD_UP_BOUNCED,		/* our report to the holder bounced */
+};
+
+/* One earlier message of the case, for the CERT's history. */
+struct ad_followup_step {
+	const char	*kind;		/* "report", "followup", "upstream" */
+	int64_t		 sent;		/* UTC seconds */
+	const char	*to;
+};
+
+struct ad_followup_input {
+	enum ad_followup_kind	 kind;
+	enum ad_upstream_why	 why;
+	const char		*original;	/* our first report, as sent */
+	size_t			 original_len;
+	const char		*original_subject;
+	const char		*original_msgid;	/* "<...>" */
+	const char		*original_to;
+	int64_t			 original_sent;
+	const char		*to;		/* the recipient now */
+	const char		*cc;		/* "" or NULL: none */
+	const char		*source;	/* the address, as text */
+	const char		*holder;	/* the holder's network ("" unknown) */
+	const char		*country;	/* ISO 3166 ("" unknown) */
+	const char		*cert_name;	/* AD_FU_CERT: the team */
+	const struct ad_followup_step *steps;	/* AD_FU_CERT: the history */
+	size_t			 n_steps;
+	uint64_t		 events_since;	/* events after the first report */
+	const struct ad_identity *me;
+	const char		*from_fallback;
+	const char		*token;
+	const char		*message_id;	/* this message's */
+	int64_t			 date;
+	const char		*template_dir;
+};
+
+/*
+ * Composes a follow-up or escalation into o. Same checks and errors as
+ * ad_report_compose (every header value from outside data is checked).
+ */
+int	ad_report_compose_followup(const struct ad_followup_input *in,
+	    struct ad_report_out *o, struct ad_diag *diag) AD_WUR;
+
+/* The RFC 5322 date of a UTC instant: "Sun, 22 Nov 2026 18:00:00 +0000". */
+void	ad_report_date(int64_t t, char buf[40]);
 
 #endif

@@ -35,16 +35,19 @@ P
 )
 expect_eq "classes, tokens and bounced recipients" "bounce AD-H8R2T5 body abuse@gone.example.info/5.1.1
 forwarded AD-B6D8F2 subject -
+forwarded AD-R8D3V6 subject -
 more-info AD-P9X3M6 subject -
 not-our-network AD-T5G7N2 subject -
 auto-ack AD-7F3K9Q subject -
+web-form AD-N5P2K7 subject -
 bounce AD-M2W4X8 returned abuse@slow.example.com/4.4.1
 bounce AD-7F3K9Q returned abuse@hoster.example.net/5.1.1
 resolved AD-9V2C7D subject -
 stop AD-W7K2Q4 subject -
 unknown AD-Z3Y5V7 subject -
 web-form AD-3N6Q8R subject -
-auto-ack AD-K4P7ZB subject -" "$classes"
+auto-ack AD-K4P7ZB subject -
+resolved AD-K4P7ZB subject -" "$classes"
 
 out=$("$ABUSEDESK" reply-parse - <"$C/webform_hoster.eml")
 expect_rc "stdin" 0 $?

@@ -106,6 +106,16 @@ static const struct expect cases[] = {
 	{ "forwarded_fr.eml", AD_REPLY_FORWARDED, "AD-B6D8F2",
 	    AD_TOKEN_SUBJECT, 1, "HEB-20261128-0042", "", "", "", false,
 	    "2026-11-28T09:00:00Z" },
+	{ "hoster_forwarded_auto.eml", AD_REPLY_FORWARDED, "AD-R8D3V6",
+	    AD_TOKEN_SUBJECT, 1, "9C4E21:1F", "", "", "", false,
+	    "2026-11-30T05:12:40Z" },
+	{ "zendesk_solved.eml", AD_REPLY_RESOLVED, "AD-K4P7ZB",
+	    AD_TOKEN_SUBJECT, 1, "48213", "", "", "", false,
+	    "2026-12-02T09:00:03Z" },
+	{ "ovh_formulaire.eml", AD_REPLY_WEB_FORM, "AD-N5P2K7",
+	    AD_TOKEN_SUBJECT, 0, "",
+	    "https://abuse.grand-hebergeur.example.fr/signaler", "", "", false,
+	    "2026-12-01T13:03:09Z" },
 	{ "unknown_html.eml", AD_REPLY_UNKNOWN, "AD-Z3Y5V7", AD_TOKEN_SUBJECT,
 	    0, "", "", "", "", false, "2026-11-29T03:14:15Z" },
 };
@@ -207,6 +217,19 @@ test_details(void)
 	    r.text_own_len);
 	TEST_DONE();
 
+	TEST_START("8-bit text without a charset: Windows-1252 when not UTF-8");
+	{
+		static const char m[] = "From: a@b.example\nSubject: Re: "
+		    "[abusedesk #AD-7F3K9Q] x\nContent-Type: text/plain\n\n"
+		    "Das Problem wurde behoben. Gr\xfc\xdf" "e\n";
+
+		ASSERT_INT_EQ(ad_reply_parse(m, sizeof(m) - 1, &r, NULL), AD_OK);
+		ASSERT_STR_EQ(ad_buf_str(&r.text),
+		    "Das Problem wurde behoben. Grüße\n");
+		ASSERT_INT_EQ(r.cls, AD_REPLY_RESOLVED);
+	}
+	TEST_DONE();
+
 	TEST_START("json: one object, class and recipients");
 	ASSERT_INT_EQ(parse_file(CASES "exim_failed.eml", &r), AD_OK);
 	ad_buf_init(&b, 1 << 20);
@@ -215,6 +238,10 @@ test_details(void)
 	ASSERT_TRUE(strstr(ad_buf_str(&b),
 	    "\"recipients\":[{\"addr\":\"abuse@gone.example.info\"") != NULL);
 	ASSERT_TRUE(strchr(ad_buf_str(&b), '\n') == NULL);
+	ad_buf_free(&b);
+	/* A full output buffer is said, not silently cut. */
+	ad_buf_init(&b, 64);
+	ASSERT_INT_EQ(ad_reply_json(&r, true, &b), AD_ERR_LIMIT);
 	ad_buf_free(&b);
 	TEST_DONE();
 	ad_reply_free(&r);
@@ -502,7 +529,7 @@ test_samples(void)
 	printf("\n");
 	TEST_DONE();
 
-	TEST_START("samples: the Cloudflare desk's reply and a Case ID");
+	TEST_START("samples: the Cloudflare reply, dates, a Case ID");
 	ASSERT_INT_EQ(parse_file(SAMPLES "/cloudflare-response_01.eml", &r),
 	    AD_OK);
 	ASSERT_STR_EQ(r.from, "abuseteam@cloudflare.com");
@@ -512,6 +539,12 @@ test_samples(void)
 	/* It names the origin address: news for a human, not a rule. */
 	ASSERT_INT_EQ(r.cls, AD_REPLY_UNKNOWN);
 	ASSERT_TRUE(strstr(ad_buf_str(&r.text), "5.39.1.1") != NULL);
+	/* Real Date headers: "(invalid)" is no date; "UTz" is still UTC. */
+	ASSERT_INT_EQ(parse_file(SAMPLES "/cleanmx_01.eml", &r), AD_OK);
+	ASSERT_FALSE(r.date.valid);
+	ASSERT_INT_EQ(parse_file(SAMPLES "/netcraft_06.eml", &r), AD_OK);
+	ASSERT_STR_EQ(ad_instant_format_utc(&r.date, t),
+	    "2015-10-26T11:28:27Z");
 	ASSERT_INT_EQ(parse_file(SAMPLES "/ipechelon_01.eml", &r), AD_OK);
 	ASSERT_STR_EQ(r.ticket, "314620451");
 	ASSERT_TRUE(r.auto_submitted);

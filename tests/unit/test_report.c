@@ -451,6 +451,27 @@ test_variants(void)
 	golden("no-identity", &o.message);
 	TEST_DONE();
 
+	TEST_START("the fallback sender may be user@host without a domain");
+	build(&cases[0], &b);
+	defaults(&in, &b.item, 1);
+	me.email[0] = '\0';
+	in.from_fallback = "root@gw";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "<root@gw>\r\n") != NULL);
+	in.xarf = true;
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	in.from_fallback = "root@gw\r\nBcc: x@y.z";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_PARSE);
+	in.from_fallback = "root@my host";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_PARSE);
+	in.from_fallback = "a,b@gw";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_PARSE);
+	in.from_fallback = "@gw";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_PARSE);
+	snprintf(me.email, sizeof(me.email), "root@gw");
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_PARSE);
+	TEST_DONE();
+
 	TEST_START("non-ASCII name and victim are RFC 2047 encoded");
 	build(&cases[0], &b);
 	defaults(&in, &b.item, 1);
@@ -506,6 +527,20 @@ test_translations(void)
 	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
 	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "Automatische") != NULL);
 	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "englische Original")
+	    != NULL);
+	TEST_DONE();
+
+	TEST_START("translations count events in their own grammar");
+	build(&cases[13], &b);	/* one event */
+	defaults(&in, &b.item, 1);
+	in.lang = "de";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "(1 Ereignis,") != NULL);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "(1 event, logged below)")
+	    != NULL);
+	in.lang = "ja";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "\xef\xbc\x88" "1 \xe4\xbb\xb6")
 	    != NULL);
 	TEST_DONE();
 
@@ -760,11 +795,52 @@ test_lines(void)
 	ASSERT_INT_EQ(n, 3);
 	TEST_DONE();
 
+	TEST_START("invisible and reordering code points are escaped");
+	build(&cases[0], &b);
+	b.samples[0].text = (char *)(uintptr_t)"Nov 22 17:45:03 gw sshd[4711]: "
+	    "Invalid user ad\xe2\x80\xaenimda\xc2\x85x from 203.0.113.7 "
+	    "port 52344\xe2\x80\xa8";
+	b.samples[0].len = strlen(b.samples[0].text);
+	snprintf(b.inc.users[0], AD_INC_USER_LEN + 1, "ad\xe2\x80\xaenimda");
+	b.item.n_samples = 1;
+	defaults(&in, &b.item, 1);
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	m = ad_buf_str(&o.message);
+	ASSERT_TRUE(strstr(m, "\xe2\x80\xae") == NULL);
+	ASSERT_TRUE(strstr(m, "\xc2\x85") == NULL);
+	ASSERT_TRUE(strstr(m, "\xe2\x80\xa8") == NULL);
+	ASSERT_TRUE(strstr(m, "Invalid user ad\\u202enimda\\u0085x from "
+	    "203.0.113.7 port 52344\\u2028\r\n") != NULL);
+	ASSERT_TRUE(strstr(m, "Users tried:    ad\\u202enimda, admin") != NULL);
+	TEST_DONE();
+
+	TEST_START("lines without a time stamp: times are unknown");
+	{
+		struct built b3;
+
+		build(&cases[0], &b3);
+		memset(&b3.inc.first, 0, sizeof(b3.inc.first));
+		memset(&b3.inc.last, 0, sizeof(b3.inc.last));
+		for (i = 0; i < b3.item.n_samples; i++)
+			memset(&b3.samples[i].time, 0, sizeof(b3.samples[i].time));
+		defaults(&in, &b3.item, 1);
+		ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+		ASSERT_TRUE(strstr(ad_buf_str(&o.message),
+		    "First event:    unknown = unknown") != NULL);
+		ASSERT_TRUE(strstr(ad_buf_str(&o.message), "offset unknown;")
+		    != NULL);
+		ASSERT_TRUE(wire_ok(&o.message));
+	}
+	TEST_DONE();
+	defaults(&in, &b.item, 1);
+	in.xarf = true;
+
 	TEST_START("composition is deterministic");
 	{
 		struct ad_report_out o2;
 
 		ad_report_out_init(&o2);
+		ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
 		ASSERT_INT_EQ(compose(&in, &o2, &d), AD_OK);
 		ASSERT_INT_EQ(o2.message.len, o.message.len);
 		ASSERT_TRUE(memcmp(o2.message.p, o.message.p,
@@ -845,6 +921,36 @@ test_overrides(void)
 	ad_report_out_free(&o);
 }
 
+static void
+test_alloc_failures(void)
+{
+	struct ad_report_input in;
+	struct ad_report_out o;
+	struct ad_diag d;
+	struct built b;
+	unsigned long n;
+	int r = AD_ERR_NOMEM, bad = 0;
+
+	TEST_START("every allocation failure is AD_ERR_NOMEM, never a crash");
+	build(&cases[0], &b);
+	defaults(&in, &b.item, 1);
+	in.xarf = true;
+	in.lang = "de";
+	ad_report_out_init(&o);
+	for (n = 1; n < 5000 && r != AD_OK; n++) {
+		ad_alloc_fail_after(n);
+		r = compose(&in, &o, &d);
+		ad_alloc_fail_after(0);
+		if (r != AD_OK && (r != AD_ERR_NOMEM || o.message.len != 0))
+			bad++;
+	}
+	ASSERT_INT_EQ(bad, 0);
+	ASSERT_INT_EQ(r, AD_OK);
+	ASSERT_TRUE(n > 10);
+	ad_report_out_free(&o);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -859,5 +965,6 @@ main(void)
 	test_injection();
 	test_lines();
 	test_overrides();
+	test_alloc_failures();
 	TESTS_END();
 }

@@ -349,7 +349,8 @@ static const char *const p_not_ours[] = {
 static const char *const p_resolved[] = {
 	"has been resolved", "have been resolved", "issue is resolved",
 	"issue resolved", "problem is resolved", "problem resolved",
-	"has been fixed", "have been fixed", "has been cleaned",
+	"has been fixed", "have been fixed", "has been solved",
+	"marked as solved", "has been cleaned",
 	"host cleaned", "server cleaned", "was cleaned", "been cleaned up",
 	"has been suspended", "have been suspended", "was suspended",
 	"account suspended", "service suspended", "server suspended",
@@ -553,6 +554,7 @@ static const char *const ticket_labels[] = {
 	"ticket", "case", "incident", "request", "reference", "ref",
 	"vorgang", "vorgangsnummer", "ticketnummer", "dossier", "caso",
 	"número de caso", "numéro de ticket", "référence", "tracking",
+	"abuseid", "abuse id", "abuse-id", "issue",
 };
 
 /* The value at p: [A-Za-z0-9][A-Za-z0-9._/-]*, with a digit, not ours. */
@@ -696,10 +698,19 @@ ad_reply_classify(struct ad_reply *r)
 		find_url(r, t, r->text_own_len);
 		goto out;
 	}
-	/* 3. Automated: only "not ours" is worth more than an ack. */
+	/*
+	 * 3. Automated: a ticket system may say the report went to the
+	 * customer or the ticket was solved; it never means "stop" or "send
+	 * more" the way a person does (its footers say such things).
+	 */
 	if (r->auto_submitted) {
 		if ((ph = asserted(f, p_not_ours, N(p_not_ours))) != NULL)
 			set_why(r, AD_REPLY_NOT_OUR_NETWORK, "phrase", ph);
+		else if ((ph = asserted(f, p_resolved, N(p_resolved))) != NULL)
+			set_why(r, AD_REPLY_RESOLVED, "phrase", ph);
+		else if ((ph = asserted(f, p_forwarded, N(p_forwarded))) !=
+		    NULL)
+			set_why(r, AD_REPLY_FORWARDED, "phrase", ph);
 		else
 			set_why(r, AD_REPLY_AUTO_ACK, "auto-reply header",
 			    NULL);

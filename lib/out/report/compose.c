@@ -23,6 +23,7 @@
 #define MESSAGE_MAX	(4u << 20)	/* 50 long lines, escaped, and X-ARF fit */
 #define WRAP		72
 #define NVARS		48
+#define USER_TEXT_MAX	(AD_INC_USER_LEN * 6 + 1)	/* escaped */
 
 static const char *const languages[] = {
 	"de", "fr", "es", "pt", "it", "nl", "pl", "ru", "zh", "ja", NULL
@@ -137,6 +138,76 @@ ad_report_out_free(struct ad_report_out *o)
 	o->subject[0] = '\0';
 }
 
+/*
+ * Length of a code point at p that is valid UTF-8 but must not reach a
+ * reader as is: C1 controls, zero-width and direction marks, bidi
+ * embeddings and isolates, line and paragraph separators, BOM. A log line
+ * with an RLO in its user name would otherwise display reordered.
+ */
+static size_t
+invisible(const unsigned char *p, size_t n)
+{
+	if (n >= 2 && p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+		return 2;
+	if (n < 3)
+		return 0;
+	if (p[0] == 0xe2 && p[1] == 0x80 && ((p[2] >= 0x8b && p[2] <= 0x8f) ||
+	    (p[2] >= 0xa8 && p[2] <= 0xae)))
+		return 3;
+	if (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+		return 3;
+	if (p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		return 3;
+	return 0;
+}
+
+/*
+ * Appends untrusted text for the report: printable as on a terminal
+ * (ad_buf_add_printable: control bytes and invalid UTF-8 become \xHH), and
+ * invisible or reordering code points become \u escapes.
+ */
+static int
+add_text(struct ad_buf *b, const char *s, size_t n)
+{
+	const unsigned char *p;
+	size_t start = b->len, i, l, run;
+	struct ad_buf tmp;
+	int r;
+
+	if ((r = ad_buf_add_printable(b, s, n)) != AD_OK)
+		return r;
+	p = (const unsigned char *)b->p + start;
+	for (i = 0; i < b->len - start; i++)
+		if (invisible(p + i, b->len - start - i))
+			break;
+	if (b->p == NULL || i == b->len - start)
+		return AD_OK;	/* the common case: nothing to escape */
+	ad_buf_init(&tmp, b->max);
+	r = ad_buf_add(&tmp, b->p + start, b->len - start);
+	b->len = start;
+	b->p[start] = '\0';
+	p = (const unsigned char *)ad_buf_str(&tmp);
+	for (i = 0, run = 0; r == AD_OK && i < tmp.len; ) {
+		if ((l = invisible(p + i, tmp.len - i)) == 0) {
+			i++;
+			run++;
+			continue;
+		}
+		unsigned cp = l == 2 ? (unsigned)(p[i + 1] & 0x3f) | 0x80 :
+		    ((unsigned)(p[i] & 0x0f) << 12) |
+		    ((unsigned)(p[i + 1] & 0x3f) << 6) | (p[i + 2] & 0x3f);
+
+		if ((r = ad_buf_add(b, p + i - run, run)) == AD_OK)
+			r = ad_buf_addf(b, "\\u%04x", cp);
+		run = 0;
+		i += l;
+	}
+	if (r == AD_OK)
+		r = ad_buf_add(b, p + i - run, run);
+	ad_buf_free(&tmp);
+	return r;
+}
+
 /* --- the composition ------------------------------------------------- */
 
 struct comp {
@@ -217,7 +288,7 @@ var_set_printable(struct comp *c, const char *name, const char *s, size_t n)
 	int r;
 
 	ad_buf_reset(&c->val);
-	if ((r = ad_buf_add_printable(&c->val, s, n)) != AD_OK)
+	if ((r = add_text(&c->val, s, n)) != AD_OK)
 		return r;
 	return var_set(c, name, ad_buf_str(&c->val));
 }
@@ -268,10 +339,6 @@ time_text(const struct ad_instant *t, bool utc, char *out, size_t n)
 	char iso[AD_ISO_STRLEN], *p;
 	size_t l;
 
-	if (!t->valid) {
-		snprintf(out, n, "?");
-		return;
-	}
 	if (utc)
 		ad_instant_format_utc(t, iso);
 	else
@@ -296,6 +363,19 @@ offset_text(int off, char out[8])
 
 	snprintf(out, 8, "%c%02d:%02d", off < 0 ? '-' : '+', a / 60 % 100,
 	    a % 60);
+}
+
+/* Sets name to the time as time_text writes it, or to "unknown". */
+static int
+var_time(struct comp *c, const char *name, const struct ad_instant *t,
+    bool utc)
+{
+	char buf[64];
+
+	if (!t->valid)
+		return var_phrase(c, name, "unknown");
+	time_text(t, utc, buf, sizeof(buf));
+	return var_set(c, name, buf);
 }
 
 /* Re-parses the sample lines: protocol, source port and service are in
@@ -354,6 +434,30 @@ msgid_ok(const char *m)
 	    ad_header_value_ok(m, n);
 }
 
+/*
+ * The fallback sender "user@host" (no identity configured) may name a host
+ * without a domain; otherwise it is held to ad_email_valid's plain syntax.
+ */
+static bool
+fallback_ok(const char *a)
+{
+	const char *at = strchr(a, '@'), *p;
+
+	if (ad_email_valid(a, strlen(a)))
+		return true;
+	if (at == NULL || at == a || at[1] == '\0' || strlen(a) > AD_EMAIL_MAX)
+		return false;
+	for (p = a; p < at; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("._+-", *p) != NULL))
+			return false;
+	for (p = at + 1; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-'))
+			return false;
+	return at[1] != '-';
+}
+
 /* Checks every value that reaches a header (or frames the body). */
 static int
 check_input(struct comp *c)
@@ -393,7 +497,8 @@ check_input(struct comp *c)
 		return ad_diag_set(c->diag, AD_ERR_USAGE, "From", 0,
 		    "no sender address");
 	if (!ad_header_value_ok(c->from, strlen(c->from)) ||
-	    !ad_email_valid(c->from, strlen(c->from)))
+	    !(c->from == me->email ? ad_email_valid(c->from, strlen(c->from)) :
+	    fallback_ok(c->from)))
 		return ad_diag_set(c->diag, AD_ERR_PARSE, "From", 0,
 		    "unsafe sender address refused");
 	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
@@ -427,6 +532,18 @@ check_input(struct comp *c)
 	return AD_OK;
 }
 
+/* Events of every item: what the first paragraph counts. */
+static uint64_t
+events_total(const struct comp *c)
+{
+	uint64_t n = 0;
+	size_t i;
+
+	for (i = 0; i < c->in->n_items; i++)
+		n += c->in->items[i].inc->events;
+	return n;
+}
+
 /* The values every part may use. */
 static int
 common_vars(struct comp *c)
@@ -435,14 +552,12 @@ common_vars(struct comp *c)
 	const struct ad_report_item *m = &in->items[c->main];
 	struct ad_instant first = m->inc->first, last = m->inc->last;
 	char a[AD_ADDR_STRLEN], t[64];
-	uint64_t events = 0;
 	size_t i;
 	int r;
 
 	for (i = 0; i < in->n_items; i++) {
 		const struct ad_incident *inc = in->items[i].inc;
 
-		events += inc->events;
 		if (inc->first.valid && (!first.valid ||
 		    inc->first.utc < first.utc))
 			first = inc->first;
@@ -453,13 +568,10 @@ common_vars(struct comp *c)
 	if ((r = var_set(c, "source", a)) != AD_OK ||
 	    (r = var_set(c, "token", in->token)) != AD_OK ||
 	    (r = var_set(c, "reply_to", c->from)) != AD_OK ||
-	    (r = var_events(c, events)) != AD_OK)
+	    (r = var_events(c, events_total(c))) != AD_OK)
 		return r;
-	time_text(&first, true, t, sizeof(t));
-	if ((r = var_set(c, "first_utc", t)) != AD_OK)
-		return r;
-	time_text(&last, true, t, sizeof(t));
-	if ((r = var_set(c, "last_utc", t)) != AD_OK ||
+	if ((r = var_time(c, "first_utc", &first, true)) != AD_OK ||
+	    (r = var_time(c, "last_utc", &last, true)) != AD_OK ||
 	    (r = var_phrase(c, "period", first.utc == last.utc ?
 	    "period.one" : "period")) != AD_OK)
 		return r;
@@ -505,7 +617,7 @@ list_text(struct comp *c, struct ad_buf *b, bool more, size_t n,
     const char *(*get)(struct comp *, const void *, size_t, char *),
     const void *arg)
 {
-	char tmp[AD_ADDR_STRLEN + AD_INC_USER_LEN + 8];
+	char tmp[AD_ADDR_STRLEN + USER_TEXT_MAX];
 	size_t i;
 	int r;
 
@@ -554,12 +666,12 @@ get_user(struct comp *c, const void *arg, size_t i, char *buf)
 	struct ad_buf b;
 
 	/* Attacker-chosen: printable, and cut to the field's width. */
-	ad_buf_init(&b, AD_INC_USER_LEN + 8);
-	if (ad_buf_add_printable(&b, inc->users[i],
+	ad_buf_init(&b, USER_TEXT_MAX - 1);
+	if (add_text(&b, inc->users[i],
 	    strnlen(inc->users[i], AD_INC_USER_LEN)) != AD_OK)
 		snprintf(buf, 4, "?");
 	else
-		snprintf(buf, AD_INC_USER_LEN + 8, "%s", ad_buf_str(&b));
+		snprintf(buf, USER_TEXT_MAX, "%s", ad_buf_str(&b));
 	ad_buf_free(&b);
 	(void)c;
 	return buf;
@@ -584,7 +696,7 @@ item_vars(struct comp *c, size_t idx)
 	const struct ad_report_item *it = &c->in->items[idx];
 	const struct ad_incident *inc = it->inc;
 	const struct sample_facts *f = &c->facts[idx];
-	char t[64], svc[64];
+	char svc[64];
 	const char *proto;
 	int r;
 
@@ -600,17 +712,10 @@ item_vars(struct comp *c, size_t idx)
 	    (r = var_list(c, "users", inc->users_more, inc->n_users,
 	    get_user, inc)) != AD_OK)
 		return r;
-	time_text(&inc->first, false, t, sizeof(t));
-	if ((r = var_set(c, "first_local", t)) != AD_OK)
-		return r;
-	time_text(&inc->first, true, t, sizeof(t));
-	if ((r = var_set(c, "first_utc", t)) != AD_OK)
-		return r;
-	time_text(&inc->last, false, t, sizeof(t));
-	if ((r = var_set(c, "last_local", t)) != AD_OK)
-		return r;
-	time_text(&inc->last, true, t, sizeof(t));
-	if ((r = var_set(c, "last_utc", t)) != AD_OK)
+	if ((r = var_time(c, "first_local", &inc->first, false)) != AD_OK ||
+	    (r = var_time(c, "first_utc", &inc->first, true)) != AD_OK ||
+	    (r = var_time(c, "last_local", &inc->last, false)) != AD_OK ||
+	    (r = var_time(c, "last_utc", &inc->last, true)) != AD_OK)
 		return r;
 	proto = ad_proto_name(f->proto);
 	/* "firewall" and "ids" name our logger, not the service attacked. */
@@ -671,7 +776,7 @@ quote_line(struct comp *c, struct ad_buf *b, const struct ad_sample *s)
 	int r;
 
 	ad_buf_reset(&c->val);
-	if (s->text != NULL && (r = ad_buf_add_printable(&c->val, s->text,
+	if (s->text != NULL && (r = add_text(&c->val, s->text,
 	    s->len)) != AD_OK)
 		return r;
 	return mask_text(&c->mask, b, ad_buf_str(&c->val), c->val.len);
@@ -749,7 +854,11 @@ legend(struct comp *c)
 			    c->val.len ? ", " : "", o)) != AD_OK)
 				return r;
 		}
-	if ((r = var_set(c, "offsets", ad_buf_str(&c->val))) != AD_OK ||
+	if (n_offs == 0)
+		r = var_phrase(c, "offsets", "unknown");
+	else
+		r = var_set(c, "offsets", ad_buf_str(&c->val));
+	if (r != AD_OK ||
 	    (r = part(c, "en", "legend.txt")) != AD_OK)
 		return r;
 	for (i = 0; i < in->n_items; i++)
@@ -822,7 +931,7 @@ contact(struct comp *c)
 			nl--;
 		if (c->tmp.len && (r = ad_buf_adds(&c->tmp, "\n  ")) != AD_OK)
 			return r;
-		if ((r = ad_buf_add_printable(&c->tmp, p, (size_t)(nl - p)))
+		if ((r = add_text(&c->tmp, p, (size_t)(nl - p)))
 		    != AD_OK)
 			return r;
 		if (nl < end && *nl == '\r')
@@ -857,37 +966,11 @@ subject(struct comp *c, struct ad_report_out *o)
 	return AD_OK;
 }
 
-/* From: "Name" <address>, the name quoted or RFC 2047-encoded. */
+/* From: "Name" <address> (mime_from). */
 static int
 from_header(struct comp *c, struct ad_buf *m)
 {
-	const char *name = c->in->me->name;
-	const char *p;
-	int r;
-
-	if (name[0] == '\0')
-		return mime_header(m, "From", c->from);
-	ad_buf_reset(&c->val);
-	for (p = name; *p && (unsigned char)*p < 0x80; p++)
-		;
-	if (*p != '\0') {
-		/* mime_header encodes the whole value: encode the name alone. */
-		if ((r = ad_buf_adds(m, "From: =?utf-8?B?")) != AD_OK ||
-		    (r = mime_base64(m, name, strlen(name), 0)) != AD_OK)
-			return r;
-		return ad_buf_addf(m, "?=\r\n <%s>\r\n", c->from);
-	}
-	if ((r = ad_buf_addc(&c->val, '"')) != AD_OK)
-		return r;
-	for (p = name; *p; p++)
-		if ((*p == '"' || *p == '\\') &&
-		    (r = ad_buf_addc(&c->val, '\\')) != AD_OK)
-			return r;
-		else if ((r = ad_buf_addc(&c->val, *p)) != AD_OK)
-			return r;
-	if ((r = ad_buf_addf(&c->val, "\" <%s>", c->from)) != AD_OK)
-		return r;
-	return mime_header(m, "From", ad_buf_str(&c->val));
+	return mime_from(m, c->in->me->name, c->from);
 }
 
 static int
@@ -1024,8 +1107,19 @@ ad_report_compose(const struct ad_report_input *in, struct ad_report_out *o,
 			r = var_set(&c, "kind", ad_report_category_phrase(
 			    in->items[c.main].inc->category));
 		}
-		if (r != AD_OK || (r = part(&c, in->lang, "intro.txt")) != AD_OK ||
-		    (r = ad_buf_addc(&c.body, '\n')) != AD_OK)
+		if (r != AD_OK)
+			goto out;
+		/* The event count in the language's own grammar, if it has it. */
+		ad_buf_reset(&c.val);
+		r = tpl_phrase(&c.ts, in->lang, events_total(&c) == 1 ?
+		    "events.one" : "events", c.vars, c.n_vars, &c.val);
+		if (r == AD_OK)
+			r = var_set(&c, "n_events", ad_buf_str(&c.val));
+		else if (diag != NULL)
+			*diag = keep;
+		if ((r = part(&c, in->lang, "intro.txt")) != AD_OK ||
+		    (r = ad_buf_addc(&c.body, '\n')) != AD_OK ||
+		    (r = common_vars(&c)) != AD_OK)
 			goto out;
 	}
 	if ((r = part(&c, "en", "intro.txt")) != AD_OK ||
