@@ -512,7 +512,7 @@ test_samples(void)
 	printf("\n");
 	TEST_DONE();
 
-	TEST_START("samples: the Cloudflare desk's reply and a Case ID");
+	TEST_START("samples: the Cloudflare reply, dates, a Case ID");
 	ASSERT_INT_EQ(parse_file(SAMPLES "/cloudflare-response_01.eml", &r),
 	    AD_OK);
 	ASSERT_STR_EQ(r.from, "abuseteam@cloudflare.com");
@@ -522,6 +522,12 @@ test_samples(void)
 	/* It names the origin address: news for a human, not a rule. */
 	ASSERT_INT_EQ(r.cls, AD_REPLY_UNKNOWN);
 	ASSERT_TRUE(strstr(ad_buf_str(&r.text), "5.39.1.1") != NULL);
+	/* Real Date headers: "(invalid)" is no date; "UTz" is still UTC. */
+	ASSERT_INT_EQ(parse_file(SAMPLES "/cleanmx_01.eml", &r), AD_OK);
+	ASSERT_FALSE(r.date.valid);
+	ASSERT_INT_EQ(parse_file(SAMPLES "/netcraft_06.eml", &r), AD_OK);
+	ASSERT_STR_EQ(ad_instant_format_utc(&r.date, t),
+	    "2015-10-26T11:28:27Z");
 	ASSERT_INT_EQ(parse_file(SAMPLES "/ipechelon_01.eml", &r), AD_OK);
 	ASSERT_STR_EQ(r.ticket, "314620451");
 	ASSERT_TRUE(r.auto_submitted);
