@@ -451,6 +451,27 @@ test_variants(void)
 	golden("no-identity", &o.message);
 	TEST_DONE();
 
+	TEST_START("the fallback sender may be user@host without a domain");
+	build(&cases[0], &b);
+	defaults(&in, &b.item, 1);
+	me.email[0] = '\0';
+	in.from_fallback = "root@gw";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	ASSERT_TRUE(strstr(ad_buf_str(&o.message), "<root@gw>\r\n") != NULL);
+	in.xarf = true;
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_OK);
+	in.from_fallback = "root@gw\r\nBcc: x@y.z";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_PARSE);
+	in.from_fallback = "root@my host";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_PARSE);
+	in.from_fallback = "a,b@gw";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_PARSE);
+	in.from_fallback = "@gw";
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_PARSE);
+	snprintf(me.email, sizeof(me.email), "root@gw");
+	ASSERT_INT_EQ(compose(&in, &o, &d), AD_ERR_PARSE);
+	TEST_DONE();
+
 	TEST_START("non-ASCII name and victim are RFC 2047 encoded");
 	build(&cases[0], &b);
 	defaults(&in, &b.item, 1);

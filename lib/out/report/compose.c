@@ -434,6 +434,30 @@ msgid_ok(const char *m)
 	    ad_header_value_ok(m, n);
 }
 
+/*
+ * The fallback sender "user@host" (no identity configured) may name a host
+ * without a domain; otherwise it is held to ad_email_valid's plain syntax.
+ */
+static bool
+fallback_ok(const char *a)
+{
+	const char *at = strchr(a, '@'), *p;
+
+	if (ad_email_valid(a, strlen(a)))
+		return true;
+	if (at == NULL || at == a || at[1] == '\0' || strlen(a) > AD_EMAIL_MAX)
+		return false;
+	for (p = a; p < at; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("._+-", *p) != NULL))
+			return false;
+	for (p = at + 1; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-'))
+			return false;
+	return at[1] != '-';
+}
+
 /* Checks every value that reaches a header (or frames the body). */
 static int
 check_input(struct comp *c)
@@ -473,7 +497,8 @@ check_input(struct comp *c)
 		return ad_diag_set(c->diag, AD_ERR_USAGE, "From", 0,
 		    "no sender address");
 	if (!ad_header_value_ok(c->from, strlen(c->from)) ||
-	    !ad_email_valid(c->from, strlen(c->from)))
+	    !(c->from == me->email ? ad_email_valid(c->from, strlen(c->from)) :
+	    fallback_ok(c->from)))
 		return ad_diag_set(c->diag, AD_ERR_PARSE, "From", 0,
 		    "unsafe sender address refused");
 	for (i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
