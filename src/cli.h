@@ -77,6 +77,7 @@ int	cmd_status(struct cli *c, int argc, char **argv);
 /* Following through (cmd_track.c). */
 int	cmd_inbox(struct cli *c, int argc, char **argv);
 int	cmd_history(struct cli *c, int argc, char **argv);
+int	cmd_close(struct cli *c, int argc, char **argv);
 /* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */
 int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);
 /* Hidden: rdns (ad_resolver_ptr against --dns-server). */

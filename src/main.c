@@ -59,6 +59,7 @@ static const char main_help[] =
 "  followup           reminders after a week of silence, then escalation to\n"
 "                     the upstream and the national CERT (drafts; cron-safe)\n"
 "  status             what needs attention today, and how the cases stand\n"
+"  close REPORT...    end cases by hand (--blocked: you blocked the source)\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -349,6 +350,8 @@ main(int argc, char **argv)
 		r = cmd_followup(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "inbox") == 0)
 		r = cmd_inbox(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "close") == 0)
+		r = cmd_close(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "history") == 0)
 		r = cmd_history(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "whois-parse") == 0 ||
