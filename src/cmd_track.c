@@ -45,27 +45,6 @@ static const char history_help[] =
 "more-info, not-our-network, bounced), every dated step with its reason,\n"
 "the messages of the thread and the replies received.\n";
 
-static time_t
-fixed_clock(void *arg)
-{
-	return (time_t)*(long long *)arg;
-}
-
-static int
-now_opt(struct cli *c, const char *v)
-{
-	struct ad_instant t;
-
-	if (!ad_instant_parse(v, &t)) {
-		cli_err(c, "--now wants an ISO 8601 time");
-		return -1;
-	}
-	c->now = t.utc;
-	c->ctx.clock = fixed_clock;
-	c->ctx.clock_arg = &c->now;
-	return 0;
-}
-
 static void
 print_inbox(void *arg, const struct ad_inbox_event *e)
 {
@@ -194,7 +173,7 @@ cmd_inbox(struct cli *c, int argc, char **argv)
 		else if (strcmp(a, "--read") == 0 && i + 1 < argc)
 			read_arg = argv[++i];
 		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
-			if (now_opt(c, argv[++i]) != 0)
+			if (cli_now_opt(c, argv[++i]) != 0)
 				return EXIT_USAGE;
 		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
 			if (r < 0)
@@ -514,7 +493,7 @@ cmd_close(struct cli *c, int argc, char **argv)
 		else if (strcmp(a, "--reason") == 0 && i + 1 < argc)
 			reason = argv[++i];
 		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
-			if (now_opt(c, argv[++i]) != 0) {
+			if (cli_now_opt(c, argv[++i]) != 0) {
 				free(refs);
 				return EXIT_USAGE;
 			}

@@ -95,6 +95,27 @@ cli_exit_for(int err)
 static const char *sets[MAX_SETS];
 static int n_sets;
 
+static time_t
+fixed_clock(void *arg)
+{
+	return (time_t)*(const long long *)arg;
+}
+
+int
+cli_now_opt(struct cli *c, const char *v)
+{
+	struct ad_instant t;
+
+	if (!ad_instant_parse(v, &t)) {
+		cli_err(c, "--now wants an ISO 8601 time");
+		return -1;
+	}
+	c->now = t.utc;
+	c->ctx.clock = fixed_clock;
+	c->ctx.clock_arg = &c->now;
+	return 0;
+}
+
 int
 cli_common_opt(struct cli *c, int argc, char **argv, int *i)
 {

@@ -229,18 +229,10 @@ load_samples(struct ad_store *st, struct items *it)
 }
 
 static int
-addr_cmp(const struct ad_addr *a, const struct ad_addr *b)
-{
-	if (a->af != b->af)
-		return a->af < b->af ? -1 : 1;
-	return memcmp(a->b, b->b, 16);
-}
-
-static int
 item_cmp(const void *x, const void *y)
 {
 	const struct item *a = x, *b = y;
-	int c = addr_cmp(&a->inc.src, &b->inc.src);
+	int c = ad_addr_cmp(&a->inc.src, &b->inc.src);
 
 	if (c != 0)
 		return c;
@@ -601,33 +593,6 @@ fail:
 	return r;
 }
 
-/* A pending report whose incidents grew since it was composed. */
-struct grown {
-	int64_t	*ids;
-	size_t	 n, cap;
-	int	 err;
-};
-
-static int
-collect_pending(void *arg, const struct ad_report_row *r)
-{
-	struct grown *g = arg;
-
-	if (g->n == g->cap) {
-		size_t nc = g->cap ? g->cap * 2 : 16;
-		int64_t *v = ad_reallocarray(g->ids, nc, sizeof(*v));
-
-		if (v == NULL) {
-			g->err = AD_ERR_NOMEM;
-			return 1;
-		}
-		g->ids = v;
-		g->cap = nc;
-	}
-	g->ids[g->n++] = r->id;
-	return 0;
-}
-
 static int
 sum_events(void *arg, const struct ad_incident *inc)
 {
@@ -640,26 +605,26 @@ refresh_grown(struct draft_run *d)
 {
 	struct ad_report_filter f;
 	struct ad_incident_filter fi;
-	struct grown g = { 0 };
+	int64_t *ids = NULL;
+	size_t n_ids = 0;
 	struct ad_report_row row;
 	size_t i;
 	int r;
 
 	memset(&f, 0, sizeof(f));
 	f.states = PENDING_STATES;
-	if ((r = ad_store_report_each(d->st, &f, collect_pending, &g)) != AD_OK ||
-	    (r = g.err) != AD_OK)
+	if ((r = ad_store_report_ids(d->st, &f, &ids, &n_ids)) != AD_OK)
 		goto out;
-	for (i = 0; i < g.n; i++) {
+	for (i = 0; i < n_ids; i++) {
 		uint64_t ev = 0;
 
 		memset(&fi, 0, sizeof(fi));
 		fi.category = -1;
-		fi.report_id = g.ids[i];
+		fi.report_id = ids[i];
 		if ((r = ad_store_incident_each(d->st, &fi, sum_events,
 		    &ev)) != AD_OK)
 			goto out;
-		if ((r = ad_store_report_get(d->st, g.ids[i], NULL, &row)) < 0)
+		if ((r = ad_store_report_get(d->st, ids[i], NULL, &row)) < 0)
 			goto out;
 		if (r == 0) {
 			ad_report_row_free(&row);
@@ -703,7 +668,7 @@ refresh_grown(struct draft_run *d)
 	}
 	r = AD_OK;
 out:
-	ad_free(g.ids);
+	ad_free(ids);
 	return r;
 }
 
@@ -716,7 +681,8 @@ note_sent_growth(struct draft_run *d)
 {
 	struct ad_report_filter f;
 	struct ad_incident_filter fi;
-	struct grown g = { 0 };
+	int64_t *ids = NULL;
+	size_t n_ids = 0;
 	struct ad_report_row row;
 	char text[200];
 	size_t i;
@@ -724,19 +690,18 @@ note_sent_growth(struct draft_run *d)
 
 	memset(&f, 0, sizeof(f));
 	f.states = SENT_STATES;
-	if ((r = ad_store_report_each(d->st, &f, collect_pending, &g)) != AD_OK ||
-	    (r = g.err) != AD_OK)
+	if ((r = ad_store_report_ids(d->st, &f, &ids, &n_ids)) != AD_OK)
 		goto out;
-	for (i = 0; i < g.n; i++) {
+	for (i = 0; i < n_ids; i++) {
 		uint64_t ev = 0, seen;
 
 		memset(&fi, 0, sizeof(fi));
 		fi.category = -1;
-		fi.report_id = g.ids[i];
+		fi.report_id = ids[i];
 		if ((r = ad_store_incident_each(d->st, &fi, sum_events,
 		    &ev)) != AD_OK)
 			goto out;
-		if ((r = ad_store_report_get(d->st, g.ids[i], NULL, &row)) < 0)
+		if ((r = ad_store_report_get(d->st, ids[i], NULL, &row)) < 0)
 			goto out;
 		seen = row.events_seen > row.events ? row.events_seen :
 		    row.events;
@@ -767,7 +732,7 @@ note_sent_growth(struct draft_run *d)
 	}
 	r = AD_OK;
 out:
-	ad_free(g.ids);
+	ad_free(ids);
 	return r;
 }
 
@@ -814,7 +779,7 @@ ad_queue_draft(struct ad_ctx *ctx, struct ad_store *st,
 		qsort(it.v, it.n, sizeof(*it.v), item_cmp);
 	for (i = 0; i < it.n; i = j) {
 		for (j = i + 1; j < it.n &&
-		    addr_cmp(&it.v[j].inc.src, &it.v[i].inc.src) == 0; j++)
+		    ad_addr_cmp(&it.v[j].inc.src, &it.v[i].inc.src) == 0; j++)
 			;
 		stats->sources++;
 		if ((r = draft_source(&d, &it.v[i], j - i)) != AD_OK) {
@@ -925,32 +890,6 @@ out:
 }
 
 /* --- sending ------------------------------------------------------------- */
-
-struct id_list {
-	int64_t	*v;
-	size_t	 n, cap;
-	int	 err;
-};
-
-static int
-collect_id(void *arg, const struct ad_report_row *r)
-{
-	struct id_list *l = arg;
-
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 16;
-		int64_t *v = ad_reallocarray(l->v, nc, sizeof(*v));
-
-		if (v == NULL) {
-			l->err = AD_ERR_NOMEM;
-			return 1;
-		}
-		l->v = v;
-		l->cap = nc;
-	}
-	l->v[l->n++] = r->id;
-	return 0;
-}
 
 /* Saves row and a trail line in one transaction. */
 static int
@@ -1186,7 +1125,8 @@ ad_queue_send(struct ad_ctx *ctx, struct ad_store *st,
 	struct sender s = { ctx, st, o, report, arg, stats,
 	    (int64_t)ad_ctx_now(ctx) };
 	struct ad_report_filter f;
-	struct id_list l = { 0 };
+	int64_t *ids = NULL;
+	size_t n = 0;
 	struct ad_report_row row;
 	size_t i;
 	int r;
@@ -1199,11 +1139,10 @@ ad_queue_send(struct ad_ctx *ctx, struct ad_store *st,
 	/* A SENDING report means a run died after handing it over. */
 	memset(&f, 0, sizeof(f));
 	f.states = 1u << AD_RS_SENDING;
-	if ((r = ad_store_report_each(st, &f, collect_id, &l)) != AD_OK ||
-	    (r = l.err) != AD_OK)
+	if ((r = ad_store_report_ids(st, &f, &ids, &n)) != AD_OK)
 		goto out;
-	for (i = 0; i < l.n && !o->dry_run; i++) {
-		if ((r = ad_store_report_get(st, l.v[i], NULL, &row)) < 0)
+	for (i = 0; i < n && !o->dry_run; i++) {
+		if ((r = ad_store_report_get(st, ids[i], NULL, &row)) < 0)
 			goto out;
 		if (r == 0)
 			continue;
@@ -1218,16 +1157,15 @@ ad_queue_send(struct ad_ctx *ctx, struct ad_store *st,
 		if (r != AD_OK)
 			goto out;
 	}
-	l.n = 0;
+	ad_free(ids);
 	f.states = 1u << AD_RS_APPROVED;
-	if ((r = ad_store_report_each(st, &f, collect_id, &l)) != AD_OK ||
-	    (r = l.err) != AD_OK)
+	if ((r = ad_store_report_ids(st, &f, &ids, &n)) != AD_OK)
 		goto out;
-	for (i = 0; i < l.n; i++)
-		if ((r = send_one(&s, l.v[i], diag)) != AD_OK)
+	for (i = 0; i < n; i++)
+		if ((r = send_one(&s, ids[i], diag)) != AD_OK)
 			goto out;
 	r = AD_OK;
 out:
-	ad_free(l.v);
+	ad_free(ids);
 	return r;
 }
