@@ -82,6 +82,56 @@ redate(const char *msg, size_t len, int64_t t, size_t *out_len)
 	return o;
 }
 
+/*
+ * The message without header `name` (and its folded lines): a Cc we may
+ * no longer send to must leave the headers too (sendmail -t reads them).
+ * Returns a new allocation, or NULL when there was none (or no memory).
+ */
+static char *
+without_header(const char *msg, size_t len, const char *name, size_t *out_len)
+{
+	const char *p = msg, *end = msg + len, *eol, *cut = NULL, *cut_end;
+	size_t nl = strlen(name);
+	char *o;
+
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return NULL;
+		if (p == eol || (*p == '\r' && p + 1 == eol))
+			break;			/* end of the header block */
+		if (cut == NULL && (size_t)(eol - p) > nl &&
+		    strncasecmp(p, name, nl) == 0 && p[nl] == ':')
+			cut = p;
+		else if (cut != NULL && *p != ' ' && *p != '\t')
+			break;
+	}
+	if (cut == NULL)
+		return NULL;
+	cut_end = p;
+	if ((o = ad_malloc(len - (size_t)(cut_end - cut) + 1)) == NULL)
+		return NULL;
+	memcpy(o, msg, (size_t)(cut - msg));
+	memcpy(o + (cut - msg), cut_end, (size_t)(end - cut_end));
+	*out_len = len - (size_t)(cut_end - cut);
+	o[*out_len] = '\0';
+	return o;
+}
+
+/* Drops the Cc (recipient and header) from row. */
+static void
+drop_cc(struct ad_report_row *row)
+{
+	size_t ml;
+	char *m = without_header(row->message, row->message_len, "Cc", &ml);
+
+	if (m != NULL) {
+		ad_free(row->message);
+		row->message = m;
+		row->message_len = ml;
+	}
+	row->cc[0] = '\0';
+}
+
 static const char *
 email_domain(const char *email)
 {
@@ -1012,7 +1062,7 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 			r = q;
 			goto out;
 		}
-		row.cc[0] = '\0';	/* the message's Cc: line stays; no copy */
+		drop_cc(&row);
 	}
 	if ((q = rate_limited(s, email_domain(row.to), why, sizeof(why))) != 0) {
 		if (q < 0) {
@@ -1048,6 +1098,21 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 		rcpt[n++] = row.cc;
 	r = ad_deliver_send(o->relay, o->me->email, rcpt, n, row.message,
 	    row.message_len, &res, diag);
+	if (r != AD_OK && res.permanent && row.cc[0] &&
+	    strcasestr(res.detail, row.cc) != NULL) {
+		/* Recipients are all or nothing: the upstream's Cc address
+		 * was refused, the holder's was not. Once more without it. */
+		ad_fmt_cut(why, sizeof(why), "Cc %s refused (%s): sent without"
+		    " it", row.cc, res.detail);
+		drop_cc(&row);
+		if ((q = ad_store_report_log(s->st, row.id, s->now, "sending",
+		    why)) != AD_OK) {
+			r = q;
+			goto out;
+		}
+		r = ad_deliver_send(o->relay, o->me->email, rcpt, 1, row.message,
+		    row.message_len, &res, diag);
+	}
 	if (r == AD_OK && res.accepted) {
 		if (ad_fault(s->ctx, AD_FAULT_SEND_AFTER_ACCEPT)) {
 			r = ad_diag_set(diag, AD_ERR_FAULT, row.token, 0,
@@ -1057,14 +1122,9 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 		row.state = AD_RS_SENT;
 		row.sent = s->now;
 		row.last_error[0] = '\0';
-		if (res.smtp_code > 0)
-			ad_fmt_cut(why, sizeof(why), "sent to %s%s%s (%d %s)",
-			    row.to, row.cc[0] ? ", cc " : "", row.cc,
-			    res.smtp_code, res.detail);
-		else
-			ad_fmt_cut(why, sizeof(why), "sent to %s%s%s (%s)",
-			    row.to, row.cc[0] ? ", cc " : "", row.cc,
-			    res.detail);
+		/* detail is the relay's own answer ("250 2.0.0 Ok: ...") */
+		ad_fmt_cut(why, sizeof(why), "sent to %s%s%s (%s)", row.to,
+		    row.cc[0] ? ", cc " : "", row.cc, res.detail);
 		if ((r = ad_store_begin(s->st)) != AD_OK)
 			goto out;
 		if ((r = ad_store_report_save(s->st, &row)) != AD_OK ||
@@ -1081,6 +1141,20 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 			goto out;
 		s->stats->sent++;
 		tell(s, &row, "sent", why);
+		goto out;
+	}
+	if (r == AD_ERR_CONFIG) {
+		/* Our relay settings, not the report: keep it approved, stop. */
+		row.state = AD_RS_APPROVED;
+		row.attempts--;
+		ad_fmt_cut(row.last_error, sizeof(row.last_error), "%s",
+		    res.detail);
+		ad_fmt_cut(why, sizeof(why), "not sent, the relay settings are"
+		    " unusable: %s", res.detail);
+		tell(s, &row, "deferred", why);
+		s->stats->deferred++;
+		if ((q = save_logged(s->st, &row, s->now, why)) != AD_OK)
+			r = q;
 		goto out;
 	}
 	/* Not accepted: retry later, or give up. */
