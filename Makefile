@@ -2,7 +2,7 @@
 #
 #   make            build ./abusedesk
 #   make check      all tests (tests/run), ends with "N passed, M failed"
-#   make demo       scan the bundled sample logs and list the incidents
+#   make demo       scan the bundled sample logs, list incidents, draft reports
 #   make fuzz       libFuzzer targets (clang)
 #   make bench      benchmarks against the peers (see bench/README.md)
 #   make SANITIZE=1 ...   ASan + UBSan, abort on the first report
@@ -40,6 +40,8 @@ LIB_SRC := $(wildcard lib/core/*.c) \
            $(wildcard lib/out/lookup/*.c) \
            $(wildcard lib/out/assess/*.c) \
            $(wildcard lib/out/report/*.c) \
+           $(wildcard lib/out/queue/*.c) \
+           $(wildcard lib/out/track/*.c) \
            $(wildcard lib/out/deliver/*.c) \
            $(wildcard lib/out/block/*.c) \
            $(wildcard lib/out/*.c) \
@@ -75,9 +77,9 @@ $(LIBA): $(LIB_OBJ)
 
 # The shipped tables (data/*.tsv) compiled in as strings: SYM:FILE makes
 # data/FILE.tsv the string ad_table_SYM (registry: rdap, whois; assess:
-# freemail, scanners, large).
+# freemail, scanners, large; followup: certs).
 GEN_TABLES := rdap:rdap-bootstrap whois:whois-servers freemail:freemail \
-              scanners:scanners large:large-providers
+              scanners:scanners large:large-providers certs:certs
 $(BUILD)/gen/tables.c: $(foreach t,$(GEN_TABLES),data/$(lastword $(subst :, ,$(t))).tsv) Makefile
 	@mkdir -p $(dir $@)
 	{ echo '/* generated from the data/ tables by the Makefile */'; \

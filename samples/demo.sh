@@ -3,7 +3,9 @@
 #
 # Builds nothing (`make demo` builds first): scans samples/auth.log and
 # samples/kern.log into a throw-away store with samples/abusedesk.conf,
-# then lists the incidents. ABUSEDESK picks another binary.
+# then lists the incidents and drafts the reports (offline, from the
+# known contacts in samples/contacts; nothing is sent). ABUSEDESK picks
+# another binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AD=${ABUSEDESK:-./abusedesk}
@@ -31,6 +33,20 @@ echo
 echo "  \$ $AD incidents --db DB --json --reportable | head -n 1"
 json=$("$AD" incidents --config "$CONF" --db "$DB" --json --reportable)
 printf '%s\n' "${json%%$'\n'*}"
+echo
+
+say "\$ $AD draft --offline --config $CONF --db \$TMP/demo.db"
+"$AD" draft --offline --config "$CONF" --db "$DB"
+
+first=$("$AD" reports --config "$CONF" --db "$DB" --state draft --json |
+	sed -n '1s/.*"token":"\([^"]*\)".*/\1/p')
+if [ -n "$first" ]; then
+	say "\$ $AD show --config $CONF --db \$TMP/demo.db $first"
+	"$AD" show --config "$CONF" --db "$DB" "$first"
+fi
+echo
+echo "Nothing was sent: reports are drafts until 'abusedesk approve', and only"
+echo "'abusedesk send' sends (set relay.url first; try send --dry-run)."
 echo
 echo "Try it on your own logs (they are only read; the store is a file you choose):"
 echo "  $AD scan --db /tmp/mine.db /var/log/auth.log /var/log/kern.log"

@@ -65,6 +65,18 @@ int	cli_lookup_open(struct cli *c, struct ad_store *st, bool offline,
 	    struct ad_registry **reg, struct ad_lookup **l);
 int	cmd_tables(struct cli *c, int argc, char **argv);
 int	cmd_formats(struct cli *c, int argc, char **argv);
+/* The review queue (cmd_report.c). */
+int	cmd_draft(struct cli *c, int argc, char **argv);
+int	cmd_reports(struct cli *c, int argc, char **argv);
+int	cmd_show(struct cli *c, int argc, char **argv);
+int	cmd_approve(struct cli *c, int argc, char **argv);
+int	cmd_send(struct cli *c, int argc, char **argv);
+int	cmd_suppress(struct cli *c, int argc, char **argv);
+int	cmd_followup(struct cli *c, int argc, char **argv);
+int	cmd_status(struct cli *c, int argc, char **argv);
+/* Following through (cmd_track.c). */
+int	cmd_inbox(struct cli *c, int argc, char **argv);
+int	cmd_history(struct cli *c, int argc, char **argv);
 /* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */
 int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);
 /* Hidden: rdns (ad_resolver_ptr against --dns-server). */

@@ -70,6 +70,8 @@ add_line_json(void *arg, const struct ad_sample *e)
 	    (r = ad_json_kv_int(&l->out, &first, "line", (int64_t)e->line)) ||
 	    (r = ad_json_kv_str(&l->out, &first, "time", e->time.valid ?
 	    ad_instant_format(&e->time, t) : NULL)) != AD_OK ||
+	    (r = ad_json_kv_str(&l->out, &first, "format", e->format[0] ?
+	    e->format : NULL)) != AD_OK ||
 	    (r = ad_json_kv_str(&l->out, &first, "text", e->text)) != AD_OK)
 		return r;
 	return ad_buf_addc(&l->out, '}');

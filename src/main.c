@@ -47,6 +47,18 @@ static const char main_help[] =
 "  lookup ADDRESS|ASN...  the abuse contact of addresses and AS numbers\n"
 "                     (RDAP and whois with referrals, cached by range)\n"
 "  tables show|refresh  the registry tables lookup starts from\n"
+"  draft [INCIDENT...]  write reports (one per source) for review; sends\n"
+"                     nothing\n"
+"  reports            list reports and their states (draft, held, sent, ...)\n"
+"  show REPORT        the full message of a report (--public, --trail)\n"
+"  approve REPORT...  approve reports for sending (--all: every draft)\n"
+"  send [--dry-run]   send the approved reports, with rate limits\n"
+"  suppress ADDRESS|@DOMAIN  never send reports there\n"
+"  inbox PATH|-       read replies (Maildir, mbox, one message) into the cases\n"
+"  history REPORT     a case's life cycle, messages, trail and replies\n"
+"  followup           reminders after a week of silence, then escalation to\n"
+"                     the upstream and the national CERT (drafts; cron-safe)\n"
+"  status             what needs attention today, and how the cases stand\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -78,7 +90,7 @@ cli_exit_for(int err)
 }
 
 /* --set KEY=VALUE and flags are applied after the file: keep them here. */
-#define MAX_SETS 64
+#define MAX_SETS 512
 static const char *sets[MAX_SETS];
 static int n_sets;
 
@@ -112,8 +124,13 @@ cli_common_opt(struct cli *c, int argc, char **argv, int *i)
 		const char *eq;
 
 		NEEDS_ARG(a);
-		if ((eq = strchr(v, '=')) == NULL || n_sets + 1 >= MAX_SETS) {
+		if ((eq = strchr(v, '=')) == NULL) {
 			cli_err(c, "--set wants KEY=VALUE");
+			return -1;
+		}
+		if (n_sets + 1 >= MAX_SETS) {
+			cli_err(c, "too many --set options (at most %d)",
+			    MAX_SETS / 2);
 			return -1;
 		}
 		sets[n_sets++] = v;
@@ -269,12 +286,21 @@ int
 main(int argc, char **argv)
 {
 	struct cli c;
-	const char *verb;
+	const char *verb, *fault;
 	int r;
 
 	memset(&c, 0, sizeof(c));
 	c.prog = "abusedesk";
 	ad_ctx_init(&c.ctx);
+	/*
+	 * Tests only: ABUSEDESK_TEST_FAULT=N fails fault point N (enum
+	 * ad_fault) the first time it is passed, e.g. 5 = die between the
+	 * relay accepting a report and the store recording it.
+	 */
+	if ((fault = getenv("ABUSEDESK_TEST_FAULT")) != NULL && *fault) {
+		c.ctx.fault = (enum ad_fault)atoi(fault);
+		c.ctx.fault_countdown = 1;
+	}
 	c.ctx.log = log_stderr;
 	ad_config_init(&c.cfg);
 	if (argc < 2) {
@@ -305,6 +331,26 @@ main(int argc, char **argv)
 		r = cmd_tables(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "formats") == 0)
 		r = cmd_formats(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "draft") == 0)
+		r = cmd_draft(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "reports") == 0)
+		r = cmd_reports(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "show") == 0)
+		r = cmd_show(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "approve") == 0)
+		r = cmd_approve(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "send") == 0)
+		r = cmd_send(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "suppress") == 0)
+		r = cmd_suppress(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "status") == 0)
+		r = cmd_status(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "followup") == 0)
+		r = cmd_followup(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "inbox") == 0)
+		r = cmd_inbox(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "history") == 0)
+		r = cmd_history(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "whois-parse") == 0 ||
 	    strcmp(verb, "rdap-parse") == 0)
 		r = cmd_netinfo(&c, argc - 1, argv + 1, verb[0] == 'r');

@@ -36,6 +36,12 @@ int	ad_buf_addf(struct ad_buf *b, const char *fmt, ...) AD_PRINTF(2, 3) AD_WUR;
 int	ad_buf_add_printable(struct ad_buf *b, const char *s, size_t n) AD_WUR;
 /* The text so far ("" when empty); borrowed until the next call on b. */
 const char *ad_buf_str(const struct ad_buf *b);
+/*
+ * snprintf into a fixed field where cutting is the intended behaviour
+ * (shown text, reasons): says so, and keeps the compiler's truncation
+ * warnings for the places where cutting would be a bug.
+ */
+void	ad_fmt_cut(char *dst, size_t n, const char *fmt, ...) AD_PRINTF(3, 4);
 /* Hands the bytes to the caller (free with ad_free) and resets b. */
 char	*ad_buf_take(struct ad_buf *b);
 

@@ -36,6 +36,28 @@
  *   lookup.offline = no                # cache and bundled tables only
  *   lookup.tables = DIR                # refreshed tables (tables refresh)
  *
+ * Report keys (draft, show, send):
+ *   report.name = Jane Doe             # who signs the reports
+ *   report.org = Example GmbH
+ *   report.email = abuse-reports@example.com   # From:; send refuses without
+ *   report.phone = +49 30 1234567      # optional
+ *   report.victim = our mail servers   # who was bothered, by role
+ *   report.templates = DIR             # overrides of the shipped templates
+ *   report.contacts = FILE             # "CIDR email [name]" lines: known
+ *                                      # contacts, used before any lookup
+ *   report.translate = no              # lead with the contact's language
+ *   report.xarf = auto                 # auto (xarf_domains), always, never
+ *   report.xarf_domains = abuse.example.net ...   # (may repeat)
+ *   report.period = 7d                 # one report per source per period
+ *   send.per_domain_hour = 10          # reports per recipient domain
+ *   send.per_hour = 60                 # reports in all
+ *   send.max_attempts = 8              # temporary failures before giving up
+ *   send.retry = 15m                   # first retry delay, doubling
+ *   followup.after = 7d                # silence before each next step
+ *   followup.auto_send = reminder      # steps approved at once (reminder,
+ *                                      # upstream, cert; default: none)
+ *   followup.certs = FILE              # national CERTs, over data/certs.tsv
+ *
  * Assessment keys (ad_assess.h: is it worth a report, whom to trust):
  *   assess.scanners = FILE             # CIDRs and .suffix names (may repeat)
  *   assess.tor_exits = FILE            # TorDNSEL or one address a line
@@ -109,6 +131,29 @@ struct ad_config_lookup {
 	bool		offline;
 };
 
+#define AD_CONFIG_XARF_MAX	32
+
+struct ad_config_report {
+	char		name[128];
+	char		org[128];
+	char		email[256];
+	char		phone[64];
+	char		victim[128];
+	char		templates[1024];
+	char		contacts[1024];
+	bool		translate;
+	int		xarf;		/* 0 auto, 1 always, -1 never */
+	char		xarf_domains[AD_CONFIG_XARF_MAX][256];
+	size_t		n_xarf_domains;
+	long long	period;		/* seconds; 0 = 7 days */
+	long		per_domain_hour, per_hour;	/* 0 = defaults */
+	int		max_attempts;
+	long long	retry;		/* seconds; 0 = 15 min */
+	long long	followup_after;	/* seconds; 0 = 7 days */
+	bool		auto_send[3];	/* reminder, upstream, cert */
+	char		certs[1024];	/* "" = shipped table only */
+};
+
 /*
  * Choices of the assess.*_action keys; AD_POL_DEFAULT lets ad_assess pick
  * its documented default.
@@ -156,6 +201,7 @@ struct ad_config {
 	struct ad_cidr		*allow;
 	size_t			n_allow;
 	struct ad_config_lookup	lookup;
+	struct ad_config_report	report;
 	struct ad_config_assess	assess;
 	struct ad_relay		relay;
 	struct ad_parse_opt	parse[AD_CONFIG_PARSE_MAX];

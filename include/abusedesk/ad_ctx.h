@@ -35,6 +35,8 @@ enum ad_fault {
 	AD_FAULT_STORE_COMMIT = 2,	/* store: COMMIT of a scan batch */
 	AD_FAULT_STORE_OPEN = 3,	/* store: sqlite3_open */
 	AD_FAULT_SCAN_AFTER_BATCH = 4,	/* scan: stop dead after a committed batch */
+	AD_FAULT_SEND_AFTER_ACCEPT = 5,	/* send: die after the relay accepted,
+					   before the store recorded it */
 };
 
 typedef void (*ad_log_fn)(void *arg, enum ad_log_level, const char *msg);

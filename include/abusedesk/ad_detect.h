@@ -201,13 +201,17 @@ void	ad_incident_assess(struct ad_incident *inc,
 /*
  * Held incidents travel between checkpoints and runs as one blob:
  * ad_incident_pack appends inc (with its pending samples) in a portable
- * binary form; ad_incident_unpack reads one back from [*p, end), advancing
+ * binary form (AD_PACK_FORMAT); ad_incident_unpack reads one record of the
+ * given format (this one or an older) back from [*p, end), advancing
  * *p, with samples (text and file name) allocated (free with
  * ad_incident_clear_samples). Returns AD_OK, AD_ERR_NOMEM, or AD_ERR_PARSE
  * for a damaged blob.
  */
+/* 1: the first; 2: samples carry their log format. */
+#define AD_PACK_FORMAT	2
 int	ad_incident_pack(const struct ad_incident *inc, struct ad_buf *b) AD_WUR;
 int	ad_incident_unpack(const unsigned char **p, const unsigned char *end,
+	    unsigned format,
 	    struct ad_incident *out) AD_WUR;
 
 /* Frees the sample lines of inc (not inc itself). */

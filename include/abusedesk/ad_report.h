@@ -166,4 +166,67 @@ const char *ad_report_category_phrase(enum ad_category c);
  */
 bool	ad_header_value_ok(const char *s, size_t n);
 
+/* --- follow-ups and escalations (abusedesk followup) ---------------------
+ *
+ * Later messages of a case: a reminder to the same contact in the same
+ * thread, an escalation to the upstream, one to the national CERT. Each
+ * says in its first lines why it is written, and quotes our first report
+ * (decoded from the message as it was sent) below.
+ */
+enum ad_followup_kind {
+	AD_FU_REMINDER = 0,	/* "Re: <subject>", to the holder again */
+	AD_FU_UPSTREAM,		/* to the parent network's abuse contact */
+	AD_FU_CERT,		/* to the national CERT of the source */
+};
+
+/* Why the upstream is asked (AD_FU_UPSTREAM). */
+enum ad_upstream_why {
+	AD_UP_NO_ANSWER = 0,
+	AD_UP_NOT_OURS,		/* the holder said: not our network */
+	AD_UP_BOUNCED,		/* our report to the holder bounced */
+};
+
+/* One earlier message of the case, for the CERT's history. */
+struct ad_followup_step {
+	const char	*kind;		/* "report", "followup", "upstream" */
+	int64_t		 sent;		/* UTC seconds */
+	const char	*to;
+};
+
+struct ad_followup_input {
+	enum ad_followup_kind	 kind;
+	enum ad_upstream_why	 why;
+	const char		*original;	/* our first report, as sent */
+	size_t			 original_len;
+	const char		*original_subject;
+	const char		*original_msgid;	/* "<...>" */
+	const char		*original_to;
+	int64_t			 original_sent;
+	const char		*to;		/* the recipient now */
+	const char		*cc;		/* "" or NULL: none */
+	const char		*source;	/* the address, as text */
+	const char		*holder;	/* the holder's network ("" unknown) */
+	const char		*country;	/* ISO 3166 ("" unknown) */
+	const char		*cert_name;	/* AD_FU_CERT: the team */
+	const struct ad_followup_step *steps;	/* AD_FU_CERT: the history */
+	size_t			 n_steps;
+	uint64_t		 events_since;	/* events after the first report */
+	const struct ad_identity *me;
+	const char		*from_fallback;
+	const char		*token;
+	const char		*message_id;	/* this message's */
+	int64_t			 date;
+	const char		*template_dir;
+};
+
+/*
+ * Composes a follow-up or escalation into o. Same checks and errors as
+ * ad_report_compose (every header value from outside data is checked).
+ */
+int	ad_report_compose_followup(const struct ad_followup_input *in,
+	    struct ad_report_out *o, struct ad_diag *diag) AD_WUR;
+
+/* The RFC 5322 date of a UTC instant: "Sun, 22 Nov 2026 18:00:00 +0000". */
+void	ad_report_date(int64_t t, char buf[40]);
+
 #endif

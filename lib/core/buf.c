@@ -162,3 +162,15 @@ ad_buf_take(struct ad_buf *b)
 	b->cap = 0;
 	return p;
 }
+
+void
+ad_fmt_cut(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (n == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(dst, n, fmt, ap);
+	va_end(ap);
+}

@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "abusedesk/ad_config.h"
+#include "abusedesk/ad_email.h"
 #include "abusedesk/ad_ctx.h"
 
 void
@@ -557,6 +558,155 @@ add_parse_opt(struct ad_config *cfg, const char *key, const char *v,
 	return AD_OK;
 }
 
+/* A value that goes into a mail header: printable, one line. */
+static int
+header_text(const char *key, const char *v, char *dst, size_t n,
+    struct ad_diag *diag)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)v; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "control characters are not allowed");
+	return set_str(key, dst, n, v, diag);
+}
+
+static int
+report_set(struct ad_config_report *rc, const char *key, const char *v,
+    struct ad_diag *diag)
+{
+	const char *k = key + 7;
+	long long d;
+	int r;
+
+	if (strncmp(key, "followup.", 9) == 0) {
+		k = key + 9;
+		if (strcmp(k, "after") == 0) {
+			if ((d = ad_parse_duration(v)) <= 0)
+				return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+				    "expected a duration like 7d");
+			rc->followup_after = d;
+			return AD_OK;
+		} else if (strcmp(k, "certs") == 0)
+			return set_str(key, rc->certs, sizeof(rc->certs), v,
+			    diag);
+		else if (strcmp(k, "auto_send") == 0) {
+			static const char *const steps[] = { "reminder",
+			    "upstream", "cert" };
+			const char *p = v;
+			size_t i, l;
+
+			memset(rc->auto_send, 0, sizeof(rc->auto_send));
+			while (*(p += strspn(p, " ,\t")) != '\0') {
+				l = strcspn(p, " ,\t");
+				for (i = 0; i < 3; i++)
+					if (strlen(steps[i]) == l &&
+					    strncmp(p, steps[i], l) == 0)
+						break;
+				if (i == 3 && !(l == 4 &&
+				    strncmp(p, "none", 4) == 0))
+					return ad_diag_set(diag, AD_ERR_CONFIG,
+					    key, 0, "expected reminder, upstream,"
+					    " cert or none");
+				if (i < 3)
+					rc->auto_send[i] = true;
+				p += l;
+			}
+			return AD_OK;
+		}
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
+	}
+	if (strncmp(key, "send.", 5) == 0) {
+		k = key + 5;
+		if (strcmp(k, "retry") == 0) {
+			if ((d = ad_parse_duration(v)) <= 0)
+				return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+				    "expected a duration like 15m");
+			rc->retry = d;
+			return AD_OK;
+		} else if (strcmp(k, "per_domain_hour") == 0 ||
+		    strcmp(k, "per_hour") == 0 ||
+		    strcmp(k, "max_attempts") == 0) {
+			uint32_t n;
+
+			if ((r = parse_count(key, v, &n, diag)) != AD_OK)
+				return r;
+			if (n == 0 || n > 100000)
+				return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+				    "expected 1 to 100000");
+			if (k[0] == 'm')
+				rc->max_attempts = (int)n;
+			else if (strcmp(k, "per_hour") == 0)
+				rc->per_hour = (long)n;
+			else
+				rc->per_domain_hour = (long)n;
+			return AD_OK;
+		}
+		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
+	}
+	if (strcmp(k, "name") == 0)
+		return header_text(key, v, rc->name, sizeof(rc->name), diag);
+	if (strcmp(k, "org") == 0)
+		return header_text(key, v, rc->org, sizeof(rc->org), diag);
+	if (strcmp(k, "phone") == 0)
+		return header_text(key, v, rc->phone, sizeof(rc->phone), diag);
+	if (strcmp(k, "victim") == 0)
+		return header_text(key, v, rc->victim, sizeof(rc->victim), diag);
+	if (strcmp(k, "email") == 0) {
+		if (*v != '\0' && !ad_email_valid(v, strlen(v)))
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "not a plain mailbox (user@example.com)");
+		return header_text(key, v, rc->email, sizeof(rc->email), diag);
+	}
+	if (strcmp(k, "templates") == 0 || strcmp(k, "contacts") == 0) {
+		return set_str(key, k[0] == 't' ? rc->templates : rc->contacts,
+		    sizeof(rc->templates), v, diag);
+	}
+	if (strcmp(k, "translate") == 0)
+		return set_yesno(key, &rc->translate, v, diag);
+	if (strcmp(k, "xarf") == 0) {
+		if (strcmp(v, "auto") == 0)
+			rc->xarf = 0;
+		else if (strcmp(v, "always") == 0)
+			rc->xarf = 1;
+		else if (strcmp(v, "never") == 0)
+			rc->xarf = -1;
+		else
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected auto, always or never");
+		return AD_OK;
+	}
+	if (strcmp(k, "xarf_domains") == 0) {
+		const char *p = v;
+
+		while (*p) {
+			size_t l;
+
+			p += strspn(p, " ,\t");
+			l = strcspn(p, " ,\t");
+			if (l == 0)
+				break;
+			if (rc->n_xarf_domains == AD_CONFIG_XARF_MAX ||
+			    l >= sizeof(rc->xarf_domains[0]))
+				return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+				    "too many or too long");
+			memcpy(rc->xarf_domains[rc->n_xarf_domains], p, l);
+			rc->xarf_domains[rc->n_xarf_domains++][l] = '\0';
+			p += l;
+		}
+		return AD_OK;
+	}
+	if (strcmp(k, "period") == 0) {
+		if ((d = ad_parse_duration(v)) <= 0)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected a duration like 7d");
+		rc->period = d;
+		return AD_OK;
+	}
+	return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
+}
+
 int
 ad_config_set(struct ad_config *cfg, const char *key, const char *v,
     struct ad_diag *diag)
@@ -607,13 +757,9 @@ ad_config_set(struct ad_config *cfg, const char *key, const char *v,
 	} else if (strcmp(key, "allowlist") == 0) {
 		r = add_cidrs(key, v, &cfg->allow, &cfg->n_allow, diag);
 	} else if (strcmp(key, "documentation_as_public") == 0) {
-		if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0)
-			cfg->detect.documentation_public = true;
-		else if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0)
-			cfg->detect.documentation_public = false;
-		else
-			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
-			    "expected yes or no");
+		if ((r = set_yesno(key, &cfg->detect.documentation_public, v,
+		    diag)) != AD_OK)
+			return r;
 	} else if (strncmp(key, "lookup.", 7) == 0) {
 		if ((r = lookup_set(&cfg->lookup, key, v, diag)) != AD_OK)
 			return r;
@@ -625,6 +771,11 @@ ad_config_set(struct ad_config *cfg, const char *key, const char *v,
 			return r;
 	} else if (strncmp(key, "parse.", 6) == 0) {
 		r = add_parse_opt(cfg, key, v, diag);
+	} else if (strncmp(key, "report.", 7) == 0 ||
+	    strncmp(key, "send.", 5) == 0 ||
+	    strncmp(key, "followup.", 9) == 0) {
+		if ((r = report_set(&cfg->report, key, v, diag)) != AD_OK)
+			return r;
 	} else
 		return ad_diag_set(diag, AD_ERR_CONFIG, key, 0, "unknown key");
 	relink(cfg);

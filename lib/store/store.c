@@ -14,6 +14,7 @@
 
 #include "abusedesk/ad_json.h"
 #include "abusedesk/ad_store.h"
+#include "store_int.h"
 
 /* Migration k brings user_version from k to k+1. Never edit one; append. */
 static const char *const migrations[] = {
@@ -71,6 +72,46 @@ static const char *const migrations[] = {
 	"DROP TABLE held;"
 	"CREATE TABLE held_chunks (seq INTEGER PRIMARY KEY,"
 	"  format INTEGER NOT NULL, data BLOB NOT NULL);",
+	/*
+	 * 4 -> 5: reports (one message about one source), the incidents each
+	 * covers, their trail, the suppression list and the sends that the
+	 * rate limits count.
+	 */
+	"CREATE TABLE reports (id INTEGER PRIMARY KEY,"
+	"  token TEXT NOT NULL, src TEXT NOT NULL, state TEXT NOT NULL,"
+	"  kind TEXT NOT NULL DEFAULT 'report', thread_id INTEGER,"
+	"  seq INTEGER NOT NULL DEFAULT 1, lifecycle TEXT, ticket TEXT,"
+	"  form_url TEXT, events_seen INTEGER NOT NULL DEFAULT 0,"
+	"  action TEXT, flags INTEGER NOT NULL DEFAULT 0, reasons TEXT,"
+	"  rcpt_to TEXT, rcpt_cc TEXT, subject TEXT, message_id TEXT,"
+	"  message BLOB, lang TEXT, xarf INTEGER NOT NULL DEFAULT 0,"
+	"  events INTEGER NOT NULL DEFAULT 0, created INTEGER, updated INTEGER,"
+	"  approved INTEGER, sent INTEGER, next_try INTEGER,"
+	"  attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT);"
+	"CREATE UNIQUE INDEX reports_token ON reports (token, seq);"
+	"CREATE INDEX reports_src ON reports (src, state);"
+	"CREATE INDEX reports_msgid ON reports (message_id);"
+	"CREATE TABLE report_incidents (report_id INTEGER NOT NULL,"
+	"  incident_id INTEGER NOT NULL UNIQUE,"
+	"  after_sent INTEGER NOT NULL DEFAULT 0);"
+	"CREATE INDEX report_incidents_report ON report_incidents (report_id);"
+	"CREATE TABLE report_log (id INTEGER PRIMARY KEY,"
+	"  report_id INTEGER NOT NULL, at INTEGER NOT NULL, state TEXT,"
+	"  text TEXT);"
+	"CREATE INDEX report_log_report ON report_log (report_id);"
+	"CREATE TABLE suppressions (pattern TEXT PRIMARY KEY,"
+	"  added INTEGER NOT NULL, reason TEXT);"
+	"CREATE TABLE sends (id INTEGER PRIMARY KEY, report_id INTEGER,"
+	"  domain TEXT NOT NULL, at INTEGER NOT NULL);"
+	"CREATE INDEX sends_domain ON sends (domain, at);"
+	"CREATE TABLE replies (id INTEGER PRIMARY KEY, report_id INTEGER,"
+	"  message_id TEXT, sender TEXT, subject TEXT, date INTEGER,"
+	"  received INTEGER NOT NULL, class TEXT NOT NULL, why TEXT,"
+	"  ticket TEXT, form_url TEXT, text TEXT, handled INTEGER NOT NULL"
+	"  DEFAULT 0);"
+	"CREATE UNIQUE INDEX replies_msgid ON replies (message_id)"
+	"  WHERE message_id IS NOT NULL AND message_id != '';"
+	"CREATE INDEX replies_report ON replies (report_id);",
 };
 /*
  * Sample lines live in the incident row (JSON Lines text, appended by the
@@ -78,21 +119,6 @@ static const char *const migrations[] = {
  */
 
 #define SCHEMA_VERSION	((int)(sizeof(migrations) / sizeof(migrations[0])))
-
-enum stmt {
-	S_FILE_BY_FP,
-	S_FILE_BY_PATH,
-	S_FILE_SAVE,
-	S_INC_FIND,
-	S_INC_INSERT,
-	S_INC_UPDATE,
-	S_EV_LIST,
-	S_LC_GET,
-	S_LC_PUT,
-	S_BO_GET,
-	S_BO_SET,
-	S__COUNT
-};
 
 #define INC_COLS \
 	"id, src, category, first_utc, first_usec, first_off, last_utc," \
@@ -157,15 +183,6 @@ static const char *const sql[S__COUNT] = {
 	    " VALUES (?1, ?2, ?3)",
 };
 
-struct ad_store {
-	struct ad_ctx	*ctx;
-	sqlite3		*db;
-	struct ad_buf	 text;		/* scratch for sample lines */
-	char		*path;
-	int		 lock_fd;
-	sqlite3_stmt	*st[S__COUNT];
-	char		 err[256];
-};
 
 int
 ad_store_schema_version(void)
@@ -179,16 +196,16 @@ ad_store_errmsg(const struct ad_store *st)
 	return st->err;
 }
 
-static int
-fail(struct ad_store *st, const char *what)
+int
+store_fail(struct ad_store *st, const char *what)
 {
 	snprintf(st->err, sizeof(st->err), "%s: %s", what,
 	    st->db ? sqlite3_errmsg(st->db) : "no database");
 	return AD_ERR_STORE;
 }
 
-static int
-exec(struct ad_store *st, const char *s)
+int
+store_exec(struct ad_store *st, const char *s)
 {
 	char *msg = NULL;
 
@@ -208,11 +225,11 @@ user_version(struct ad_store *st, int *v)
 
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) !=
 	    SQLITE_OK)
-		return fail(st, "user_version");
+		return store_fail(st, "user_version");
 	rc = sqlite3_step(s);
 	*v = rc == SQLITE_ROW ? sqlite3_column_int(s, 0) : 0;
 	sqlite3_finalize(s);
-	return rc == SQLITE_ROW ? AD_OK : fail(st, "user_version");
+	return rc == SQLITE_ROW ? AD_OK : store_fail(st, "user_version");
 }
 
 static int
@@ -230,28 +247,28 @@ migrate(struct ad_store *st)
 		return AD_ERR_STORE;
 	}
 	while (v < SCHEMA_VERSION) {
-		if ((r = exec(st, "BEGIN IMMEDIATE")) != AD_OK)
+		if ((r = store_exec(st, "BEGIN IMMEDIATE")) != AD_OK)
 			return r;
 		/* Another process may have migrated while we waited. */
 		if ((r = user_version(st, &v)) != AD_OK) {
-			(void)exec(st, "ROLLBACK");
+			(void)store_exec(st, "ROLLBACK");
 			return r;
 		}
 		if (v >= SCHEMA_VERSION) {
-			(void)exec(st, "ROLLBACK");
+			(void)store_exec(st, "ROLLBACK");
 			break;
 		}
 		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
-		if ((r = exec(st, migrations[v])) != AD_OK ||
-		    (r = exec(st, set)) != AD_OK) {
+		if ((r = store_exec(st, migrations[v])) != AD_OK ||
+		    (r = store_exec(st, set)) != AD_OK) {
 			char keep[256];
 
 			memcpy(keep, st->err, sizeof(keep));
-			(void)exec(st, "ROLLBACK");
+			(void)store_exec(st, "ROLLBACK");
 			memcpy(st->err, keep, sizeof(keep));
 			return r;
 		}
-		if ((r = exec(st, "COMMIT")) != AD_OK)
+		if ((r = store_exec(st, "COMMIT")) != AD_OK)
 			return r;
 		v++;
 	}
@@ -269,13 +286,13 @@ setup(struct ad_store *st)
 	 * one system call in and out of the WAL. Takes effect only on a new,
 	 * empty store (before the journal mode and the first table).
 	 */
-	if ((r = exec(st, "PRAGMA page_size = 16384")) != AD_OK ||
-	    (r = exec(st, "PRAGMA journal_mode = WAL")) != AD_OK ||
-	    (r = exec(st, "PRAGMA synchronous = NORMAL")) != AD_OK ||
+	if ((r = store_exec(st, "PRAGMA page_size = 16384")) != AD_OK ||
+	    (r = store_exec(st, "PRAGMA journal_mode = WAL")) != AD_OK ||
+	    (r = store_exec(st, "PRAGMA synchronous = NORMAL")) != AD_OK ||
 	    /* Fewer, larger WAL checkpoints: a scan writes in bursts. */
-	    (r = exec(st, "PRAGMA wal_autocheckpoint = 4096")) != AD_OK ||
-	    (r = exec(st, "PRAGMA cache_size = -4096")) != AD_OK ||
-	    (r = exec(st, "PRAGMA foreign_keys = ON")) != AD_OK)
+	    (r = store_exec(st, "PRAGMA wal_autocheckpoint = 4096")) != AD_OK ||
+	    (r = store_exec(st, "PRAGMA cache_size = -4096")) != AD_OK ||
+	    (r = store_exec(st, "PRAGMA foreign_keys = ON")) != AD_OK)
 		return r;
 	return migrate(st);
 }
@@ -303,7 +320,7 @@ ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
 	}
 	if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
 	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
-		r = fail(st, "open");
+		r = store_fail(st, "open");
 		goto fail_diag;
 	}
 	sqlite3_busy_timeout(st->db, 10000);
@@ -327,7 +344,7 @@ ad_store_open(struct ad_ctx *ctx, const char *path, struct ad_store **out,
 	for (i = 0; i < S__COUNT; i++)
 		if (sqlite3_prepare_v3(st->db, sql[i], -1,
 		    SQLITE_PREPARE_PERSISTENT, &st->st[i], NULL) != SQLITE_OK) {
-			r = fail(st, "prepare");
+			r = store_fail(st, "prepare");
 			goto fail_diag;
 		}
 	*out = st;
@@ -389,7 +406,7 @@ ad_store_lock(struct ad_store *st, bool wait)
 int
 ad_store_begin(struct ad_store *st)
 {
-	return exec(st, "BEGIN IMMEDIATE");
+	return store_exec(st, "BEGIN IMMEDIATE");
 }
 
 int
@@ -400,14 +417,14 @@ ad_store_commit(struct ad_store *st)
 		ad_store_rollback(st);
 		return AD_ERR_FAULT;
 	}
-	return exec(st, "COMMIT");
+	return store_exec(st, "COMMIT");
 }
 
 void
 ad_store_rollback(struct ad_store *st)
 {
 	if (!sqlite3_get_autocommit(st->db))
-		(void)exec(st, "ROLLBACK");
+		(void)store_exec(st, "ROLLBACK");
 }
 
 /* --- files ----------------------------------------------------------- */
@@ -441,7 +458,7 @@ file_get(struct ad_store *st, enum stmt k, const char *key,
 		out->lines = (uint64_t)sqlite3_column_int64(s, 7);
 		r = 1;
 	} else
-		r = rc == SQLITE_DONE ? 0 : fail(st, "file lookup");
+		r = rc == SQLITE_DONE ? 0 : store_fail(st, "file lookup");
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return r;
@@ -479,7 +496,7 @@ ad_store_file_save(struct ad_store *st, const struct ad_file_state *fs)
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	return rc == SQLITE_DONE ? AD_OK : fail(st, "file save");
+	return rc == SQLITE_DONE ? AD_OK : store_fail(st, "file save");
 }
 
 /* --- incidents ------------------------------------------------------- */
@@ -630,19 +647,17 @@ ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 		row_to_incident(s, out);
 		r = 1;
 	} else
-		r = rc == SQLITE_DONE ? 0 : fail(st, "incident lookup");
+		r = rc == SQLITE_DONE ? 0 : store_fail(st, "incident lookup");
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return r;
 }
 
-/* Format of the held blob: bump when ad_incident_pack changes. */
-#define HELD_FORMAT	1
 
 int
 ad_store_held_clear(struct ad_store *st)
 {
-	return exec(st, "DELETE FROM held_chunks");
+	return store_exec(st, "DELETE FROM held_chunks");
 }
 
 int
@@ -655,12 +670,12 @@ ad_store_held_add(struct ad_store *st, const void *chunk, size_t len)
 		return AD_OK;
 	if (sqlite3_prepare_v2(st->db, "INSERT INTO held_chunks (format, data)"
 	    " VALUES (?1, ?2)", -1, &s, NULL) != SQLITE_OK)
-		return fail(st, "held incidents");
-	sqlite3_bind_int(s, 1, HELD_FORMAT);
+		return store_fail(st, "held incidents");
+	sqlite3_bind_int(s, 1, AD_PACK_FORMAT);
 	sqlite3_bind_blob64(s, 2, chunk, len, SQLITE_STATIC);
 	rc = sqlite3_step(s);
 	sqlite3_finalize(s);
-	return rc == SQLITE_DONE ? AD_OK : fail(st, "held incidents");
+	return rc == SQLITE_DONE ? AD_OK : store_fail(st, "held incidents");
 }
 
 int
@@ -674,21 +689,21 @@ ad_store_held_each(struct ad_store *st,
 
 	if (sqlite3_prepare_v2(st->db, "SELECT format, data FROM held_chunks"
 	    " ORDER BY seq", -1, &s, NULL) != SQLITE_OK)
-		return fail(st, "held incidents");
+		return store_fail(st, "held incidents");
 	while (r == AD_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int format = sqlite3_column_int(s, 0);
 
-		if (format != HELD_FORMAT) {
+		if (format < 1 || format > AD_PACK_FORMAT) {
 			sqlite3_finalize(s);
 			snprintf(st->err, sizeof(st->err), "held incidents: "
 			    "format %d, this version reads %d", format,
-			    HELD_FORMAT);
+			    AD_PACK_FORMAT);
 			return AD_ERR_STORE;
 		}
 		p = sqlite3_column_blob(s, 1);
 		end = p + sqlite3_column_bytes(s, 1);
 		while (p != NULL && p < end) {
-			if ((r = ad_incident_unpack(&p, end, &inc)) != AD_OK) {
+			if ((r = ad_incident_unpack(&p, end, (unsigned)format, &inc)) != AD_OK) {
 				if (r == AD_ERR_PARSE) {
 					snprintf(st->err, sizeof(st->err),
 					    "held incidents: damaged record");
@@ -702,7 +717,7 @@ ad_store_held_each(struct ad_store *st,
 		}
 	}
 	if (r == AD_OK && rc != SQLITE_DONE)
-		r = fail(st, "held incidents");
+		r = store_fail(st, "held incidents");
 	sqlite3_finalize(s);
 	return r;
 }
@@ -716,7 +731,7 @@ ad_store_incident_keys(struct ad_store *st,
 
 	if (sqlite3_prepare_v2(st->db,
 	    "SELECT src, category FROM incidents", -1, &s, NULL) != SQLITE_OK)
-		return fail(st, "incident keys");
+		return store_fail(st, "incident keys");
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		const char *a = (const char *)sqlite3_column_text(s, 0);
 		const char *c = (const char *)sqlite3_column_text(s, 1);
@@ -731,7 +746,7 @@ ad_store_incident_keys(struct ad_store *st,
 			break;
 	}
 	if (r == AD_OK && rc != SQLITE_DONE)
-		r = fail(st, "incident keys");
+		r = store_fail(st, "incident keys");
 	sqlite3_finalize(s);
 	return r;
 }
@@ -762,6 +777,8 @@ samples_text(struct ad_incident *inc, struct ad_buf *b)
 		    e->time.valid)) != AD_OK ||
 		    (r = ad_json_kv_strn(b, &first, "text", e->text,
 		    e->len)) != AD_OK ||
+		    (e->format[0] != '\0' && (r = ad_json_kv_str(b, &first,
+		    "format", e->format)) != AD_OK) ||
 		    (r = ad_buf_adds(b, "}\n")) != AD_OK)
 			return r;
 		inc->samples_stored++;
@@ -826,7 +843,7 @@ ad_store_incident_save(struct ad_store *st, struct ad_incident *inc)
 	sqlite3_clear_bindings(s);
 	if (rc != SQLITE_DONE) {
 		inc->samples_stored = stored;
-		return fail(st, "incident save");
+		return store_fail(st, "incident save");
 	}
 	if (inc->id == 0)
 		inc->id = sqlite3_last_insert_rowid(st->db);
@@ -846,8 +863,13 @@ ad_store_incident_each(struct ad_store *st, const struct ad_incident_filter *f,
 	    " WHERE (?1 = 0 OR reportable = 1)"
 	    "  AND (?2 IS NULL OR state = ?2)"
 	    "  AND (?3 IS NULL OR category = ?3)"
+	    "  AND (?4 = 0 OR id = ?4)"
+	    "  AND (?5 = 0 OR id NOT IN (SELECT incident_id"
+	    "   FROM report_incidents))"
+	    "  AND (?6 = 0 OR id IN (SELECT incident_id FROM report_incidents"
+	    "   WHERE report_id = ?6))"
 	    " ORDER BY id", -1, &s, NULL) != SQLITE_OK)
-		return fail(st, "incident list");
+		return store_fail(st, "incident list");
 	sqlite3_bind_int(s, 1, f && f->reportable_only);
 	if (f && f->state > 0)
 		sqlite3_bind_text(s, 2, ad_inc_state_name(
@@ -855,13 +877,16 @@ ad_store_incident_each(struct ad_store *st, const struct ad_incident_filter *f,
 	if (f && f->category >= 0)
 		sqlite3_bind_text(s, 3, ad_category_name(
 		    (enum ad_category)f->category), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 4, f ? f->id : 0);
+	sqlite3_bind_int(s, 5, f && f->unreported);
+	sqlite3_bind_int64(s, 6, f ? f->report_id : 0);
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		row_to_incident(s, &inc);
 		if ((r = fn(arg, &inc)) != 0)
 			break;
 	}
 	if (r == AD_OK && rc != SQLITE_DONE)
-		r = fail(st, "incident list");
+		r = store_fail(st, "incident list");
 	sqlite3_finalize(s);
 	return r;
 }
@@ -878,7 +903,7 @@ ad_store_samples_each(struct ad_store *st, int64_t id,
 	sqlite3_bind_int64(s, 1, id);
 	if ((rc = sqlite3_step(s)) != SQLITE_ROW) {
 		sqlite3_reset(s);
-		return rc == SQLITE_DONE ? AD_OK : fail(st, "sample list");
+		return rc == SQLITE_DONE ? AD_OK : store_fail(st, "sample list");
 	}
 	p = (const char *)sqlite3_column_text(s, 0);
 	end = p ? p + sqlite3_column_bytes(s, 0) : NULL;
@@ -906,6 +931,9 @@ ad_store_samples_each(struct ad_store *st, int64_t id,
 			e.file = "";
 		if (e.text == NULL)
 			e.text = (char *)"";
+		snprintf(e.format, sizeof(e.format), "%s",
+		    json_string_value(json_object_get(o, "format")) ?
+		    json_string_value(json_object_get(o, "format")) : "");
 		r = fn(arg, &e);
 		json_decref(o);
 	}
@@ -946,7 +974,7 @@ ad_store_lookup_get(struct ad_store *st, int kind, const uint8_t key[16],
 		else
 			r = 1;
 	} else if (rc != SQLITE_DONE)
-		r = fail(st, "lookup cache");
+		r = store_fail(st, "lookup cache");
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return r;
@@ -970,7 +998,7 @@ ad_store_lookup_put(struct ad_store *st, int kind, const uint8_t lo[16],
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	return rc == SQLITE_DONE ? AD_OK : fail(st, "lookup cache");
+	return rc == SQLITE_DONE ? AD_OK : store_fail(st, "lookup cache");
 }
 
 int
@@ -988,7 +1016,7 @@ ad_store_backoff_get(struct ad_store *st, const char *server, int64_t now,
 		*until = sqlite3_column_int64(s, 0);
 		r = 1;
 	} else if (rc != SQLITE_DONE)
-		r = fail(st, "lookup back-off");
+		r = store_fail(st, "lookup back-off");
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
 	return r;
@@ -1007,5 +1035,5 @@ ad_store_backoff_set(struct ad_store *st, const char *server, int64_t until,
 	rc = sqlite3_step(s);
 	sqlite3_reset(s);
 	sqlite3_clear_bindings(s);
-	return rc == SQLITE_DONE ? AD_OK : fail(st, "lookup back-off");
+	return rc == SQLITE_DONE ? AD_OK : store_fail(st, "lookup back-off");
 }

@@ -3,17 +3,17 @@
 # loopback (tests/servers/mta.sh) delivering into Maildirs.
 #
 # Sends a composed-looking report with `abusedesk deliver-test` over SMTP
-# (STARTTLS when offered, STARTTLS required, AUTH after STARTTLS) and
-# through Postfix's own sendmail -t, and checks the delivered files byte
-# for byte once Postfix's trace headers (Return-Path, X-Original-To,
-# Delivered-To, Received) are taken off: our header block unchanged, the
-# first paragraph identical, the whole rest identical. Then what must fail:
-# an unknown recipient (550 at RCPT: permanent, and all or nothing, so the
-# good recipient of the same send gets nothing), a certificate we do not
-# trust, a wrong password (535), header injection through an address
-# (refused before connecting), and the MTA stopped (connection refused:
-# temporary). Finally the MTA is started a second time in the same folder
-# and delivers again.
+# (STARTTLS when offered, STARTTLS required, AUTH after STARTTLS, smtps://
+# with AUTH) and through Postfix's own sendmail -t, and checks the
+# delivered files byte for byte once Postfix's trace headers (Return-Path,
+# X-Original-To, Delivered-To, Received) are taken off: our header block
+# unchanged, the first paragraph identical, the whole rest identical. Then
+# what must fail: a 451 at RCPT (temporary), an unknown recipient (550 at
+# RCPT: permanent, and all or nothing, so the good recipient of the same
+# send gets nothing), a certificate we do not trust, a wrong password
+# (535), header injection through an address (refused before connecting),
+# and the MTA stopped (connection refused: temporary). Finally the MTA is
+# started a second time in the same folder and delivers again.
 #
 # Skips (77) without Postfix or root; when Postfix is there but does not
 # start, skips too, except under CI=true where that is a failure.
@@ -153,8 +153,8 @@ check "starttls required: delivered over TLS" \
     grep -q 'with ESMTPS id' "$(newest abuse@example.net 2)"
 
 # 3. AUTH (after STARTTLS), and a wrong password.
+printf '%s\n' "${AUTH_PASSWORD:-unused}" >"$W/pw"
 if [ -n "$AUTH_USER" ]; then
-	printf '%s\n' "$AUTH_PASSWORD" >"$W/pw"
 	out=$(send --set "relay.user=$AUTH_USER" \
 	    --set "relay.password_file=$W/pw" --from "$FROM" \
 	    --to abuse@example.net "$W/m1.eml"); rc=$?
@@ -173,6 +173,25 @@ else
 	echo "note: no saslpasswd2 (sasl2-bin): AUTH not exercised"
 	n_abuse=2
 fi
+
+# 3b. smtps:// (TLS from the first byte), with AUTH when there is SASL.
+auth=()
+[ -n "$AUTH_USER" ] && auth=(--set "relay.user=$AUTH_USER" \
+    --set "relay.password_file=$W/pw")
+out=$("$ABUSEDESK" deliver-test --relay "smtps://127.0.0.1:$SMTPS_PORT" \
+    --set "relay.cacert=$CACERT" "${auth[@]}" --from "$FROM" \
+    --to abuse@example.net "$W/m1.eml"); rc=$?
+expect_rc "smtps: accepted" 0 $rc
+n_abuse=$((n_abuse + 1))
+f=$(newest abuse@example.net $n_abuse)
+check "smtps: delivered over TLS" grep -q 'with ESMTPS' "$f"
+
+# 3c. A 4xx at RCPT from the real MTA: temporary.
+msg busy@example.net >"$W/m3.eml"
+out=$(send --from "$FROM" --to busy@example.net "$W/m3.eml"); rc=$?
+expect_rc "451 at RCPT: fails" 2 $rc
+expect_eq "451 at RCPT: temporary 451" "temporary	451" \
+    "$(cut -f1,2 <<<"$out")"
 
 # 4. Unknown recipient: 550 at RCPT, permanent; all or nothing.
 msg abuse@example.net nobody@example.net >"$W/m4.eml"

@@ -14,6 +14,7 @@
 #   trap 'tests/servers/mta.sh stop "$W/mta"' EXIT
 # and gets
 #   PORT           the SMTP port on 127.0.0.1 (STARTTLS offered, not required)
+#   SMTPS_PORT     the same server with TLS from the first byte (smtps://)
 #   MAILDIR        mail for user@domain lands in $MAILDIR/domain/user/new/
 #   CACERT         the self-signed certificate (CN localhost, IP 127.0.0.1)
 #                  the server shows: use it as the relay's CA file
@@ -25,7 +26,8 @@
 # Mailboxes: abuse@, noc@, security@, postmaster@ of example.net, example.org
 # and example.com, plus the ADDRESSes given. Any other user of those domains
 # is refused at RCPT with 550 5.1.1; any other domain with 554 (no relaying:
-# nothing ever leaves the machine, and no DNS is asked).
+# nothing ever leaves the machine, and no DNS is asked); busy@example.net
+# always gets 451 4.3.0 at RCPT (a temporary failure to test with).
 #
 # Exit status: 0 done; 77 Postfix is not installed or we are not root (it
 # must start as root; tests skip); 1 it failed (its log on stderr).
@@ -105,20 +107,20 @@ mkdir -p "$DIR" || die "cannot create $DIR"
 rm -rf "$CONF" "$DIR/queue" "$DIR/data" "$DIR/mail" "$DIR/log" "$DIR/tls"
 mkdir -p "$CONF/sasl" "$DIR/queue" "$DIR/data" "$DIR/mail" "$DIR/log" \
     "$DIR/tls" || die "cannot create folders in $DIR"
-# Postfix's daemons run as the postfix user and must reach the queue;
-# mktemp -d gives 0700 folders.
-d=$DIR
-while [ "$d" != / ]; do
-	case $d in /tmp | /var/tmp) break ;; esac
-	chmod go+x "$d" 2>/dev/null
-	d=$(dirname "$d")
-done
+# Postfix's daemons run as the postfix user and must reach the queue:
+# DIR and its parent (typically a 0700 mktemp -d folder) become searchable;
+# the folders above must be already.
+chmod go+x "$DIR" "$(dirname "$DIR")" 2>/dev/null
 chmod 755 "$DIR" "$CONF" "$DIR/log" "$DIR/tls"
 chown postfix "$DIR/data"
 
 # A free port: bind 0, read it, close (the tiny race is harmless here).
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])') ||
-    die "no free port"
+free_port() {
+	python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+PORT=$(free_port) || die "no free port"
+SMTPS_PORT=$(free_port) || die "no free port"
+[ "$SMTPS_PORT" != "$PORT" ] || SMTPS_PORT=$(free_port) || die "no free port"
 
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 \
     -keyout "$DIR/tls/key.pem" -out "$DIR/tls/cert.pem" \
@@ -144,6 +146,8 @@ NOBODY_GID=$(id -g nobody)
 		echo "$a ${a#*@}/${a%@*}/"
 	done
 } >"$CONF/vmailbox"
+echo "busy@example.net 451 4.3.0 mailbox busy, try again later" \
+    >"$CONF/rcpt_access"
 doms=$(awk '{ sub(/.*@/, "", $1); print $1 }' "$CONF/vmailbox" | sort -u | tr '\n' ' ')
 chown "$NOBODY_UID:$NOBODY_GID" "$DIR/mail"
 
@@ -190,7 +194,7 @@ lmtp_dns_support_level = disabled
 default_transport = error:the abusedesk test MTA does not relay
 relay_transport = error:the abusedesk test MTA does not relay
 smtpd_relay_restrictions = reject_unauth_destination
-smtpd_recipient_restrictions = reject_unauth_destination
+smtpd_recipient_restrictions = check_recipient_access texthash:$CONF/rcpt_access, reject_unauth_destination
 smtpd_client_restrictions =
 smtpd_helo_restrictions =
 smtpd_sender_restrictions =
@@ -220,6 +224,7 @@ EOF
 # Only our listener, nothing chrooted (the chroot would lack our paths).
 cat >"$CONF/master.cf" <<EOF
 127.0.0.1:$PORT inet n - n - - smtpd
+127.0.0.1:$SMTPS_PORT inet n - n - - smtpd -o smtpd_tls_wrappermode=yes
 pickup    unix  n - n 60 1 pickup
 cleanup   unix  n - n -  0 cleanup
 qmgr      unix  n - n 300 1 qmgr
@@ -277,6 +282,7 @@ fi
 
 {
 	echo "PORT=$PORT"
+	echo "SMTPS_PORT=$SMTPS_PORT"
 	echo "MAILDIR=$DIR/mail"
 	echo "CACERT=$DIR/tls/cert.pem"
 	echo "AUTH_USER=$AUTH_USER"

@@ -1305,17 +1305,26 @@ test_held(void)
 	TEST_START("a held incident packs and unpacks whole, with its lines");
 	p = (const unsigned char *)h.blob.p;
 	end = p + h.blob.len;
-	ASSERT_INT_EQ(ad_incident_unpack(&p, end, &back), AD_OK);
+	ASSERT_INT_EQ(ad_incident_unpack(&p, end, AD_PACK_FORMAT, &back), AD_OK);
 	ASSERT_TRUE(p == end);
 	ASSERT_INT_EQ(back.events, 3);
 	ASSERT_TRUE(back.held && back.merged);
 	ASSERT_INT_EQ(back.n_samples, 3);
 	ASSERT_STR_EQ(back.samples[2].text, "line one two");
 	ASSERT_STR_EQ(back.samples[2].file, "auth.log");
+	ASSERT_STR_EQ(back.samples[2].format, "sshd");
 	ASSERT_INT_EQ(back.samples[2].line, 3);
 	ASSERT_INT_EQ(back.n_users, 1);
 	ASSERT_STR_EQ(back.users[0], "pi");
 	ASSERT_INT_EQ(back.state, AD_STATE_BELOW);
+	{
+		/* a record of an unknown (newer) format is refused */
+		const unsigned char *q = (const unsigned char *)h.blob.p;
+		struct ad_incident other;
+
+		ASSERT_INT_EQ(ad_incident_unpack(&q, end, AD_PACK_FORMAT + 1,
+		    &other), AD_ERR_PARSE);
+	}
 	TEST_DONE();
 
 	TEST_START("a held incident rejoins a new table and grows past its threshold");
@@ -1345,7 +1354,7 @@ test_held(void)
 	end = p + h.blob.len;
 	n = 0;
 	while (p < end) {
-		ASSERT_INT_EQ(ad_incident_unpack(&p, end, &back), AD_OK);
+		ASSERT_INT_EQ(ad_incident_unpack(&p, end, AD_PACK_FORMAT, &back), AD_OK);
 		ASSERT_INT_EQ(back.events, 1);
 		ad_incident_clear_samples(&back);
 		n++;
@@ -1371,12 +1380,12 @@ test_held(void)
 		memcpy(buf, h.blob.p, len);
 		for (cut = 0; cut < len; cut++) {	/* every truncation */
 			p = buf;
-			ASSERT_INT_EQ(ad_incident_unpack(&p, buf + cut, &back),
+			ASSERT_INT_EQ(ad_incident_unpack(&p, buf + cut, AD_PACK_FORMAT, &back),
 			    AD_ERR_PARSE);
 		}
 		buf[17] = 99;			/* category out of range */
 		p = buf;
-		ASSERT_INT_EQ(ad_incident_unpack(&p, buf + len, &back),
+		ASSERT_INT_EQ(ad_incident_unpack(&p, buf + len, AD_PACK_FORMAT, &back),
 		    AD_ERR_PARSE);
 	}
 	TEST_DONE();

@@ -125,6 +125,10 @@ deliver_sendmail(const struct ad_relay *relay, const char *from,
 	posix_spawn_file_actions_adddup2(&fa, sv[1], 0);
 	posix_spawn_file_actions_adddup2(&fa, op[1], 1);
 	posix_spawn_file_actions_adddup2(&fa, op[1], 2);
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 34)
+	/* the store's database and any socket stay with us */
+	posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+#endif
 	posix_spawnattr_init(&at);
 	sigemptyset(&none);
 	sigemptyset(&dfl);

@@ -9,6 +9,7 @@
  * Eviction rebuilds the table from the survivors.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "abusedesk/ad_ctx.h"
@@ -199,7 +200,8 @@ add_user(struct ad_incident *inc, const char *u, size_t n)
 
 static int
 add_sample(struct ad_agg *a, struct ad_incident *inc, const char *file,
-    uint64_t lineno, const struct ad_instant *t, const char *line, size_t len)
+    uint64_t lineno, const struct ad_instant *t, const char *format,
+    const char *line, size_t len)
 {
 	struct ad_sample *s;
 
@@ -217,6 +219,7 @@ add_sample(struct ad_agg *a, struct ad_incident *inc, const char *file,
 	s->file = file;
 	s->line = lineno;
 	s->time = *t;
+	snprintf(s->format, sizeof(s->format), "%s", format ? format : "");
 	inc->n_samples++;
 	a->bytes += len + SAMPLE_OVERHEAD;
 	return AD_OK;
@@ -276,7 +279,7 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 	add_port(inc, ev->dst_port);
 	add_target(inc, &ev->dst);
 	add_user(inc, ev->user, ev->user_len);
-	return add_sample(a, inc, file, lineno, t, line, len);
+	return add_sample(a, inc, file, lineno, t, ev->format, line, len);
 }
 
 static int

@@ -171,7 +171,8 @@ ad_incident_pack(const struct ad_incident *inc, struct ad_buf *b)
 		if ((r = put_bytes(b, e->file ? e->file : "",
 		    e->file ? strlen(e->file) : 0, 2)) ||
 		    (r = put_u(b, e->line, 8)) || (r = put_instant(b, &e->time)) ||
-		    (r = put_bytes(b, e->text, e->len, 4)))
+		    (r = put_bytes(b, e->text, e->len, 4)) ||
+		    (r = put_bytes(b, e->format, strlen(e->format), 1)))
 			return r;
 	}
 	return AD_OK;
@@ -237,7 +238,7 @@ get_addr(struct reader *rd, struct ad_addr *a)
 
 int
 ad_incident_unpack(const unsigned char **p, const unsigned char *end,
-    struct ad_incident *out)
+    unsigned format, struct ad_incident *out)
 {
 	struct reader rd = { *p, end, false };
 	const unsigned char *s;
@@ -245,6 +246,8 @@ ad_incident_unpack(const unsigned char **p, const unsigned char *end,
 	size_t l;
 
 	memset(out, 0, sizeof(*out));
+	if (format < 1 || format > AD_PACK_FORMAT)
+		return AD_ERR_PARSE;
 	get_addr(&rd, &out->src);
 	out->category = (enum ad_category)get_u(&rd, 1);
 	if ((unsigned)out->category >= AD_CAT__COUNT)
@@ -313,6 +316,17 @@ ad_incident_unpack(const unsigned char **p, const unsigned char *end,
 		if (tl > AD_SAMPLE_LINE_MAX)
 			rd.bad = true;
 		t = get_span(&rd, tl);
+		if (format >= 2) {
+			const unsigned char *fm;
+			size_t fml = (size_t)get_u(&rd, 1);
+
+			if (fml >= sizeof(e->format))
+				rd.bad = true;
+			else if ((fm = get_span(&rd, fml)) != NULL) {
+				memcpy(e->format, fm, fml);
+				e->format[fml] = '\0';
+			}
+		}
 		if (rd.bad)
 			break;
 		if ((e->text = ad_malloc(tl + 1 + fl + 1)) == NULL) {

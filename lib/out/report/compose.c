@@ -966,37 +966,11 @@ subject(struct comp *c, struct ad_report_out *o)
 	return AD_OK;
 }
 
-/* From: "Name" <address>, the name quoted or RFC 2047-encoded. */
+/* From: "Name" <address> (mime_from). */
 static int
 from_header(struct comp *c, struct ad_buf *m)
 {
-	const char *name = c->in->me->name;
-	const char *p;
-	int r;
-
-	if (name[0] == '\0')
-		return mime_header(m, "From", c->from);
-	ad_buf_reset(&c->val);
-	for (p = name; *p && (unsigned char)*p < 0x80; p++)
-		;
-	if (*p != '\0') {
-		/* mime_header encodes the whole value: encode the name alone. */
-		if ((r = ad_buf_adds(m, "From: =?utf-8?B?")) != AD_OK ||
-		    (r = mime_base64(m, name, strlen(name), 0)) != AD_OK)
-			return r;
-		return ad_buf_addf(m, "?=\r\n <%s>\r\n", c->from);
-	}
-	if ((r = ad_buf_addc(&c->val, '"')) != AD_OK)
-		return r;
-	for (p = name; *p; p++)
-		if ((*p == '"' || *p == '\\') &&
-		    (r = ad_buf_addc(&c->val, '\\')) != AD_OK)
-			return r;
-		else if ((r = ad_buf_addc(&c->val, *p)) != AD_OK)
-			return r;
-	if ((r = ad_buf_addf(&c->val, "\" <%s>", c->from)) != AD_OK)
-		return r;
-	return mime_header(m, "From", ad_buf_str(&c->val));
+	return mime_from(m, c->in->me->name, c->from);
 }
 
 static int

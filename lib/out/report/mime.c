@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "abusedesk/ad_json.h"
+#include "abusedesk/ad_report.h"
 #include "report_int.h"
 
 static const char b64[] =
@@ -188,4 +189,42 @@ mime_date(int64_t t, char buf[40])
 	snprintf(buf, 40, "%s, %02d %s %04d %02d:%02d:%02d +0000",
 	    wd[tm.tm_wday % 7], tm.tm_mday, mon[tm.tm_mon % 12],
 	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+int
+mime_from(struct ad_buf *m, const char *name, const char *addr)
+{
+	struct ad_buf v;
+	const char *p;
+	int r;
+
+	if (name[0] == '\0')
+		return mime_header(m, "From", addr);
+	for (p = name; *p && (unsigned char)*p < 0x80; p++)
+		;
+	if (*p != '\0') {
+		/* mime_header would encode the whole value: the name alone. */
+		if ((r = ad_buf_adds(m, "From: =?utf-8?B?")) != AD_OK ||
+		    (r = mime_base64(m, name, strlen(name), 0)) != AD_OK)
+			return r;
+		return ad_buf_addf(m, "?=\r\n <%s>\r\n", addr);
+	}
+	ad_buf_init(&v, 4096);
+	r = ad_buf_addc(&v, '"');
+	for (p = name; *p && r == AD_OK; p++) {
+		if (*p == '"' || *p == '\\')
+			r = ad_buf_addc(&v, '\\');
+		if (r == AD_OK)
+			r = ad_buf_addc(&v, *p);
+	}
+	if (r == AD_OK && (r = ad_buf_addf(&v, "\" <%s>", addr)) == AD_OK)
+		r = mime_header(m, "From", ad_buf_str(&v));
+	ad_buf_free(&v);
+	return r;
+}
+
+void
+ad_report_date(int64_t t, char buf[40])
+{
+	mime_date(t, buf);
 }

@@ -92,6 +92,11 @@ size_t	mime_longest_line(const char *s, size_t n);
  */
 int	mime_header(struct ad_buf *b, const char *name, const char *value)
 	    AD_WUR;
+/*
+ * From: "Name" <address>, the name quoted (or RFC 2047-encoded when not
+ * ASCII); the bare address when name is "". Both must be header-safe.
+ */
+int	mime_from(struct ad_buf *m, const char *name, const char *addr) AD_WUR;
 /* The RFC 5322 date of a UTC instant: "Sun, 22 Nov 2026 18:00:00 +0000". */
 void	mime_date(int64_t t, char buf[40]);
 
