@@ -226,13 +226,8 @@ parse_opts(struct cli *c, int argc, char **argv, struct opts *o)
 			}
 			i++;
 		} else if (strcmp(a, "--now") == 0) {
-			struct ad_instant t;
-
-			if (!ad_instant_parse(v, &t)) {
-				cli_err(c, "--now wants an ISO 8601 time");
+			if (cli_now_opt(c, v) != 0)
 				return -1;
-			}
-			c->now = t.utc;
 			i++;
 		} else if (strcmp(a, "--source") == 0) {
 			size_t k, n = list_args(argc, argv, i);
@@ -358,7 +353,7 @@ cmd_block(struct cli *c, int argc, char **argv)
 			ret = EXIT_INPUT;	/* the others are still read */
 		}
 	}
-	now = c->now ? c->now : (int64_t)ad_ctx_now(&c->ctx);
+	now = (int64_t)ad_ctx_now(&c->ctx);	/* --now sets the clock */
 	r = c->json ? write_json(&out, b, o.expire, now) :
 	    ad_block_write(&out, b, o.format, o.expire, now);
 	if (r != AD_OK) {

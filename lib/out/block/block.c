@@ -47,23 +47,15 @@ fam(int af)
 }
 
 static int
-addr_cmp(const struct ad_addr *a, const struct ad_addr *b)
-{
-	if (a->af != b->af)
-		return a->af < b->af ? -1 : 1;
-	return memcmp(a->b, b->b, 16);
-}
-
-static int
 addr_qcmp(const void *a, const void *b)
 {
-	return addr_cmp(a, b);
+	return ad_addr_cmp(a, b);
 }
 
 static int
 interval_qcmp(const void *a, const void *b)
 {
-	return addr_cmp(&((const struct interval *)a)->lo,
+	return ad_addr_cmp(&((const struct interval *)a)->lo,
 	    &((const struct interval *)b)->lo);
 }
 
@@ -171,7 +163,7 @@ lower_bound(const struct ad_block *b, const struct ad_addr *a)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (addr_cmp(&b->offenders[mid], a) < 0)
+		if (ad_addr_cmp(&b->offenders[mid], a) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -189,7 +181,8 @@ offenders_in(const struct ad_block *b, const struct ad_cidr *c, size_t *first)
 	cidr_first(c, &lo);
 	cidr_last(c, &hi);
 	i = lower_bound(b, &lo);
-	for (j = i; j < b->n_offenders && addr_cmp(&b->offenders[j], &hi) <= 0;)
+	for (j = i; j < b->n_offenders &&
+	    ad_addr_cmp(&b->offenders[j], &hi) <= 0;)
 		j++;
 	if (first)
 		*first = i;
@@ -435,7 +428,7 @@ ad_block_compute(const struct ad_addr *addrs, size_t n,
 		qsort(b->offenders, b->n_offenders, sizeof(*b->offenders),
 		    addr_qcmp);
 	for (i = k = 0; i < b->n_offenders; i++)
-		if (k == 0 || addr_cmp(&b->offenders[k - 1],
+		if (k == 0 || ad_addr_cmp(&b->offenders[k - 1],
 		    &b->offenders[i]) != 0)
 			b->offenders[k++] = b->offenders[i];
 	b->n_offenders = k;

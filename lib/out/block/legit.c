@@ -200,14 +200,6 @@ ad_block_legit_line(const char *line, size_t len, struct ad_addr *client)
 	return false;
 }
 
-static int
-addr_cmp(const struct ad_addr *a, const struct ad_addr *b)
-{
-	if (a->af != b->af)
-		return a->af < b->af ? -1 : 1;
-	return memcmp(a->b, b->b, 16);
-}
-
 static bool
 is_offender(const struct ad_block *b, const struct ad_addr *a)
 {
@@ -215,7 +207,7 @@ is_offender(const struct ad_block *b, const struct ad_addr *a)
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = addr_cmp(&b->offenders[mid], a);
+		int c = ad_addr_cmp(&b->offenders[mid], a);
 
 		if (c == 0)
 			return true;
@@ -239,7 +231,7 @@ ad_block_note_legit(struct ad_block *b, const struct ad_addr *client,
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (addr_cmp(&b->entries[mid].cidr.addr, client) <= 0)
+		if (ad_addr_cmp(&b->entries[mid].cidr.addr, client) <= 0)
 			lo = mid + 1;
 		else
 			hi = mid;
