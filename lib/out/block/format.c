@@ -158,8 +158,10 @@ static const char nft_setup[] =
 "# once:\n"
 "#   nft add table inet filter\n"
 "#   nft add chain inet filter input '{ type filter hook input priority 0; }'\n"
-"#   nft add set inet filter abusedesk_block '{ type ipv4_addr; flags interval, timeout; }'\n"
-"#   nft add set inet filter abusedesk_block6 '{ type ipv6_addr; flags interval, timeout; }'\n"
+"#   nft add set inet filter abusedesk_block"
+    " '{ type ipv4_addr; flags interval, timeout; }'\n"
+"#   nft add set inet filter abusedesk_block6"
+    " '{ type ipv6_addr; flags interval, timeout; }'\n"
 "#   nft add rule inet filter input ip saddr @abusedesk_block drop\n"
 "#   nft add rule inet filter input ip6 saddr @abusedesk_block6 drop\n";
 
@@ -174,7 +176,8 @@ static const char pf_setup[] =
 "# pf.conf, once:\n"
 "#   table <abusedesk_block> persist file \"/etc/pf.abusedesk_block\"\n"
 "#   block drop in quick from <abusedesk_block>\n"
-"# load this file: pfctl -t abusedesk_block -T replace -f /etc/pf.abusedesk_block\n";
+"# load this file: pfctl -t abusedesk_block -T replace"
+    " -f /etc/pf.abusedesk_block\n";
 
 static int
 write_rules(struct ad_buf *o, const struct ad_block *b,
