@@ -24,6 +24,9 @@ Misbehaving whois servers (names ending in .test):
   loop-a.test / loop-b.test   refer to each other (ARIN ReferralServer)
   inject.test    an answer whose abuse mailbox tries header injection
   ripelimit.test RIPE's %ERROR:201 (access denied: rate limited)
+  lacniclimit.test LACNIC's joint whois saying the query rate limit is
+                 exceeded (no recorded notice in the fixtures: the text is
+                 the one the whois parser recognises)
   wide.test      claims 0.0.0.0/0 (must not answer for the Internet)
 and RDAP hosts: ratelimit.test (429 + Retry-After: 120), loop.test
 (redirects to itself).
@@ -248,6 +251,12 @@ def bad_ripelimit(sock, line):
                  b'% denied because of a repeated excessive querying.\n')
 
 
+def bad_lacniclimit(sock, line):
+    sock.sendall(b'\r\n% Joint Whois - whois.lacnic.net\r\n'
+                 b'%  This server accepts single ASN, IPv4 or IPv6 queries\r\n'
+                 b'\r\n% Query rate limit exceeded\r\n\r\n')
+
+
 def bad_wide(sock, line):
     sock.sendall(b'inetnum:        0.0.0.0 - 255.255.255.255\n'
                  b'netname:        EVERYTHING\n'
@@ -258,6 +267,7 @@ def bad_wide(sock, line):
 
 BAD = {
     'ripelimit.test': bad_ripelimit, 'wide.test': bad_wide,
+    'lacniclimit.test': bad_lacniclimit,
     'slow.test': bad_slow, 'endless.test': bad_endless,
     'garbage.test': bad_garbage, 'oversized.test': bad_oversized,
     'hang.test': bad_hang, 'loop-a.test': bad_loop('loop-b.test'),
