@@ -51,7 +51,9 @@
  * second-to-last is a common second level under a two-letter country code
  * (co.uk, com.br, ne.jp, ...). A freemail contact is inside when its
  * registrable domain is the reverse name's, or its first label is a whole
- * word of the org name or netname (abuse@yahoo.com for Yahoo's network).
+ * word of the org name or netname (abuse@yahoo.com for Yahoo's network),
+ * or it is a large provider's mail domain the parent's contact shares
+ * (abuse@comcast.net on a reassignment under Comcast).
  *
  * Scanner names are matched only on the reverse name the caller passes:
  * pass a forward-confirmed one (ad_resolver_ptr confirms), else anyone

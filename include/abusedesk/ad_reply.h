@@ -196,7 +196,11 @@ const char *ad_reply_token_from_name(enum ad_reply_token_from f);
 bool	ad_reply_find_token(const char *s, size_t n, bool bare,
 	    char out[AD_REPLY_TOKEN_MAX], unsigned *seq);
 
-/* The reply as one JSON object (no newline), for the CLI and the trail. */
+/*
+ * Appends the reply as one JSON object (no newline), for the CLI and the
+ * trail; with_text adds "text" (what the sender wrote) and "quoted".
+ * Returns AD_OK or the first append error (AD_ERR_LIMIT: b is full).
+ */
 int	ad_reply_json(const struct ad_reply *r, bool with_text,
 	    struct ad_buf *b) AD_WUR;
 

@@ -29,7 +29,7 @@ trap _stop_mta EXIT
 
 start_mta() {
 	local out rc
-	out=$("$MTA" start "$W/mta" 2>"$W/mta.err")
+	out=$("$MTA" start "$W/mta" noc@transit.example 2>"$W/mta.err")
 	rc=$?
 	if [ $rc -eq 77 ]; then
 		skip "$(tail -n 1 "$W/mta.err")"
@@ -245,6 +245,34 @@ check "sendmail: envelope sender from -f" \
 out=$(MAIL_CONFIG=$MAIL_CONFIG "$ABUSEDESK" deliver-test --relay "" \
     --from "$FROM" --to abuse@example.net "$W/m1.eml"); rc=$?
 expect_rc "sendmail: Cc not in the envelope is refused" 1 $rc
+
+# 7b. Real composed reports (the composer's golden files): a translated
+# one with an 8-bit UTF-8 body, an X-ARF multipart one, one with a Cc to
+# the upstream; over SMTP, and the translated one through sendmail too.
+G=$(cd "$(dirname "$0")/../golden/report" 2>/dev/null && pwd)
+if [ -n "$G" ] && [ -f "$G/upstream-caveat.eml" ]; then
+	n_noc=$(count noc@transit.example)
+	for g in lang-de xarf-port-scan upstream-caveat; do
+		rc_args=(--to abuse@example.net)
+		[ $g = upstream-caveat ] && rc_args+=(--to noc@transit.example)
+		out=$(send --from "$FROM" "${rc_args[@]}" "$G/$g.eml"); rc=$?
+		expect_rc "golden $g: accepted" 0 $rc
+		n_abuse=$((n_abuse + 1))
+		check_delivered "golden $g" "$(newest abuse@example.net \
+		    $n_abuse)" "$G/$g.eml"
+	done
+	check_delivered "golden upstream-caveat to the Cc" \
+	    "$(newest noc@transit.example $((n_noc + 1)))" \
+	    "$G/upstream-caveat.eml"
+	out=$(MAIL_CONFIG=$MAIL_CONFIG "$ABUSEDESK" deliver-test --relay "" \
+	    --from "$FROM" --to abuse@example.net "$G/lang-de.eml"); rc=$?
+	expect_rc "golden lang-de via sendmail: accepted" 0 $rc
+	n_abuse=$((n_abuse + 1))
+	check_delivered "golden lang-de via sendmail" \
+	    "$(newest abuse@example.net $n_abuse)" "$G/lang-de.eml"
+else
+	echo "note: no tests/golden/report: composed reports not sent"
+fi
 
 # 8. The MTA stopped: connection refused is temporary.
 "$MTA" stop "$W/mta"

@@ -632,6 +632,20 @@ test_freemail(void)
 	ASSERT_FALSE(v.flags & AD_AS_FREEMAIL);
 	TEST_DONE();
 
+	TEST_START("an ISP-mail contact in its parent's domain is not outside");
+	reset("198.51.100.30");
+	snprintf(who.abuse[0], sizeof(who.abuse[0]), "abuse@comcast.net");
+	snprintf(who.name, sizeof(who.name), "SC-NET-1");
+	snprintf(who.org, sizeof(who.org), "Some Customer LLC");
+	run(p, NULL);
+	ASSERT_TRUE(v.flags & AD_AS_FREEMAIL);
+	set_parent("network-abuse@comcast.net");
+	run(p, NULL);
+	ASSERT_INT_EQ(v.action, AD_ACT_REPORT);
+	ASSERT_INT_EQ(v.flags, 0);
+	ASSERT_STR_EQ(v.to, "abuse@comcast.net");
+	TEST_DONE();
+
 	TEST_START("a non-freemail contact later in the list is preferred");
 	reset("198.51.100.30");
 	snprintf(who.abuse[0], sizeof(who.abuse[0]), "someone@hotmail.com");

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,45 @@ test_headers(void)
 	ASSERT_FALSE(hok("Resent-To: x@y.zz\r\n\r\n"));
 	ASSERT_FALSE(hok("To: a@b.cc\r\nTO: x@y.zz\r\n\r\n"));
 	ASSERT_FALSE(hok("From: a@b.cc\r\nSubject: s\r\nFrom: x@y.zz\r\n\r\n"));
+	TEST_DONE();
+}
+
+/*
+ * What the composer writes must pass the gate: every golden report
+ * (tests/golden/report/, run from the top of the tree as tests/run does).
+ */
+static void
+test_golden(void)
+{
+	DIR *d = opendir("tests/golden/report");
+	struct dirent *e;
+	static char buf[1 << 20];
+	int n = 0;
+
+	TEST_START("every composed golden report passes headers_ok");
+	if (d == NULL)
+		printf("# no tests/golden/report here: nothing checked\n");
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		char path[600];
+		size_t l = strlen(e->d_name), len;
+		FILE *f;
+
+		if (l < 5 || strcmp(e->d_name + l - 4, ".eml") != 0)
+			continue;
+		snprintf(path, sizeof(path), "tests/golden/report/%s",
+		    e->d_name);
+		if ((f = fopen(path, "rb")) == NULL)
+			continue;
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		n++;
+		if (!ad_deliver_headers_ok(buf, len))
+			TH_FAIL("refused: %s", path);
+	}
+	if (d != NULL) {
+		closedir(d);
+		ASSERT_TRUE(n > 0);
+	}
 	TEST_DONE();
 }
 
@@ -556,6 +596,7 @@ main(void)
 	script("hang", "exec sleep 30");
 	script("noread", "exit 0");
 	test_headers();
+	test_golden();
 	test_refusals();
 	test_sendmail();
 	test_smtp();

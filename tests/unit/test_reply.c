@@ -217,6 +217,19 @@ test_details(void)
 	    r.text_own_len);
 	TEST_DONE();
 
+	TEST_START("8-bit text without a charset: Windows-1252 when not UTF-8");
+	{
+		static const char m[] = "From: a@b.example\nSubject: Re: "
+		    "[abusedesk #AD-7F3K9Q] x\nContent-Type: text/plain\n\n"
+		    "Das Problem wurde behoben. Gr\xfc\xdf" "e\n";
+
+		ASSERT_INT_EQ(ad_reply_parse(m, sizeof(m) - 1, &r, NULL), AD_OK);
+		ASSERT_STR_EQ(ad_buf_str(&r.text),
+		    "Das Problem wurde behoben. Grüße\n");
+		ASSERT_INT_EQ(r.cls, AD_REPLY_RESOLVED);
+	}
+	TEST_DONE();
+
 	TEST_START("json: one object, class and recipients");
 	ASSERT_INT_EQ(parse_file(CASES "exim_failed.eml", &r), AD_OK);
 	ad_buf_init(&b, 1 << 20);
@@ -225,6 +238,10 @@ test_details(void)
 	ASSERT_TRUE(strstr(ad_buf_str(&b),
 	    "\"recipients\":[{\"addr\":\"abuse@gone.example.info\"") != NULL);
 	ASSERT_TRUE(strchr(ad_buf_str(&b), '\n') == NULL);
+	ad_buf_free(&b);
+	/* A full output buffer is said, not silently cut. */
+	ad_buf_init(&b, 64);
+	ASSERT_INT_EQ(ad_reply_json(&r, true, &b), AD_ERR_LIMIT);
 	ad_buf_free(&b);
 	TEST_DONE();
 	ad_reply_free(&r);

@@ -459,8 +459,27 @@ add_html(struct ad_reply *r, const char *s, size_t n)
 static void
 take_text(struct ad_reply *r, GMimeTextPart *tp, bool html)
 {
-	char *t = g_mime_text_part_get_text(tp);
+	const char *cs = g_mime_object_get_content_type_parameter(
+	    GMIME_OBJECT(tp), "charset");
+	char *t = NULL;
 
+	/*
+	 * 8-bit text without a charset: GMime hands the bytes over as they
+	 * are; when they are not UTF-8 they are most likely Windows-1252
+	 * (old mailers in western Europe), which beats '?' for every letter.
+	 */
+	if (cs == NULL) {
+		GByteArray *a = part_bytes(GMIME_PART(tp));
+
+		if (a != NULL && a->len > 0 && !ad_utf8_valid((const char *)
+		    a->data, a->len))
+			t = g_convert((const char *)a->data, (gssize)a->len,
+			    "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+		if (a != NULL)
+			g_byte_array_free(a, TRUE);
+	}
+	if (t == NULL)
+		t = g_mime_text_part_get_text(tp);
 	if (t == NULL)
 		return;
 	if (html)
@@ -728,67 +747,70 @@ kv_opt(struct ad_buf *b, bool *first, const char *key, const char *s)
 	return ad_json_kv_str(b, first, key, s && *s ? s : NULL);
 }
 
+/* The first error of a series of appends; later ones are not tried. */
+#define J(x)	do { if (e == AD_OK) e = (x); } while (0)
+
 int
 ad_reply_json(const struct ad_reply *r, bool with_text, struct ad_buf *b)
 {
 	char t[AD_ISO_STRLEN], tu[AD_ISO_STRLEN];
 	bool first = true, f2;
 	size_t i;
-	int e = 0;
+	int e = AD_OK;
 
-	e |= ad_buf_addc(b, '{');
-	e |= kv_opt(b, &first, "message_id", r->message_id);
-	e |= kv_opt(b, &first, "in_reply_to", r->in_reply_to);
-	e |= ad_json_key(b, &first, "references");
-	e |= ad_buf_addc(b, '[');
+	J(ad_buf_addc(b, '{'));
+	J(kv_opt(b, &first, "message_id", r->message_id));
+	J(kv_opt(b, &first, "in_reply_to", r->in_reply_to));
+	J(ad_json_key(b, &first, "references"));
+	J(ad_buf_addc(b, '['));
 	for (i = 0; i < r->n_references; i++) {
 		if (i > 0)
-			e |= ad_buf_addc(b, ',');
-		e |= ad_json_str(b, r->references[i], strlen(r->references[i]));
+			J(ad_buf_addc(b, ','));
+		J(ad_json_str(b, r->references[i], strlen(r->references[i])));
 	}
-	e |= ad_buf_addc(b, ']');
-	e |= kv_opt(b, &first, "from", r->from);
-	e |= ad_json_kv_str(b, &first, "subject", r->subject);
-	e |= kv_opt(b, &first, "date", r->date.valid ?
-	    ad_instant_format(&r->date, t) : NULL);
-	e |= kv_opt(b, &first, "date_utc", r->date.valid ?
-	    ad_instant_format_utc(&r->date, tu) : NULL);
-	e |= ad_json_kv_bool(b, &first, "auto_submitted", r->auto_submitted);
-	e |= kv_opt(b, &first, "token", r->token);
-	e |= ad_json_kv_str(b, &first, "token_from",
-	    ad_reply_token_from_name(r->token_from));
-	e |= ad_json_kv_int(b, &first, "token_seq", r->token_seq);
-	e |= ad_json_kv_str(b, &first, "class", ad_reply_class_name(r->cls));
-	e |= ad_json_kv_str(b, &first, "why", r->why);
-	e |= kv_opt(b, &first, "ticket", r->ticket);
-	e |= kv_opt(b, &first, "form_url", r->form_url);
-	e |= ad_json_kv_bool(b, &first, "dsn", r->dsn);
-	e |= ad_json_kv_bool(b, &first, "permanent", r->permanent);
-	e |= ad_json_key(b, &first, "recipients");
-	e |= ad_buf_addc(b, '[');
+	J(ad_buf_addc(b, ']'));
+	J(kv_opt(b, &first, "from", r->from));
+	J(ad_json_kv_str(b, &first, "subject", r->subject));
+	J(kv_opt(b, &first, "date", r->date.valid ?
+	    ad_instant_format(&r->date, t) : NULL));
+	J(kv_opt(b, &first, "date_utc", r->date.valid ?
+	    ad_instant_format_utc(&r->date, tu) : NULL));
+	J(ad_json_kv_bool(b, &first, "auto_submitted", r->auto_submitted));
+	J(kv_opt(b, &first, "token", r->token));
+	J(ad_json_kv_str(b, &first, "token_from",
+	    ad_reply_token_from_name(r->token_from)));
+	J(ad_json_kv_int(b, &first, "token_seq", r->token_seq));
+	J(ad_json_kv_str(b, &first, "class", ad_reply_class_name(r->cls)));
+	J(ad_json_kv_str(b, &first, "why", r->why));
+	J(kv_opt(b, &first, "ticket", r->ticket));
+	J(kv_opt(b, &first, "form_url", r->form_url));
+	J(ad_json_kv_bool(b, &first, "dsn", r->dsn));
+	J(ad_json_kv_bool(b, &first, "permanent", r->permanent));
+	J(ad_json_key(b, &first, "recipients"));
+	J(ad_buf_addc(b, '['));
 	for (i = 0; i < r->n_rcpt; i++) {
 		const struct ad_reply_rcpt *rc = &r->rcpt[i];
 
 		if (i > 0)
-			e |= ad_buf_addc(b, ',');
+			J(ad_buf_addc(b, ','));
 		f2 = true;
-		e |= ad_buf_addc(b, '{');
-		e |= ad_json_kv_str(b, &f2, "addr", rc->addr);
-		e |= kv_opt(b, &f2, "action", rc->action);
-		e |= kv_opt(b, &f2, "status", rc->status);
-		e |= kv_opt(b, &f2, "diagnostic", rc->diag);
-		e |= ad_json_kv_bool(b, &f2, "permanent", rc->permanent);
-		e |= ad_buf_addc(b, '}');
+		J(ad_buf_addc(b, '{'));
+		J(ad_json_kv_str(b, &f2, "addr", rc->addr));
+		J(kv_opt(b, &f2, "action", rc->action));
+		J(kv_opt(b, &f2, "status", rc->status));
+		J(kv_opt(b, &f2, "diagnostic", rc->diag));
+		J(ad_json_kv_bool(b, &f2, "permanent", rc->permanent));
+		J(ad_buf_addc(b, '}'));
 	}
-	e |= ad_buf_addc(b, ']');
-	e |= ad_json_kv_bool(b, &first, "text_truncated", r->text_truncated);
+	J(ad_buf_addc(b, ']'));
+	J(ad_json_kv_bool(b, &first, "text_truncated", r->text_truncated));
 	if (with_text) {
-		e |= ad_json_kv_strn(b, &first, "text", ad_buf_str(&r->text),
-		    r->text_own_len);
-		e |= ad_json_kv_strn(b, &first, "quoted",
+		J(ad_json_kv_strn(b, &first, "text", ad_buf_str(&r->text),
+		    r->text_own_len));
+		J(ad_json_kv_strn(b, &first, "quoted",
 		    ad_buf_str(&r->text) + r->text_own_len,
-		    r->text.len - r->text_own_len);
+		    r->text.len - r->text_own_len));
 	}
-	e |= ad_buf_addc(b, '}');
-	return e ? AD_ERR_NOMEM : AD_OK;
+	J(ad_buf_addc(b, '}'));
+	return e;
 }

@@ -338,15 +338,31 @@ own_domain(const char *domain, const char *rdns, const char *org,
 	return assess_has_word(org, label) || assess_has_word(netname, label);
 }
 
+/*
+ * A freemail contact outside the network's domain. A large provider's ISP
+ * mail domain (comcast.net is in both tables) counts as the network's own
+ * when the parent's contact is in it too: abuse@comcast.net on a
+ * customer's reassignment under Comcast is Comcast's desk. A parent in
+ * the same webmail domain (gmail.com) vouches for nothing.
+ */
 static bool
 freemail_outside(const struct ad_assess_policy *p, const char *email,
     const struct ad_lookup_answer *who, const char *rdns)
 {
-	char d[AD_EMAIL_MAX + 1];
+	char d[AD_EMAIL_MAX + 1], pd[AD_EMAIL_MAX + 1];
+	size_t i;
 
 	mail_domain(email, d, sizeof(d));
-	return assess_freemail(p, d) != NULL &&
-	    !own_domain(d, rdns, who->org, who->name);
+	if (assess_freemail(p, d) == NULL ||
+	    own_domain(d, rdns, who->org, who->name))
+		return false;
+	for (i = 0; i < who->n_parent_abuse; i++) {
+		mail_domain(who->parent_abuse[i], pd, sizeof(pd));
+		if (strcasecmp(assess_registrable(pd), assess_registrable(d)) ==
+		    0 && assess_large(p, d, NULL, NULL) != NULL)
+			return false;
+	}
+	return true;
 }
 
 /* Which distrust list names this network; "" none. */
