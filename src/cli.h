@@ -38,6 +38,9 @@ struct cli {
 
 /* Common options every verb takes; returns 1 consumed (with *i moved), 0 not ours, -1 error. */
 int	cli_common_opt(struct cli *c, int argc, char **argv, int *i);
+/* --now TIME: the instant to act at (ISO 8601), also the context's clock
+ * (tests, replays). Returns 0, or -1 after saying why. */
+int	cli_now_opt(struct cli *c, const char *v);
 /* --format, --year, --now (parse and scan); same return convention. */
 int	cli_input_opt(struct cli *c, int argc, char **argv, int *i);
 /* "skipped: N, k reason, ..." on stderr. */
@@ -77,6 +80,7 @@ int	cmd_status(struct cli *c, int argc, char **argv);
 /* Following through (cmd_track.c). */
 int	cmd_inbox(struct cli *c, int argc, char **argv);
 int	cmd_history(struct cli *c, int argc, char **argv);
+int	cmd_close(struct cli *c, int argc, char **argv);
 /* Hidden: whois-parse (rdap false) and rdap-parse (rdap true). */
 int	cmd_netinfo(struct cli *c, int argc, char **argv, bool rdap);
 /* Hidden: rdns (ad_resolver_ptr against --dns-server). */

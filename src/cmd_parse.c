@@ -61,15 +61,8 @@ cli_input_opt(struct cli *c, int argc, char **argv, int *i)
 				return -1;
 			}
 			c->year = (int)y;
-		} else {
-			struct ad_instant t;
-
-			if (!ad_instant_parse(v, &t)) {
-				cli_err(c, "--now wants an ISO 8601 time");
-				return -1;
-			}
-			c->now = t.utc;
-		}
+		} else if (cli_now_opt(c, v) != 0)
+			return -1;
 		return 1;
 	}
 	return 0;

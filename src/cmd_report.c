@@ -101,35 +101,6 @@ static const char suppress_help[] =
 "its subdomains: a network that asked not to receive them. Honoured by\n"
 "draft and again at every send.\n";
 
-static int
-parse_now(struct cli *c, const char *v)
-{
-	struct ad_instant t;
-
-	if (!ad_instant_parse(v, &t)) {
-		cli_err(c, "--now wants an ISO 8601 time");
-		return -1;
-	}
-	c->now = t.utc;
-	return 0;
-}
-
-static time_t
-fixed_clock(void *arg)
-{
-	return (time_t)*(long long *)arg;
-}
-
-/* Common options, --now, and the clock they set. */
-static void
-use_now(struct cli *c)
-{
-	if (c->now != 0) {
-		c->ctx.clock = fixed_clock;
-		c->ctx.clock_arg = &c->now;
-	}
-}
-
 /* --- options from the config ---------------------------------------------- */
 
 struct env {
@@ -173,7 +144,6 @@ env_open(struct env *e, struct cli *c, bool need_policy)
 
 	memset(&diag, 0, sizeof(diag));
 	e->c = c;
-	use_now(c);
 	if ((ret = cli_open_store(c, &e->st)) != EXIT_OK)
 		return ret;
 	ad_fmt_cut(e->me.name, sizeof(e->me.name), "%s", rc->name);
@@ -415,7 +385,7 @@ cmd_draft(struct cli *c, int argc, char **argv)
 		else if (strcmp(a, "--offline") == 0)
 			e.offline = true;
 		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
-			if (parse_now(c, argv[++i]) != 0) {
+			if (cli_now_opt(c, argv[++i]) != 0) {
 				free(ids);
 				return EXIT_USAGE;
 			}
@@ -644,35 +614,13 @@ out:
 
 /* --- approve ----------------------------------------------------------------- */
 
-struct ids {
-	int64_t	*v;
-	size_t	 n, cap;
-};
-
-static int
-collect_report_id(void *arg, const struct ad_report_row *r)
-{
-	struct ids *l = arg;
-
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 16;
-		int64_t *v = realloc(l->v, nc * sizeof(*v));
-
-		if (v == NULL)
-			return AD_ERR_NOMEM;
-		l->v = v;
-		l->cap = nc;
-	}
-	l->v[l->n++] = r->id;
-	return 0;
-}
-
 int
 cmd_approve(struct cli *c, int argc, char **argv)
 {
 	struct ad_diag diag;
 	struct env e;
-	struct ids all = { 0 };
+	int64_t *all = NULL;
+	size_t n_all = 0;
 	bool every = false;
 	int i, r, ret, failed = 0;
 	size_t k, n_ok = 0;
@@ -692,7 +640,7 @@ cmd_approve(struct cli *c, int argc, char **argv)
 		} else if (strcmp(a, "--all") == 0)
 			every = true;
 		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
-			if (parse_now(c, argv[++i]) != 0) {
+			if (cli_now_opt(c, argv[++i]) != 0) {
 				free(refs);
 				return EXIT_USAGE;
 			}
@@ -722,20 +670,20 @@ cmd_approve(struct cli *c, int argc, char **argv)
 
 		memset(&f, 0, sizeof(f));
 		f.states = 1u << AD_RS_DRAFT;
-		if ((r = ad_store_report_each(e.st, &f, collect_report_id,
-		    &all)) != AD_OK) {
+		if ((r = ad_store_report_ids(e.st, &f, &all, &n_all)) !=
+		    AD_OK) {
 			ret = cli_exit_for(r);
 			goto out;
 		}
 	}
-	for (k = 0; k < all.n + n_refs; k++) {
+	for (k = 0; k < n_all + n_refs; k++) {
 		int64_t id = 0;
 		const char *token = NULL;
 
-		if (k < all.n)
-			id = all.v[k];
+		if (k < n_all)
+			id = all[k];
 		else
-			report_ref(refs[k - all.n], &id, &token);
+			report_ref(refs[k - n_all], &id, &token);
 		memset(&diag, 0, sizeof(diag));
 		if ((r = ad_queue_approve(&c->ctx, e.st, id, token,
 		    &diag)) != AD_OK) {
@@ -755,7 +703,7 @@ cmd_approve(struct cli *c, int argc, char **argv)
 	if (failed)
 		ret = EXIT_USAGE;
 out:
-	free(all.v);
+	ad_free(all);
 	free(refs);
 	env_free(&e);
 	return ret;
@@ -808,7 +756,7 @@ cmd_send(struct cli *c, int argc, char **argv)
 		else if (strcmp(a, "--json") == 0)
 			c->json = true;
 		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
-			if (parse_now(c, argv[++i]) != 0)
+			if (cli_now_opt(c, argv[++i]) != 0)
 				return EXIT_USAGE;
 		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
 			if (r < 0)
@@ -1028,7 +976,7 @@ cmd_followup(struct cli *c, int argc, char **argv)
 		else if (strcmp(a, "--offline") == 0)
 			e.offline = true;
 		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
-			if (parse_now(c, argv[++i]) != 0)
+			if (cli_now_opt(c, argv[++i]) != 0)
 				return EXIT_USAGE;
 		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
 			if (r < 0)
@@ -1292,7 +1240,7 @@ cmd_status(struct cli *c, int argc, char **argv)
 		} else if (strcmp(a, "--json") == 0)
 			c->json = true;
 		else if (strcmp(a, "--now") == 0 && i + 1 < (size_t)argc) {
-			if (parse_now(c, argv[++i]) != 0)
+			if (cli_now_opt(c, argv[++i]) != 0)
 				return EXIT_USAGE;
 		} else if ((r = cli_common_opt(c, argc, argv, &k)) != 0) {
 			if (r < 0)

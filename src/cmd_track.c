@@ -45,27 +45,6 @@ static const char history_help[] =
 "more-info, not-our-network, bounced), every dated step with its reason,\n"
 "the messages of the thread and the replies received.\n";
 
-static time_t
-fixed_clock(void *arg)
-{
-	return (time_t)*(long long *)arg;
-}
-
-static int
-now_opt(struct cli *c, const char *v)
-{
-	struct ad_instant t;
-
-	if (!ad_instant_parse(v, &t)) {
-		cli_err(c, "--now wants an ISO 8601 time");
-		return -1;
-	}
-	c->now = t.utc;
-	c->ctx.clock = fixed_clock;
-	c->ctx.clock_arg = &c->now;
-	return 0;
-}
-
 static void
 print_inbox(void *arg, const struct ad_inbox_event *e)
 {
@@ -194,7 +173,7 @@ cmd_inbox(struct cli *c, int argc, char **argv)
 		else if (strcmp(a, "--read") == 0 && i + 1 < argc)
 			read_arg = argv[++i];
 		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
-			if (now_opt(c, argv[++i]) != 0)
+			if (cli_now_opt(c, argv[++i]) != 0)
 				return EXIT_USAGE;
 		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
 			if (r < 0)
@@ -475,6 +454,108 @@ done:
 	}
 	ad_buf_free(&h.out);
 	ad_report_row_free(&row);
+	ad_store_close(st);
+	return ret;
+}
+
+/* --- close ----------------------------------------------------------------- */
+
+static const char close_help[] =
+"usage: abusedesk close REPORT... [--blocked] [--reason TEXT]\n"
+"\n"
+"Ends cases by hand: 'closed' (nothing more to do), or with --blocked\n"
+"'blocked' (you blocked the source; see abusedesk block). followup leaves\n"
+"closed and blocked cases alone, and nothing is sent to anyone: a block is\n"
+"never announced to the network. New events after that are still\n"
+"recorded in the case's trail.\n";
+
+int
+cmd_close(struct cli *c, int argc, char **argv)
+{
+	struct ad_store *st = NULL;
+	const char *reason = "closed by the user";
+	bool blocked = false;
+	char **refs;
+	size_t n = 0, k;
+	int i, r, ret, bad = 0;
+
+	if ((refs = calloc((size_t)argc + 1, sizeof(*refs))) == NULL)
+		return EXIT_INTERNAL;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n%s", close_help, cli_common_help);
+			free(refs);
+			return EXIT_OK;
+		} else if (strcmp(a, "--blocked") == 0)
+			blocked = true;
+		else if (strcmp(a, "--reason") == 0 && i + 1 < argc)
+			reason = argv[++i];
+		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
+			if (cli_now_opt(c, argv[++i]) != 0) {
+				free(refs);
+				return EXIT_USAGE;
+			}
+		} else if ((r = cli_common_opt(c, argc, argv, &i)) != 0) {
+			if (r < 0) {
+				free(refs);
+				return EXIT_USAGE;
+			}
+		} else if (a[0] != '-')
+			refs[n++] = argv[i];
+		else {
+			cli_err(c, "close: unexpected \"%s\" (try --help)", a);
+			free(refs);
+			return EXIT_USAGE;
+		}
+	}
+	if (n == 0) {
+		cli_err(c, "close: which reports? (try --help)");
+		free(refs);
+		return EXIT_USAGE;
+	}
+	if ((ret = cli_setup(c)) != EXIT_OK ||
+	    (ret = cli_open_store(c, &st)) != EXIT_OK) {
+		free(refs);
+		return ret;
+	}
+	for (k = 0; k < n; k++) {
+		struct ad_report_row row;
+		char *end;
+		int64_t id = strtoll(refs[k], &end, 10);
+
+		if (*end != '\0' || id <= 0)
+			id = 0;
+		if ((r = ad_store_report_get(st, id, id ? NULL : refs[k],
+		    &row)) <= 0) {
+			if (r < 0) {
+				ret = cli_exit_for(r);
+				break;
+			}
+			cli_err(c, "close: no report %s", refs[k]);
+			bad++;
+			continue;
+		}
+		id = row.thread_id ? row.thread_id : row.id;
+		ad_report_row_free(&row);
+		if ((r = ad_store_begin(st)) != AD_OK ||
+		    (r = ad_track_set(st, id, blocked ? AD_LC_BLOCKED :
+		    AD_LC_CLOSED, (int64_t)ad_ctx_now(&c->ctx), reason)) !=
+		    AD_OK) {
+			ad_store_rollback(st);
+			cli_err(c, "close: %s", ad_store_errmsg(st));
+			ret = cli_exit_for(r);
+			break;
+		}
+		if ((r = ad_store_commit(st)) != AD_OK) {
+			ret = cli_exit_for(r);
+			break;
+		}
+	}
+	if (ret == EXIT_OK && bad)
+		ret = EXIT_USAGE;
+	free(refs);
 	ad_store_close(st);
 	return ret;
 }

@@ -59,6 +59,7 @@ static const char main_help[] =
 "  followup           reminders after a week of silence, then escalation to\n"
 "                     the upstream and the national CERT (drafts; cron-safe)\n"
 "  status             what needs attention today, and how the cases stand\n"
+"  close REPORT...    end cases by hand (--blocked: you blocked the source)\n"
 "  version            print the version\n"
 "\n"
 "Run 'abusedesk VERB --help' for the options of a verb.\n";
@@ -93,6 +94,27 @@ cli_exit_for(int err)
 #define MAX_SETS 512
 static const char *sets[MAX_SETS];
 static int n_sets;
+
+static time_t
+fixed_clock(void *arg)
+{
+	return (time_t)*(const long long *)arg;
+}
+
+int
+cli_now_opt(struct cli *c, const char *v)
+{
+	struct ad_instant t;
+
+	if (!ad_instant_parse(v, &t)) {
+		cli_err(c, "--now wants an ISO 8601 time");
+		return -1;
+	}
+	c->now = t.utc;
+	c->ctx.clock = fixed_clock;
+	c->ctx.clock_arg = &c->now;
+	return 0;
+}
 
 int
 cli_common_opt(struct cli *c, int argc, char **argv, int *i)
@@ -349,6 +371,8 @@ main(int argc, char **argv)
 		r = cmd_followup(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "inbox") == 0)
 		r = cmd_inbox(&c, argc - 1, argv + 1);
+	else if (strcmp(verb, "close") == 0)
+		r = cmd_close(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "history") == 0)
 		r = cmd_history(&c, argc - 1, argv + 1);
 	else if (strcmp(verb, "whois-parse") == 0 ||

@@ -53,6 +53,8 @@ bool	ad_addr_parse(const char *s, size_t n, struct ad_addr *out);
 char	*ad_addr_format(const struct ad_addr *a, char buf[AD_ADDR_STRLEN]);
 
 bool	ad_addr_equal(const struct ad_addr *a, const struct ad_addr *b);
+/* Total order: IPv4 before IPv6, then numeric (sorting, binary search). */
+int	ad_addr_cmp(const struct ad_addr *a, const struct ad_addr *b);
 
 /* Parses "addr/prefix" or a bare address (full-length prefix). */
 bool	ad_cidr_parse(const char *s, size_t n, struct ad_cidr *out);

@@ -223,6 +223,7 @@ struct ad_report_filter {
 	int64_t		id;		/* 0: any */
 	const char	*token;		/* NULL: any */
 	int64_t		thread;		/* 0: any; else that thread's rows */
+	bool		first_only;	/* only the first report of threads */
 };
 
 void	ad_report_row_free(struct ad_report_row *r);
@@ -238,6 +239,13 @@ int	ad_store_report_save(struct ad_store *st, struct ad_report_row *r) AD_WUR;
 int	ad_store_report_each(struct ad_store *st,
 	    const struct ad_report_filter *f,
 	    int (*fn)(void *arg, const struct ad_report_row *r), void *arg) AD_WUR;
+/*
+ * The ids of the matching reports, oldest first, into *ids (allocated,
+ * ad_free; NULL when none) and *n: for passes that change the rows they
+ * walk. Returns AD_OK, AD_ERR_NOMEM or AD_ERR_STORE.
+ */
+int	ad_store_report_ids(struct ad_store *st,
+	    const struct ad_report_filter *f, int64_t **ids, size_t *n) AD_WUR;
 /* The one report with this id or token: 1 found (out owns its message), 0 not. */
 int	ad_store_report_get(struct ad_store *st, int64_t id, const char *token,
 	    struct ad_report_row *out) AD_WUR;

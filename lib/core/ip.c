@@ -341,3 +341,11 @@ ad_addr_class_name(enum ad_addr_class c)
 	}
 	return "unknown";
 }
+
+int
+ad_addr_cmp(const struct ad_addr *a, const struct ad_addr *b)
+{
+	if (a->af != b->af)
+		return a->af < b->af ? -1 : 1;
+	return memcmp(a->b, b->b, 16);
+}

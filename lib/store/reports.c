@@ -204,6 +204,8 @@ ad_store_report_each(struct ad_store *st, const struct ad_report_filter *f,
 		row_to_report(s, &r);
 		if (f && f->states && !(f->states & (1u << r.state)))
 			continue;
+		if (f && f->first_only && r.seq > 1)
+			continue;
 		if ((ret = fn(arg, &r)) != 0)
 			break;
 	}
@@ -211,6 +213,52 @@ ad_store_report_each(struct ad_store *st, const struct ad_report_filter *f,
 		ret = store_fail(st, "report list");
 	sqlite3_finalize(s);
 	return ret;
+}
+
+struct id_list {
+	int64_t	*v;
+	size_t	 n, cap;
+	int	 err;
+};
+
+static int
+collect_id(void *arg, const struct ad_report_row *r)
+{
+	struct id_list *l = arg;
+
+	if (l->n == l->cap) {
+		size_t nc = l->cap ? l->cap * 2 : 16;
+		int64_t *v = ad_reallocarray(l->v, nc, sizeof(*v));
+
+		if (v == NULL) {
+			l->err = AD_ERR_NOMEM;
+			return 1;
+		}
+		l->v = v;
+		l->cap = nc;
+	}
+	l->v[l->n++] = r->id;
+	return 0;
+}
+
+int
+ad_store_report_ids(struct ad_store *st, const struct ad_report_filter *f,
+    int64_t **ids, size_t *n)
+{
+	struct id_list l = { NULL, 0, 0, AD_OK };
+	int r;
+
+	*ids = NULL;
+	*n = 0;
+	if ((r = ad_store_report_each(st, f, collect_id, &l)) == AD_OK)
+		r = l.err;
+	if (r != AD_OK) {
+		ad_free(l.v);
+		return r;
+	}
+	*ids = l.v;
+	*n = l.n;
+	return AD_OK;
 }
 
 struct get_one {

@@ -122,6 +122,14 @@ ad followup "${Q[@]}" --offline --set followup.auto_send=reminder --now 2025-04-
 expect_eq "followup.auto_send=reminder: approved at once" approved \
     "$(sq "$DB" "SELECT state FROM reports WHERE token = '$T4' AND seq = 2")"
 
+# close: by hand, closed or blocked; followup leaves them alone.
+ad close "${Q[@]}" --now 2025-04-09T12:30:00Z --blocked --reason "blocked at the border" "$T2"
+expect_rc "close --blocked" 0 "$?"
+expect_eq "blocked by hand" blocked "$(lc "$T2")"
+ad close "${Q[@]}" AD-NOSUCH 2>/dev/null
+expect_rc "close of an unknown report" 1 "$?"
+expect_eq "followup leaves a blocked case alone" "" "$(fu 2025-05-30T12:00:00Z | grep "^$T2")"
+
 # status: what needs attention, and how the cases stand.
 ad status "${Q[@]}" --json --now 2025-04-09T13:00:00Z >"$W/status.json"
 expect_rc "status --json" 0 "$?"
@@ -130,10 +138,10 @@ import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["cases"] == 4, s
 lc = s["lifecycle"]
-assert lc == {"escalated-cert": 2, "acknowledged": 1, "no-response": 1}, lc
+assert lc == {"escalated-cert": 1, "blocked": 1, "acknowledged": 1, "no-response": 1}, lc
 # two answered (ack, not-ours), both 2025-03-04T09:00 after a 12:05 send
 assert s["answered"] == 2 and s["median_first_response_s"] == 75300, s
-assert s["never_answer"] == {"holder.example": 2, "other.example": 1}, s["never_answer"]
+assert s["never_answer"] == {"holder.example": 2}, s["never_answer"]
 assert s["approved_unsent"] == 1, s
 ' "$W/status.json"
 ad status "${Q[@]}" --now 2025-04-09T13:00:00Z >"$W/status.txt"

@@ -197,4 +197,16 @@ echo 0 >"$W/sendmail.rc"
 ad send "${Q[@]}" "${ME[@]}" --now 2025-03-05T20:00:00Z >/dev/null 2>&1
 expect_eq "retried after the backoff: sent" sent "$(state 203.0.113.81)"
 
+# --public: our own addresses masked, for sharing; the stored report unchanged.
+for p in 21 22 23 25 80 443; do
+	printf 'Mar  6 10:00:%02d web1 kernel: [UFW BLOCK] IN=eth0 OUT= MAC=00:00 SRC=203.0.113.66 DST=192.0.2.10 LEN=40 TOS=0x00 PREC=0x00 TTL=240 ID=1 PROTO=TCP SPT=40000 DPT=%d WINDOW=1024 RES=0x00 SYN URGP=0\n' "$((p % 60))" "$p"
+done >"$W/kern.log"
+scan -q --db "$DB" --set own_networks=192.0.2.0/28 "$W/kern.log"
+ad draft "${Q[@]}" "${ME[@]}" --set own_networks=192.0.2.0/28 --offline --now 2025-03-06T12:00:00Z >/dev/null 2>&1
+pt=$(sq "$DB" "SELECT token FROM reports WHERE src = '203.0.113.66'")
+ad show "${Q[@]}" "${ME[@]}" --set own_networks=192.0.2.0/28 --offline "$pt" >"$W/private.eml"
+ad show "${Q[@]}" "${ME[@]}" --set own_networks=192.0.2.0/28 --offline --public "$pt" >"$W/public.eml"
+check "the report names our address 192.0.2.10" grep -q "192.0.2.10" "$W/private.eml"
+check "--public masks it" bash -c "! grep -q '192.0.2.10' '$W/public.eml' && grep -q '192.0.2.x' '$W/public.eml'"
+check "--public keeps the attacker's address" grep -q "203.0.113.66" "$W/public.eml"
 finish

@@ -23,6 +23,7 @@ DB=$W/db
 cat >"$W/contacts" <<'EOF'
 203.0.113.0/24   abuse@example.net
 198.51.100.0/24  nobody-here@example.org
+192.0.2.0/24     abuse@example.com  upstream=nobody-here@example.net  DSL-DYNAMIC-POOL
 EOF
 Q=(--db "$DB" --set documentation_as_public=yes --set report.contacts="$W/contacts"
    --set assess.rdns=no --set report.email=abuse-reports@example.com
@@ -76,6 +77,23 @@ bad=$(sq "$DB" "SELECT state || ' ' || attempts FROM reports WHERE src = '198.51
 expect_eq "refused recipient (550): failed after one attempt" "failed 1" "$bad"
 check "the server's words are kept" grep -q "5.1.1\|550" \
     <(sq "$DB" "SELECT last_error FROM reports WHERE src = '198.51.100.9'")
+
+# A residential pool: the holder, with its upstream in Cc; the MTA refuses
+# the Cc address (550), so the report goes again without the Cc.
+for i in 1 2 3 4 5 6; do
+	sshd_line "Mar  3 10:00:2$i" 100 "Failed password for root from 192.0.2.77 port 4000$i ssh2"
+done >>"$W/auth.log"
+scan -q --db "$DB" "$W/auth.log"
+ad draft "${Q[@]}" --offline --now 2025-03-03T12:30:00Z >/dev/null 2>&1
+expect_eq "residential pool: the upstream in Cc" "abuse@example.com nobody-here@example.net" \
+    "$(sq "$DB" "SELECT rcpt_to, rcpt_cc FROM reports WHERE src = '192.0.2.77'" | tr '|' ' ')"
+ad approve "${Q[@]}" "$(sq "$DB" "SELECT token FROM reports WHERE src = '192.0.2.77'")" 2>/dev/null
+ad send "${Q[@]}" --now 2025-03-03T12:35:00Z >/dev/null 2>&1
+expect_eq "Cc refused: sent to the holder without it" "sent " \
+    "$(sq "$DB" "SELECT state || ' ' || rcpt_cc FROM reports WHERE src = '192.0.2.77'")"
+files=$("$MTA" wait "$W/mta" abuse@example.com 1)
+check "delivered to the holder, with no Cc header left" \
+    bash -c "test -n '$files' && ! grep -qi '^Cc:' '$(head -1 <<<"$files")'"
 
 # MTA down: temporary, kept for a retry.
 for i in 1 2 3 4 5 6; do

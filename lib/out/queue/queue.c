@@ -82,6 +82,56 @@ redate(const char *msg, size_t len, int64_t t, size_t *out_len)
 	return o;
 }
 
+/*
+ * The message without header `name` (and its folded lines): a Cc we may
+ * no longer send to must leave the headers too (sendmail -t reads them).
+ * Returns a new allocation, or NULL when there was none (or no memory).
+ */
+static char *
+without_header(const char *msg, size_t len, const char *name, size_t *out_len)
+{
+	const char *p = msg, *end = msg + len, *eol, *cut = NULL, *cut_end;
+	size_t nl = strlen(name);
+	char *o;
+
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			return NULL;
+		if (p == eol || (*p == '\r' && p + 1 == eol))
+			break;			/* end of the header block */
+		if (cut == NULL && (size_t)(eol - p) > nl &&
+		    strncasecmp(p, name, nl) == 0 && p[nl] == ':')
+			cut = p;
+		else if (cut != NULL && *p != ' ' && *p != '\t')
+			break;
+	}
+	if (cut == NULL)
+		return NULL;
+	cut_end = p;
+	if ((o = ad_malloc(len - (size_t)(cut_end - cut) + 1)) == NULL)
+		return NULL;
+	memcpy(o, msg, (size_t)(cut - msg));
+	memcpy(o + (cut - msg), cut_end, (size_t)(end - cut_end));
+	*out_len = len - (size_t)(cut_end - cut);
+	o[*out_len] = '\0';
+	return o;
+}
+
+/* Drops the Cc (recipient and header) from row. */
+static void
+drop_cc(struct ad_report_row *row)
+{
+	size_t ml;
+	char *m = without_header(row->message, row->message_len, "Cc", &ml);
+
+	if (m != NULL) {
+		ad_free(row->message);
+		row->message = m;
+		row->message_len = ml;
+	}
+	row->cc[0] = '\0';
+}
+
 static const char *
 email_domain(const char *email)
 {
@@ -229,18 +279,10 @@ load_samples(struct ad_store *st, struct items *it)
 }
 
 static int
-addr_cmp(const struct ad_addr *a, const struct ad_addr *b)
-{
-	if (a->af != b->af)
-		return a->af < b->af ? -1 : 1;
-	return memcmp(a->b, b->b, 16);
-}
-
-static int
 item_cmp(const void *x, const void *y)
 {
 	const struct item *a = x, *b = y;
-	int c = addr_cmp(&a->inc.src, &b->inc.src);
+	int c = ad_addr_cmp(&a->inc.src, &b->inc.src);
 
 	if (c != 0)
 		return c;
@@ -601,33 +643,6 @@ fail:
 	return r;
 }
 
-/* A pending report whose incidents grew since it was composed. */
-struct grown {
-	int64_t	*ids;
-	size_t	 n, cap;
-	int	 err;
-};
-
-static int
-collect_pending(void *arg, const struct ad_report_row *r)
-{
-	struct grown *g = arg;
-
-	if (g->n == g->cap) {
-		size_t nc = g->cap ? g->cap * 2 : 16;
-		int64_t *v = ad_reallocarray(g->ids, nc, sizeof(*v));
-
-		if (v == NULL) {
-			g->err = AD_ERR_NOMEM;
-			return 1;
-		}
-		g->ids = v;
-		g->cap = nc;
-	}
-	g->ids[g->n++] = r->id;
-	return 0;
-}
-
 static int
 sum_events(void *arg, const struct ad_incident *inc)
 {
@@ -640,26 +655,26 @@ refresh_grown(struct draft_run *d)
 {
 	struct ad_report_filter f;
 	struct ad_incident_filter fi;
-	struct grown g = { 0 };
+	int64_t *ids = NULL;
+	size_t n_ids = 0;
 	struct ad_report_row row;
 	size_t i;
 	int r;
 
 	memset(&f, 0, sizeof(f));
 	f.states = PENDING_STATES;
-	if ((r = ad_store_report_each(d->st, &f, collect_pending, &g)) != AD_OK ||
-	    (r = g.err) != AD_OK)
+	if ((r = ad_store_report_ids(d->st, &f, &ids, &n_ids)) != AD_OK)
 		goto out;
-	for (i = 0; i < g.n; i++) {
+	for (i = 0; i < n_ids; i++) {
 		uint64_t ev = 0;
 
 		memset(&fi, 0, sizeof(fi));
 		fi.category = -1;
-		fi.report_id = g.ids[i];
+		fi.report_id = ids[i];
 		if ((r = ad_store_incident_each(d->st, &fi, sum_events,
 		    &ev)) != AD_OK)
 			goto out;
-		if ((r = ad_store_report_get(d->st, g.ids[i], NULL, &row)) < 0)
+		if ((r = ad_store_report_get(d->st, ids[i], NULL, &row)) < 0)
 			goto out;
 		if (r == 0) {
 			ad_report_row_free(&row);
@@ -703,7 +718,7 @@ refresh_grown(struct draft_run *d)
 	}
 	r = AD_OK;
 out:
-	ad_free(g.ids);
+	ad_free(ids);
 	return r;
 }
 
@@ -716,7 +731,8 @@ note_sent_growth(struct draft_run *d)
 {
 	struct ad_report_filter f;
 	struct ad_incident_filter fi;
-	struct grown g = { 0 };
+	int64_t *ids = NULL;
+	size_t n_ids = 0;
 	struct ad_report_row row;
 	char text[200];
 	size_t i;
@@ -724,19 +740,18 @@ note_sent_growth(struct draft_run *d)
 
 	memset(&f, 0, sizeof(f));
 	f.states = SENT_STATES;
-	if ((r = ad_store_report_each(d->st, &f, collect_pending, &g)) != AD_OK ||
-	    (r = g.err) != AD_OK)
+	if ((r = ad_store_report_ids(d->st, &f, &ids, &n_ids)) != AD_OK)
 		goto out;
-	for (i = 0; i < g.n; i++) {
+	for (i = 0; i < n_ids; i++) {
 		uint64_t ev = 0, seen;
 
 		memset(&fi, 0, sizeof(fi));
 		fi.category = -1;
-		fi.report_id = g.ids[i];
+		fi.report_id = ids[i];
 		if ((r = ad_store_incident_each(d->st, &fi, sum_events,
 		    &ev)) != AD_OK)
 			goto out;
-		if ((r = ad_store_report_get(d->st, g.ids[i], NULL, &row)) < 0)
+		if ((r = ad_store_report_get(d->st, ids[i], NULL, &row)) < 0)
 			goto out;
 		seen = row.events_seen > row.events ? row.events_seen :
 		    row.events;
@@ -767,7 +782,7 @@ note_sent_growth(struct draft_run *d)
 	}
 	r = AD_OK;
 out:
-	ad_free(g.ids);
+	ad_free(ids);
 	return r;
 }
 
@@ -814,7 +829,7 @@ ad_queue_draft(struct ad_ctx *ctx, struct ad_store *st,
 		qsort(it.v, it.n, sizeof(*it.v), item_cmp);
 	for (i = 0; i < it.n; i = j) {
 		for (j = i + 1; j < it.n &&
-		    addr_cmp(&it.v[j].inc.src, &it.v[i].inc.src) == 0; j++)
+		    ad_addr_cmp(&it.v[j].inc.src, &it.v[i].inc.src) == 0; j++)
 			;
 		stats->sources++;
 		if ((r = draft_source(&d, &it.v[i], j - i)) != AD_OK) {
@@ -925,32 +940,6 @@ out:
 }
 
 /* --- sending ------------------------------------------------------------- */
-
-struct id_list {
-	int64_t	*v;
-	size_t	 n, cap;
-	int	 err;
-};
-
-static int
-collect_id(void *arg, const struct ad_report_row *r)
-{
-	struct id_list *l = arg;
-
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 16;
-		int64_t *v = ad_reallocarray(l->v, nc, sizeof(*v));
-
-		if (v == NULL) {
-			l->err = AD_ERR_NOMEM;
-			return 1;
-		}
-		l->v = v;
-		l->cap = nc;
-	}
-	l->v[l->n++] = r->id;
-	return 0;
-}
 
 /* Saves row and a trail line in one transaction. */
 static int
@@ -1073,7 +1062,7 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 			r = q;
 			goto out;
 		}
-		row.cc[0] = '\0';	/* the message's Cc: line stays; no copy */
+		drop_cc(&row);
 	}
 	if ((q = rate_limited(s, email_domain(row.to), why, sizeof(why))) != 0) {
 		if (q < 0) {
@@ -1109,6 +1098,21 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 		rcpt[n++] = row.cc;
 	r = ad_deliver_send(o->relay, o->me->email, rcpt, n, row.message,
 	    row.message_len, &res, diag);
+	if (r != AD_OK && res.permanent && row.cc[0] &&
+	    strcasestr(res.detail, row.cc) != NULL) {
+		/* Recipients are all or nothing: the upstream's Cc address
+		 * was refused, the holder's was not. Once more without it. */
+		ad_fmt_cut(why, sizeof(why), "Cc %s refused (%s): sent without"
+		    " it", row.cc, res.detail);
+		drop_cc(&row);
+		if ((q = ad_store_report_log(s->st, row.id, s->now, "sending",
+		    why)) != AD_OK) {
+			r = q;
+			goto out;
+		}
+		r = ad_deliver_send(o->relay, o->me->email, rcpt, 1, row.message,
+		    row.message_len, &res, diag);
+	}
 	if (r == AD_OK && res.accepted) {
 		if (ad_fault(s->ctx, AD_FAULT_SEND_AFTER_ACCEPT)) {
 			r = ad_diag_set(diag, AD_ERR_FAULT, row.token, 0,
@@ -1118,14 +1122,9 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 		row.state = AD_RS_SENT;
 		row.sent = s->now;
 		row.last_error[0] = '\0';
-		if (res.smtp_code > 0)
-			ad_fmt_cut(why, sizeof(why), "sent to %s%s%s (%d %s)",
-			    row.to, row.cc[0] ? ", cc " : "", row.cc,
-			    res.smtp_code, res.detail);
-		else
-			ad_fmt_cut(why, sizeof(why), "sent to %s%s%s (%s)",
-			    row.to, row.cc[0] ? ", cc " : "", row.cc,
-			    res.detail);
+		/* detail is the relay's own answer ("250 2.0.0 Ok: ...") */
+		ad_fmt_cut(why, sizeof(why), "sent to %s%s%s (%s)", row.to,
+		    row.cc[0] ? ", cc " : "", row.cc, res.detail);
 		if ((r = ad_store_begin(s->st)) != AD_OK)
 			goto out;
 		if ((r = ad_store_report_save(s->st, &row)) != AD_OK ||
@@ -1142,6 +1141,20 @@ send_one(struct sender *s, int64_t id, struct ad_diag *diag)
 			goto out;
 		s->stats->sent++;
 		tell(s, &row, "sent", why);
+		goto out;
+	}
+	if (r == AD_ERR_CONFIG) {
+		/* Our relay settings, not the report: keep it approved, stop. */
+		row.state = AD_RS_APPROVED;
+		row.attempts--;
+		ad_fmt_cut(row.last_error, sizeof(row.last_error), "%s",
+		    res.detail);
+		ad_fmt_cut(why, sizeof(why), "not sent, the relay settings are"
+		    " unusable: %s", res.detail);
+		tell(s, &row, "deferred", why);
+		s->stats->deferred++;
+		if ((q = save_logged(s->st, &row, s->now, why)) != AD_OK)
+			r = q;
 		goto out;
 	}
 	/* Not accepted: retry later, or give up. */
@@ -1186,7 +1199,8 @@ ad_queue_send(struct ad_ctx *ctx, struct ad_store *st,
 	struct sender s = { ctx, st, o, report, arg, stats,
 	    (int64_t)ad_ctx_now(ctx) };
 	struct ad_report_filter f;
-	struct id_list l = { 0 };
+	int64_t *ids = NULL;
+	size_t n = 0;
 	struct ad_report_row row;
 	size_t i;
 	int r;
@@ -1199,11 +1213,10 @@ ad_queue_send(struct ad_ctx *ctx, struct ad_store *st,
 	/* A SENDING report means a run died after handing it over. */
 	memset(&f, 0, sizeof(f));
 	f.states = 1u << AD_RS_SENDING;
-	if ((r = ad_store_report_each(st, &f, collect_id, &l)) != AD_OK ||
-	    (r = l.err) != AD_OK)
+	if ((r = ad_store_report_ids(st, &f, &ids, &n)) != AD_OK)
 		goto out;
-	for (i = 0; i < l.n && !o->dry_run; i++) {
-		if ((r = ad_store_report_get(st, l.v[i], NULL, &row)) < 0)
+	for (i = 0; i < n && !o->dry_run; i++) {
+		if ((r = ad_store_report_get(st, ids[i], NULL, &row)) < 0)
 			goto out;
 		if (r == 0)
 			continue;
@@ -1218,16 +1231,15 @@ ad_queue_send(struct ad_ctx *ctx, struct ad_store *st,
 		if (r != AD_OK)
 			goto out;
 	}
-	l.n = 0;
+	ad_free(ids);
 	f.states = 1u << AD_RS_APPROVED;
-	if ((r = ad_store_report_each(st, &f, collect_id, &l)) != AD_OK ||
-	    (r = l.err) != AD_OK)
+	if ((r = ad_store_report_ids(st, &f, &ids, &n)) != AD_OK)
 		goto out;
-	for (i = 0; i < l.n; i++)
-		if ((r = send_one(&s, l.v[i], diag)) != AD_OK)
+	for (i = 0; i < n; i++)
+		if ((r = send_one(&s, ids[i], diag)) != AD_OK)
 			goto out;
 	r = AD_OK;
 out:
-	ad_free(l.v);
+	ad_free(ids);
 	return r;
 }

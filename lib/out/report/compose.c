@@ -1021,10 +1021,12 @@ message(struct comp *c, struct ad_report_out *o)
 	    &c->facts[c->main], c->from, ad_buf_str(&c->lines), c->lines.len,
 	    &c->mask)) != AD_OK)
 		return r;
+	/* A multipart's encoding is the widest of its parts' (RFC 2045). */
 	if ((r = ad_buf_addf(m, "Content-Type: multipart/mixed; "
-	    "boundary=\"%s\"\r\n\r\n"
+	    "boundary=\"%s\"\r\n%s\r\n"
 	    "This report has a plain-text part and a machine-readable X-ARF "
-	    "part.\r\n\r\n--%s\r\n", boundary, boundary)) != AD_OK ||
+	    "part.\r\n\r\n--%s\r\n", boundary, qp ? "" :
+	    "Content-Transfer-Encoding: 8bit\r\n", boundary)) != AD_OK ||
 	    (r = text_part_headers(m, qp)) != AD_OK ||
 	    (r = ad_buf_add(m, "\r\n", 2)) != AD_OK ||
 	    (r = text_part_body(c, m, qp)) != AD_OK ||

@@ -215,6 +215,26 @@ xarf_json(struct ad_buf *b, const struct ad_report_input *in,
 		    != AD_OK || (r = ad_buf_add(b, "}]", 2)) != AD_OK)
 			return r;
 	}
+	/* Counts under the names the type schemas and samples use. */
+	if (strcmp(t->type, "login_attack") == 0)
+		r = ad_json_kv_int(b, &first, "attempt_count",
+		    (int64_t)inc->events);
+	else if (strcmp(t->type, "vulnerability_scan") == 0 ||
+	    strcmp(t->type, "infected_host") == 0)
+		r = ad_json_kv_int(b, &first, "total_requests",
+		    (int64_t)inc->events);
+	else
+		r = ad_json_kv_int(b, &first, "event_count",
+		    (int64_t)inc->events);
+	if (r != AD_OK)
+		return r;
+	snprintf(desc, sizeof(desc), "abusedesk:%s",
+	    ad_category_name(inc->category));
+	if ((r = ad_json_key(b, &first, "tags")) != AD_OK ||
+	    (r = ad_buf_addc(b, '[')) != AD_OK ||
+	    (r = ad_json_str(b, desc, strlen(desc))) != AD_OK ||
+	    (r = ad_buf_addc(b, ']')) != AD_OK)
+		return r;
 	if ((r = ad_json_kv_bool(b, &first, "source_proven",
 	    inc->spoofable == 0 && inc->proven > 0)) != AD_OK)
 		return r;

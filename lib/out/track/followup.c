@@ -60,34 +60,6 @@ thread_row(void *arg, const struct ad_report_row *r)
 	return 0;
 }
 
-struct ids {
-	int64_t	*v;
-	size_t	 n, cap;
-	int	 err;
-};
-
-static int
-collect_first(void *arg, const struct ad_report_row *r)
-{
-	struct ids *l = arg;
-
-	if (r->seq != 1)
-		return 0;
-	if (l->n == l->cap) {
-		size_t nc = l->cap ? l->cap * 2 : 16;
-		int64_t *v = ad_reallocarray(l->v, nc, sizeof(*v));
-
-		if (v == NULL) {
-			l->err = AD_ERR_NOMEM;
-			return 1;
-		}
-		l->v = v;
-		l->cap = nc;
-	}
-	l->v[l->n++] = r->id;
-	return 0;
-}
-
 struct pass {
 	struct ad_ctx			*ctx;
 	struct ad_store			*st;
@@ -342,20 +314,20 @@ ad_track_followup(struct ad_ctx *ctx, struct ad_store *st,
 	struct pass p = { ctx, st, qo, fo, contact, contact_arg, report, arg,
 	    stats, diag, (int64_t)ad_ctx_now(ctx) };
 	struct ad_report_filter f;
-	struct ids l = { 0 };
-	size_t i;
+	int64_t *ids = NULL;
+	size_t i, n = 0;
 	int r;
 
 	memset(stats, 0, sizeof(*stats));
 	memset(&f, 0, sizeof(f));
 	f.states = (1u << AD_RS_SENT) | (1u << AD_RS_UNCONFIRMED);
-	if ((r = ad_store_report_each(st, &f, collect_first, &l)) != AD_OK ||
-	    (r = l.err) != AD_OK)
+	f.first_only = true;
+	if ((r = ad_store_report_ids(st, &f, &ids, &n)) != AD_OK)
 		goto out;
-	for (i = 0; i < l.n; i++)
-		if ((r = one_case(&p, l.v[i])) != AD_OK)
+	for (i = 0; i < n; i++)
+		if ((r = one_case(&p, ids[i])) != AD_OK)
 			goto out;
 out:
-	ad_free(l.v);
+	ad_free(ids);
 	return r;
 }

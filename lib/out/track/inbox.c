@@ -196,8 +196,7 @@ ad_track_inbox(struct ad_ctx *ctx, struct ad_store *st, const char *path,
 				*diag = md;
 			continue;
 		}
-		ad_reply_classify(&rp);
-		stats->read++;
+		stats->read++;	/* (ad_reply_parse has classified it) */
 		if ((r = ad_store_begin(st)) != AD_OK) {
 			ad_reply_free(&rp);
 			goto out;
