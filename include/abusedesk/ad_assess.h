@@ -177,8 +177,11 @@ void	ad_resolver_free(struct ad_resolver *r);
  * not resolve back to addr: diag says which), AD_ERR_PARSE (the PTR name
  * is not a valid host name, ad_rdns_name_valid, or longer than cap - 1),
  * AD_ERR_IO (timeout, refused, server failure: diag says which). Each
- * query is bounded by the timeout given to ad_resolver_new (two tries),
- * so a call takes at most about 4 x timeout.
+ * of the two queries (PTR, then A/AAAA) makes two tries, the second with
+ * twice the timeout given to ad_resolver_new, so a call takes at most
+ * about 6 x timeout. After 2 calls in a row end in AD_ERR_IO, later calls
+ * return AD_ERR_IO at once (the servers are down or firewalled: a run of
+ * many sources must not wait on each).
  */
 int	ad_resolver_ptr(struct ad_resolver *r, const struct ad_addr *addr,
 	    char *name, size_t cap, struct ad_diag *diag) AD_WUR;

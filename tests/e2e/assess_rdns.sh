@@ -7,7 +7,8 @@
 # PTR found and forward-confirmed; PTR without a matching A record (not
 # believed); NXDOMAIN; a hostile PTR name (space, control byte, over-long,
 # '/' which c-ares lets through and our own check does not) rejected; a port with nothing listening and a server that never answers
-# end in an I/O error within the resolver's own bound.
+# end in an I/O error within the resolver's own bound, and after two such
+# calls one resolver stops asking.
 . "$(dirname "$0")/helpers.bash"
 need dnsmasq python3 timeout
 
@@ -124,6 +125,19 @@ case $r in
 "2||"*"input/output error"*"imeout"*) expect_eq "silent server: timeout, I/O error" ok ok ;;
 *) expect_eq "silent server: timeout, I/O error" "2||...input/output error...Timeout..." "$r" ;;
 esac
+
+# One resolver, many sources, servers silent: after two unanswered calls
+# the rest fail at once (a draft must not wait on every source).
+timeout 60 "$ABUSEDESK" rdns --dns-server "127.0.0.1:$silent" --timeout 300 \
+    198.51.100.7 198.51.100.8 198.51.100.9 2>"$W/err" >/dev/null
+expect_rc "silent server, three addresses" 2 $?
+expect_eq "third address: reverse DNS off after two unanswered" 1 \
+    "$(grep -c '198.51.100.9: input/output error: the DNS servers did not answer 2 times in a row' "$W/err")"
+# ... while answered ones (found or not) keep it on.
+expect_eq "several addresses, one resolver" \
+    "dsl-198-51-100-7.pool.example-isp.net
+census2.shodan.io" \
+    "$(ad rdns --dns-server "127.0.0.1:$port" --timeout 500 198.51.100.99 198.51.100.98 198.51.100.7 198.51.100.9 2>/dev/null)"
 
 # Bad arguments.
 ad rdns --dns-server "127.0.0.1:$port" not-an-address >/dev/null 2>&1

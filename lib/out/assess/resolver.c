@@ -32,11 +32,18 @@
 
 #define RESOLVER_TRIES		2
 #define RESOLVER_TIMEOUT_MS	3000
+/*
+ * After this many calls in a row whose servers did not answer, the
+ * resolver stops asking for the rest of its life: a draft of many sources
+ * on a machine whose DNS is firewalled must not wait seconds per source.
+ */
+#define RESOLVER_DOWN_AFTER	2
 
 struct ad_resolver {
 	ares_channel	ch;
 	int		timeout_ms;
 	bool		lib_init;
+	int		unanswered;	/* calls in a row without an answer */
 };
 
 /* What a callback hands back. */
@@ -130,8 +137,8 @@ now_ms(void)
 static void
 drive(struct ad_resolver *r, struct answer *a)
 {
-	long long deadline = now_ms() +
-	    (long long)r->timeout_ms * (RESOLVER_TRIES + 1) + 500;
+	/* c-ares doubles the timeout of the second try: 1 + 2 times it */
+	long long deadline = now_ms() + (long long)r->timeout_ms * 3 + 500;
 
 	while (!a->done) {
 		ares_socket_t socks[ARES_GETSOCK_MAXNUM];
@@ -283,8 +290,8 @@ failure(int status, const char *what, const char *addr, struct ad_diag *diag)
 	}
 }
 
-int
-ad_resolver_ptr(struct ad_resolver *r, const struct ad_addr *addr,
+static int
+resolve_ptr(struct ad_resolver *r, const struct ad_addr *addr,
     char *name, size_t cap, struct ad_diag *diag)
 {
 	struct answer a;
@@ -337,4 +344,25 @@ ad_resolver_ptr(struct ad_resolver *r, const struct ad_addr *addr,
 	}
 	memcpy(name, a.name, l + 1);
 	return AD_OK;
+}
+
+int
+ad_resolver_ptr(struct ad_resolver *r, const struct ad_addr *addr,
+    char *name, size_t cap, struct ad_diag *diag)
+{
+	int err;
+
+	if (r->unanswered >= RESOLVER_DOWN_AFTER) {
+		if (cap > 0)
+			name[0] = '\0';
+		return ad_diag_set(diag, AD_ERR_IO, "resolver", 0,
+		    "the DNS servers did not answer %d times in a row: reverse "
+		    "DNS is off for this run", RESOLVER_DOWN_AFTER);
+	}
+	err = resolve_ptr(r, addr, name, cap, diag);
+	if (err == AD_ERR_IO)
+		r->unanswered++;
+	else if (err != AD_ERR_USAGE && err != AD_ERR_NOMEM)
+		r->unanswered = 0;
+	return err;
 }
