@@ -20,7 +20,8 @@
  *      bounded by AD_LOOKUP_HOPS_MAX, a visited set (a loop ends it),
  *      a per-hop and an overall deadline;
  *   5. the most specific network answer that names a real contact wins;
- *      a less specific answer on the way (or the parent's RDAP "up" link)
+ *      a less specific answer on the way (or the parent's RDAP "up" link,
+ *      or else ARIN's parent handle asked of ARIN whois as "n ! NET-...")
  *      gives the parent and its contact, the upstream to escalate to.
  *
  * Manners: every server gets a token bucket (rate, burst) and at most one
@@ -61,7 +62,7 @@ struct ad_lookup_opts {
 	struct ad_fetch_opts	 fetch;
 	enum ad_lookup_via	 via;
 	bool			 offline;	/* cache and tables only */
-	bool			 parent;	/* fetch the parent's contact (RDAP up) */
+	bool			 parent;	/* fetch the parent's contact (up, handle) */
 	int			 timeout_ms;	/* per hop; 0: 10 s */
 	int			 total_ms;	/* per query; 0: 4 x timeout */
 	int64_t			 ttl;		/* seconds; 0: 7 days */

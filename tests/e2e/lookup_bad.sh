@@ -2,8 +2,9 @@
 # lookup_bad: misbehaving servers on loopback (tests/servers/replay.py) each
 # give a clear error or a safe answer, never a hang: slow (a byte a second),
 # endless, garbage, oversized, hanging, a referral loop (whois and RDAP),
-# HTTP 429 with Retry-After (then honoured by the next run), header
-# injection in the answer, and CR/LF in the query.
+# HTTP 429 with Retry-After (then honoured by the next run), RIPE's and
+# LACNIC's rate-limit notices (backed off in the store), header injection
+# in the answer, and CR/LF in the query.
 . "$(dirname "$0")/helpers.bash"
 need python3 openssl timeout
 [ -d "$SHARED/fixtures" ] || skip "no \$SHARED/fixtures"
@@ -21,6 +22,7 @@ cat >"$W/servers.tsv" <<'T'
 7.7.7.0/24	inject.test
 5.5.10.0/24	ripelimit.test
 5.5.11.0/24	wide.test
+5.5.12.0/24	lacniclimit.test
 T
 cat >"$W/bootstrap.json" <<'T'
 {"version": "1.0", "services": [
@@ -96,6 +98,18 @@ out=$(timeout 60 "${L[@]}" --via whois 5.5.10.1 2>/dev/null)
 check "RIPE %ERROR:201: says rate limited ($(field "$out" error))" grep -q 'rate limit' <<<"$(field "$out" error)"
 out=$(timeout 60 "${L[@]}" --via whois 5.5.10.2 2>/dev/null)
 expect_eq "RIPE %ERROR:201: not asked again" 1 "$(replay_queries 'ripelimit.test')"
+
+# LACNIC's rate-limit notice: rate limited, backed off, not asked again.
+out=$(timeout 60 "${L[@]}" --via whois 5.5.12.1 2>/dev/null)
+rc=$?
+expect_rc "LACNIC notice: clear failure" 2 "$rc"
+check "LACNIC notice: says rate limited ($(field "$out" error))" grep -q 'rate limit' <<<"$(field "$out" error)"
+expect_eq "LACNIC notice: no mailbox" "" "$(field "$out" abuse)"
+check "LACNIC notice: back-off stored" \
+    test "$(sq "$W/db" "select until > strftime('%s','now') from lookup_backoff where server = 'lacniclimit.test'")" = 1
+out=$(timeout 60 "${L[@]}" --via whois 5.5.12.2 2>/dev/null)
+expect_eq "LACNIC notice: not asked again" 1 "$(replay_queries 'lacniclimit.test')"
+check "LACNIC notice: the second run says why ($(field "$out" error))" grep -Eq 'rate limit|back' <<<"$(field "$out" error)"
 
 # A server claiming 0.0.0.0/0 answers for the address only, not the Internet.
 out=$(timeout 60 "${L[@]}" --via whois 5.5.11.1 2>/dev/null)

@@ -2,9 +2,9 @@
 """replay.py - whois, rwhois and RDAP (HTTPS) servers on loopback that answer
 from recorded registry responses, plus misbehaving servers.
 
-  replay.py --fixtures DIR --out DIR [--cert FILE --key FILE]
+  replay.py --fixtures DIR [--fixtures DIR...] --out DIR [--cert FILE --key FILE]
 
-Reads DIR/manifest-whois-rdap.jsonl (kind, server, query, file, range, cidr)
+Reads each DIR/manifest-whois-rdap.jsonl (kind, server, query, file, range, cidr)
 and listens on 127.0.0.1, one ephemeral port per whois/rwhois server name
 and one HTTPS port for every RDAP server (the Host header says which).
 Writes OUT/ports.json ({"whois": {name: port}, "rdap": port}), then
@@ -24,6 +24,9 @@ Misbehaving whois servers (names ending in .test):
   loop-a.test / loop-b.test   refer to each other (ARIN ReferralServer)
   inject.test    an answer whose abuse mailbox tries header injection
   ripelimit.test RIPE's %ERROR:201 (access denied: rate limited)
+  lacniclimit.test LACNIC's joint whois saying the query rate limit is
+                 exceeded (no recorded notice in the fixtures: the text is
+                 the one the whois parser recognises)
   wide.test      claims 0.0.0.0/0 (must not answer for the Internet)
 and RDAP hosts: ratelimit.test (429 + Retry-After: 120), loop.test
 (redirects to itself).
@@ -248,6 +251,12 @@ def bad_ripelimit(sock, line):
                  b'% denied because of a repeated excessive querying.\n')
 
 
+def bad_lacniclimit(sock, line):
+    sock.sendall(b'\r\n% Joint Whois - whois.lacnic.net\r\n'
+                 b'%  This server accepts single ASN, IPv4 or IPv6 queries\r\n'
+                 b'\r\n% Query rate limit exceeded\r\n\r\n')
+
+
 def bad_wide(sock, line):
     sock.sendall(b'inetnum:        0.0.0.0 - 255.255.255.255\n'
                  b'netname:        EVERYTHING\n'
@@ -258,6 +267,7 @@ def bad_wide(sock, line):
 
 BAD = {
     'ripelimit.test': bad_ripelimit, 'wide.test': bad_wide,
+    'lacniclimit.test': bad_lacniclimit,
     'slow.test': bad_slow, 'endless.test': bad_endless,
     'garbage.test': bad_garbage, 'oversized.test': bad_oversized,
     'hang.test': bad_hang, 'loop-a.test': bad_loop('loop-b.test'),
@@ -300,7 +310,7 @@ class RdapHandler(BaseHTTPRequestHandler):
             return self.send(302, b'', extra=[('Location', self.path)])
         if host == 'iana.test':
             name = os.path.basename(self.path)
-            p = os.path.join(ARGS.fixtures, '..', 'data',
+            p = os.path.join(ARGS.fixtures[0], '..', 'data',
                              'iana-rdap-bootstrap.' + name)
             if self.path.startswith('/rdap/') and \
                     name in ('ipv4.json', 'ipv6.json', 'asn.json') and \
@@ -316,7 +326,7 @@ class RdapHandler(BaseHTTPRequestHandler):
         kind, q = m.group(1), m.group(2)
         entries = RDAP.get(host, [])
         fname = '%s_%s.json' % (kind, q.replace(':', '_').replace('/', '_'))
-        path = os.path.join(ARGS.fixtures, 'rdap', host, fname)
+        path = os.path.join(ARGS.fixtures[0], 'rdap', host, fname)
         if not os.path.exists(path):
             e = None
             if kind in ('ip', 'autnum'):
@@ -369,12 +379,13 @@ class RdapServer(ThreadingHTTPServer):
 def main():
     global ARGS
     ap = argparse.ArgumentParser()
-    ap.add_argument('--fixtures', required=True)
+    ap.add_argument('--fixtures', required=True, action='append')
     ap.add_argument('--out', required=True)
     ap.add_argument('--cert')
     ap.add_argument('--key')
     ARGS = ap.parse_args()
-    load(ARGS.fixtures)
+    for d in ARGS.fixtures:
+        load(d)
     ports = {'whois': {}, 'rdap': None}
     names = list(WHOIS) + list(BAD) + ['root.rwhois.net:4321']
     for name in names:

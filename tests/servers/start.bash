@@ -7,11 +7,17 @@
 #                  closed port (a test never reaches the real Internet)
 #   CACERT         the test CA for --cacert
 #   LOOKUP         "$ABUSEDESK lookup --cacert ... --connect-to ..." as an array
-# replay_start DIR FIXTURES   (DIR must exist; the caller removes it)
+# replay_start DIR FIXTURES [MORE...]   (DIR must exist; the caller removes
+#                            it; MORE: further fixture folders, e.g.
+#                            tests/cases/lookup)
 # replay_queries [PATTERN]   number of queries the servers received
 
 replay_start() {
-	local dir=$1 fixtures=$2 here i
+	local dir=$1 here i f
+	local -a fx=()
+	for f in "${@:2}"; do
+		fx+=(--fixtures "$f")
+	done
 	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 	REPLAY_DIR=$dir
 	CACERT=$dir/ca.pem
@@ -29,7 +35,7 @@ replay_start() {
 	openssl x509 -req -in "$dir/srv.csr" -CA "$dir/ca.pem" \
 	    -CAkey "$dir/ca.key" -CAcreateserial -out "$dir/srv.pem" -days 2 \
 	    -extfile "$dir/ext.cnf" >/dev/null 2>&1 || return 1
-	python3 "$here/replay.py" --fixtures "$fixtures" --out "$dir" \
+	python3 "$here/replay.py" "${fx[@]}" --out "$dir" \
 	    --cert "$dir/srv.pem" --key "$dir/srv.key" \
 	    >"$dir/replay.out" 2>&1 &
 	REPLAY_PID=$!

@@ -1119,6 +1119,98 @@ fetch_parent(struct ad_lookup *l, struct ad_lookup_answer *a, int *hops,
 		    sizeof(a->parent_abuse[0]), "%s", pm->abuse);
 }
 
+/*
+ * ARIN's parent: RDAP "parentHandle": "NET-74-0-0-0-0", whois "Parent:
+ * NET74 (NET-74-0-0-0-0)". The handle when it is one of ARIN's network
+ * handles (NET-..., NET6-...), else false.
+ */
+static bool
+arin_net_handle(const char *parent, char *out, size_t n)
+{
+	const char *p = strrchr(parent, '('), *e;
+	size_t k, i;
+
+	if (p) {
+		p++;
+		if ((e = strchr(p, ')')) == NULL)
+			return false;
+	} else {
+		p = parent;
+		while (*p == ' ')
+			p++;
+		e = p + strcspn(p, " ");
+	}
+	k = (size_t)(e - p);
+	if (k < 5 || k >= n || (strncasecmp(p, "NET-", 4) != 0 &&
+	    strncasecmp(p, "NET6-", 5) != 0))
+		return false;
+	for (i = 0; i < k; i++)
+		if (!isalnum((unsigned char)p[i]) && p[i] != '-')
+			return false;
+	memcpy(out, p, k);
+	out[k] = '\0';
+	return true;
+}
+
+/*
+ * No parent came from the chain or an RDAP "up" link, but ARIN named the
+ * parent's handle: ARIN whois serves networks by handle ("n ! NET-..."),
+ * its RDAP does not. One more hop, within the query's hop and deadline
+ * bounds, memoised per handle like the "up" links.
+ */
+static void
+fetch_parent_handle(struct ad_lookup *l, struct ad_lookup_answer *a,
+    int *hops, int64_t total_deadline)
+{
+	char handle[AD_NI_NAME_MAX - 8], key[AD_NI_URL_MAX], err[256];
+	const char *reg = l->primary->registry[0] ? l->primary->registry :
+	    ad_registry_name(l->primary_server);
+	struct parent_memo *pm = NULL;
+	struct hop h;
+	size_t i;
+
+	if (!l->o.parent || a->n_parent_abuse > 0 || a->parent_name[0] ||
+	    reg == NULL || strcasecmp(reg, "ARIN") != 0 ||
+	    !arin_net_handle(l->primary->parent, handle, sizeof(handle)) ||
+	    strcasecmp(handle, l->primary->handle) == 0)
+		return;
+	snprintf(key, sizeof(key), "whois.arin.net n ! %s", handle);
+	for (i = 0; i < l->n_memo; i++)
+		if (strcmp(l->memo[i].url, key) == 0) {
+			pm = &l->memo[i];
+			goto give;
+		}
+	if (*hops >= AD_LOOKUP_HOPS_MAX || ad_fetch_now_ms() >= total_deadline)
+		return;
+	memset(&h, 0, sizeof(h));
+	h.p = P_WHOIS;
+	snprintf(h.host, sizeof(h.host), "whois.arin.net");
+	snprintf(h.query, sizeof(h.query), "n ! %s", handle);
+	(*hops)++;
+	if (exchange(l, &h, total_deadline, err, sizeof(err)) != O_ANSWER) {
+		ad_log(l->ctx, AD_LOG_INFO, "parent %s: %s", handle, err);
+		return;
+	}
+	/* The answer must be the network asked for, not a search result. */
+	if (strcasecmp(l->cur->handle, handle) != 0)
+		return;
+	pm = &l->memo[l->n_memo < PARENT_MEMO_MAX ? l->n_memo++ :
+	    PARENT_MEMO_MAX - 1];
+	memset(pm, 0, sizeof(*pm));
+	snprintf(pm->url, sizeof(pm->url), "%s", key);
+	copy_clean(pm->handle, sizeof(pm->handle), l->cur->handle);
+	copy_clean(pm->name, sizeof(pm->name), l->cur->netname);
+	if (ad_netinfo_best(l->cur))
+		snprintf(pm->abuse, sizeof(pm->abuse), "%s",
+		    ad_netinfo_best(l->cur)->email);
+ give:
+	copy_clean(a->parent_handle, sizeof(a->parent_handle), pm->handle);
+	copy_clean(a->parent_name, sizeof(a->parent_name), pm->name);
+	if (pm->abuse[0] && a->n_parent_abuse == 0)
+		snprintf(a->parent_abuse[a->n_parent_abuse++],
+		    sizeof(a->parent_abuse[0]), "%s", pm->abuse);
+}
+
 /* Appends "; s" (or s) to dst, cut at its size. */
 static void
 append_err(char *dst, size_t n, const char *s)
@@ -1365,8 +1457,10 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 		copy_clean(a->parent_name, sizeof(a->parent_name),
 		    l->upper->netname);
 		fill_contacts(l->upper, a->parent_abuse, &a->n_parent_abuse);
-	} else
+	} else {
 		fetch_parent(l, a, &hops, total);
+		fetch_parent_handle(l, a, &hops, total);
+	}
 	if (a->n_abuse == 0)
 		snprintf(a->error, sizeof(a->error), "%s",
 		    last_err[0] ? last_err :
