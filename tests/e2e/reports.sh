@@ -209,4 +209,18 @@ ad show "${Q[@]}" "${ME[@]}" --set own_networks=192.0.2.0/28 --offline --public 
 check "the report names our address 192.0.2.10" grep -q "192.0.2.10" "$W/private.eml"
 check "--public masks it" bash -c "! grep -q '192.0.2.10' '$W/public.eml' && grep -q '192.0.2.x' '$W/public.eml'"
 check "--public keeps the attacker's address" grep -q "203.0.113.66" "$W/public.eml"
+
+# A non-ASCII name folds the From: header (RFC 2047 word, address on the
+# next line): still recognised as ours, so the report is sendable.
+for i in 1 2 3 4 5 6; do
+	sshd_line "Mar  7 10:00:0$i" 400 "Failed password for root from 203.0.113.90 port 4400$i ssh2"
+done >>"$W/auth.log"
+scan -q --db "$DB" "$W/auth.log"
+U=(--set report.email=reports@example.com --set "report.name=Jörg Müller")
+ad draft "${Q[@]}" "${U[@]}" --offline --now 2025-03-07T12:00:00Z >/dev/null 2>&1
+ut=$(sq "$DB" "SELECT token FROM reports WHERE src = '203.0.113.90'")
+check "the From: header is folded" grep -q "^ <reports@example.com>" <(ad show "${Q[@]}" "$ut" | tr -d '\r')
+ad approve "${Q[@]}" "$ut" 2>/dev/null
+check "a folded From: is ours: would send" grep -q "^$ut *would send" \
+    <(ad send "${Q[@]}" "${U[@]}" --dry-run --now 2025-03-07T12:05:00Z 2>/dev/null)
 finish

@@ -40,6 +40,69 @@ ad_queue_token(const struct ad_addr *src, int64_t now, unsigned salt,
 }
 
 /*
+ * One header of a stored message (ours, composed): the line it starts on,
+ * its value (after "Name:" and blanks, to the end of its last folded
+ * line, line end excluded) and the line after it.
+ */
+struct hdr_span {
+	const char	*start, *value, *value_end, *next;
+};
+
+/* Finds header `name` in the header block; true when found. */
+static bool
+header_find(const char *msg, size_t len, const char *name, struct hdr_span *h)
+{
+	const char *p = msg, *end = msg + len, *eol;
+	size_t nl = strlen(name);
+
+	memset(h, 0, sizeof(*h));
+	for (; p < end; p = eol + 1) {
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
+			eol = end;
+		if (p == eol || (*p == '\r' && p + 1 == eol))
+			break;			/* end of the header block */
+		if (h->start != NULL && *p != ' ' && *p != '\t')
+			break;			/* the next header */
+		if (h->start == NULL) {
+			if ((size_t)(eol - p) <= nl ||
+			    strncasecmp(p, name, nl) != 0 || p[nl] != ':')
+				continue;
+			h->start = p;
+			for (h->value = p + nl + 1; h->value < eol &&
+			    (*h->value == ' ' || *h->value == '\t'); h->value++)
+				;
+		}
+		h->value_end = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
+		if (eol == end) {
+			p = end;
+			break;
+		}
+	}
+	if (h->start == NULL)
+		return false;
+	h->next = p;
+	return true;
+}
+
+/* msg with [from, to) replaced by rep: a new allocation, or NULL. */
+static char *
+splice(const char *msg, size_t len, const char *from, const char *to,
+    const char *rep, size_t rl, size_t *out_len)
+{
+	size_t before = (size_t)(from - msg), after = (size_t)(msg + len - to);
+	char *o;
+
+	if ((o = ad_malloc(before + rl + after + 1)) == NULL)
+		return NULL;
+	memcpy(o, msg, before);
+	memcpy(o + before, rep, rl);
+	memcpy(o + before + rl, to, after);
+	*out_len = before + rl + after;
+	o[*out_len] = '\0';
+	return o;
+}
+
+/*
  * The stored message with its Date: header set to `t` (a report approved
  * days after it was drafted is dated when it leaves). Returns a new
  * allocation or NULL (no Date header: keep the message as it is).
@@ -47,39 +110,14 @@ ad_queue_token(const struct ad_addr *src, int64_t now, unsigned salt,
 static char *
 redate(const char *msg, size_t len, int64_t t, size_t *out_len)
 {
-	const char *p = msg, *end = msg + len, *eol, *hdr_end;
-	char date[64], *o;
-	size_t before, after, dl;
+	struct hdr_span h;
+	char date[64];
 
-	hdr_end = NULL;
-	for (p = msg; p < end; p = eol + 1) {
-		eol = memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			return NULL;
-		if (p == eol || (p + 1 == eol && *p == '\r')) {
-			hdr_end = p;
-			break;
-		}
-		if ((size_t)(eol - p) > 6 && strncasecmp(p, "Date: ", 6) == 0)
-			break;
-	}
-	if (hdr_end != NULL || p >= end)
+	if (!header_find(msg, len, "Date", &h))
 		return NULL;
 	ad_report_date(t, date);
-	dl = strlen(date);
-	before = (size_t)(p + 6 - msg);
-	eol = memchr(p, '\n', (size_t)(end - p));
-	if (eol > p && eol[-1] == '\r')
-		eol--;
-	after = (size_t)(end - eol);
-	if ((o = ad_malloc(before + dl + after + 1)) == NULL)
-		return NULL;
-	memcpy(o, msg, before);
-	memcpy(o + before, date, dl);
-	memcpy(o + before + dl, eol, after);
-	o[before + dl + after] = '\0';
-	*out_len = before + dl + after;
-	return o;
+	return splice(msg, len, h.value, h.value_end, date, strlen(date),
+	    out_len);
 }
 
 /*
@@ -90,31 +128,11 @@ redate(const char *msg, size_t len, int64_t t, size_t *out_len)
 static char *
 without_header(const char *msg, size_t len, const char *name, size_t *out_len)
 {
-	const char *p = msg, *end = msg + len, *eol, *cut = NULL, *cut_end;
-	size_t nl = strlen(name);
-	char *o;
+	struct hdr_span h;
 
-	for (; p < end; p = eol + 1) {
-		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			return NULL;
-		if (p == eol || (*p == '\r' && p + 1 == eol))
-			break;			/* end of the header block */
-		if (cut == NULL && (size_t)(eol - p) > nl &&
-		    strncasecmp(p, name, nl) == 0 && p[nl] == ':')
-			cut = p;
-		else if (cut != NULL && *p != ' ' && *p != '\t')
-			break;
-	}
-	if (cut == NULL)
+	if (!header_find(msg, len, name, &h))
 		return NULL;
-	cut_end = p;
-	if ((o = ad_malloc(len - (size_t)(cut_end - cut) + 1)) == NULL)
-		return NULL;
-	memcpy(o, msg, (size_t)(cut - msg));
-	memcpy(o + (cut - msg), cut_end, (size_t)(end - cut_end));
-	*out_len = len - (size_t)(cut_end - cut);
-	o[*out_len] = '\0';
-	return o;
+	return splice(msg, len, h.start, h.next, "", 0, out_len);
 }
 
 /* Drops the Cc (recipient and header) from row. */
@@ -148,25 +166,16 @@ email_domain(const char *email)
 static bool
 from_is(const char *msg, size_t len, const char *from)
 {
-	const char *p = msg, *end = msg + len, *eol;
+	struct hdr_span h;
+	const char *v;
 	size_t fl = strlen(from);
 
-	for (; p < end; p = eol + 1) {
-		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL)
-			eol = end;
-		if (p == eol || (*p == '\r' && p + 1 == eol))
-			return false;		/* end of the header block */
-		if ((size_t)(eol - p) > 5 && strncasecmp(p, "From:", 5) == 0) {
-			const char *v;
-
-			for (v = p + 5; v + fl <= eol; v++)
-				if (strncasecmp(v, from, fl) == 0 &&
-				    (v + fl == eol || strchr(">\r ",
-				    v[fl]) != NULL))
-					return true;
-			return false;
-		}
-	}
+	if (!header_find(msg, len, "From", &h))
+		return false;
+	for (v = h.value; v + fl <= h.value_end; v++)
+		if (strncasecmp(v, from, fl) == 0 && (v + fl == h.value_end ||
+		    strchr(">\r ", v[fl]) != NULL))
+			return true;
 	return false;
 }
 
