@@ -77,6 +77,8 @@ int	cmd_send(struct cli *c, int argc, char **argv);
 int	cmd_suppress(struct cli *c, int argc, char **argv);
 int	cmd_followup(struct cli *c, int argc, char **argv);
 int	cmd_status(struct cli *c, int argc, char **argv);
+/* A report named on the command line: its id, or its token "AD-7F3K9Q". */
+void	cli_report_ref(const char *a, int64_t *id, const char **token);
 /* Following through (cmd_track.c). */
 int	cmd_inbox(struct cli *c, int argc, char **argv);
 int	cmd_history(struct cli *c, int argc, char **argv);

@@ -488,9 +488,8 @@ out:
 
 /* --- show -------------------------------------------------------------------- */
 
-/* "AD-7F3K9Q" or an id. */
-static void
-report_ref(const char *a, int64_t *id, const char **token)
+void
+cli_report_ref(const char *a, int64_t *id, const char **token)
 {
 	char *end;
 	long long v = strtoll(a, &end, 10);
@@ -571,7 +570,7 @@ cmd_show(struct cli *c, int argc, char **argv)
 		cli_err(c, "show: which report? (abusedesk reports lists them)");
 		return EXIT_USAGE;
 	}
-	report_ref(ref, &id, &token);
+	cli_report_ref(ref, &id, &token);
 	if ((ret = cli_setup(c)) != EXIT_OK ||
 	    (ret = env_open(&e, c, public_view)) != EXIT_OK)
 		goto out;
@@ -683,7 +682,7 @@ cmd_approve(struct cli *c, int argc, char **argv)
 		if (k < n_all)
 			id = all[k];
 		else
-			report_ref(refs[k - n_all], &id, &token);
+			cli_report_ref(refs[k - n_all], &id, &token);
 		memset(&diag, 0, sizeof(diag));
 		if ((r = ad_queue_approve(&c->ctx, e.st, id, token,
 		    &diag)) != AD_OK) {

@@ -345,8 +345,8 @@ cmd_history(struct cli *c, int argc, char **argv)
 	struct ad_report_row row;
 	struct ad_store *st = NULL;
 	struct hist h;
-	const char *ref = NULL;
-	char a[AD_ADDR_STRLEN], *end;
+	const char *ref = NULL, *token = NULL;
+	char a[AD_ADDR_STRLEN];
 	int64_t id = 0;
 	int i, r, ret;
 
@@ -374,26 +374,19 @@ cmd_history(struct cli *c, int argc, char **argv)
 		cli_err(c, "history: which report? (abusedesk reports lists them)");
 		return EXIT_USAGE;
 	}
-	id = strtoll(ref, &end, 10);
-	if (*end != '\0' || id <= 0)
-		id = 0;
+	cli_report_ref(ref, &id, &token);
 	if ((ret = cli_setup(c)) != EXIT_OK ||
 	    (ret = cli_open_store(c, &st)) != EXIT_OK)
 		return ret;
-	if ((r = ad_store_report_get(st, id, id ? NULL : ref, &row)) <= 0) {
+	if ((r = ad_store_report_get(st, id, token, &row)) <= 0) {
 		if (r == 0)
 			cli_err(c, "no report %s", ref);
 		ad_store_close(st);
 		return r == 0 ? EXIT_USAGE : cli_exit_for(r);
 	}
-	if (row.thread_id != 0) {
-		int64_t t = row.thread_id;
-
-		ad_report_row_free(&row);
-		if ((r = ad_store_report_get(st, t, NULL, &row)) <= 0) {
-			ad_store_close(st);
-			return r == 0 ? EXIT_STORE : cli_exit_for(r);
-		}
+	if ((r = ad_store_report_thread(st, &row)) <= 0) {
+		ad_store_close(st);
+		return r == 0 ? EXIT_STORE : cli_exit_for(r);
 	}
 	ad_buf_init(&h.out, 16u << 20);
 	{
@@ -522,13 +515,12 @@ cmd_close(struct cli *c, int argc, char **argv)
 	}
 	for (k = 0; k < n; k++) {
 		struct ad_report_row row;
-		char *end;
-		int64_t id = strtoll(refs[k], &end, 10);
+		const char *token;
+		int64_t id;
 
-		if (*end != '\0' || id <= 0)
-			id = 0;
-		if ((r = ad_store_report_get(st, id, id ? NULL : refs[k],
-		    &row)) <= 0) {
+		cli_report_ref(refs[k], &id, &token);
+		if ((r = ad_store_report_get(st, id, token, &row)) <= 0 ||
+		    (r = ad_store_report_thread(st, &row)) <= 0) {
 			if (r < 0) {
 				ret = cli_exit_for(r);
 				break;
@@ -537,7 +529,7 @@ cmd_close(struct cli *c, int argc, char **argv)
 			bad++;
 			continue;
 		}
-		id = row.thread_id ? row.thread_id : row.id;
+		id = row.id;
 		ad_report_row_free(&row);
 		if ((r = ad_store_begin(st)) != AD_OK ||
 		    (r = ad_track_set(st, id, blocked ? AD_LC_BLOCKED :

@@ -249,6 +249,11 @@ int	ad_store_report_ids(struct ad_store *st,
 /* The one report with this id or token: 1 found (out owns its message), 0 not. */
 int	ad_store_report_get(struct ad_store *st, int64_t id, const char *token,
 	    struct ad_report_row *out) AD_WUR;
+/*
+ * Moves *row (owned) to its thread's first report, where the case lives;
+ * a first report stays as it is. 1 done, 0 the first is gone, <0 error.
+ */
+int	ad_store_report_thread(struct ad_store *st, struct ad_report_row *row) AD_WUR;
 /* 1 when the token is taken (by another thread), 0 not, <0 error. */
 int	ad_store_token_used(struct ad_store *st, const char *token) AD_WUR;
 /* Puts incident_id into the report (after: it came after the report was sent). */

@@ -310,6 +310,17 @@ ad_store_report_get(struct ad_store *st, int64_t id, const char *token,
 }
 
 int
+ad_store_report_thread(struct ad_store *st, struct ad_report_row *row)
+{
+	int64_t first = row->thread_id;
+
+	if (first == 0 || first == row->id)
+		return 1;
+	ad_report_row_free(row);
+	return ad_store_report_get(st, first, NULL, row);
+}
+
+int
 ad_store_token_used(struct ad_store *st, const char *token)
 {
 	sqlite3_stmt *s;

@@ -52,13 +52,7 @@ match(struct ad_store *st, const struct ad_reply *rp, struct ad_report_row *out)
 found:
 	if (r <= 0)
 		return r;
-	if (out->thread_id != 0 && out->thread_id != out->id) {
-		int64_t t = out->thread_id;
-
-		ad_report_row_free(out);
-		return ad_store_report_get(st, t, NULL, out);
-	}
-	return 1;
+	return ad_store_report_thread(st, out);
 }
 
 /* What a class does to the case; fills effect. */
