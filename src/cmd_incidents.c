@@ -62,10 +62,7 @@ add_line_json(void *arg, const struct ad_sample *e)
 	bool first = true;
 	int r;
 
-	if (l->out.p[l->out.len - 1] != '[' &&
-	    (r = ad_buf_addc(&l->out, ',')) != AD_OK)
-		return r;
-	if ((r = ad_buf_addc(&l->out, '{')) != AD_OK ||
+	if ((r = ad_json_item_open(&l->out)) != AD_OK ||
 	    (r = ad_json_kv_str(&l->out, &first, "file", e->file)) != AD_OK ||
 	    (r = ad_json_kv_int(&l->out, &first, "line", (int64_t)e->line)) ||
 	    (r = ad_json_kv_str(&l->out, &first, "time", e->time.valid ?

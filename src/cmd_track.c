@@ -237,10 +237,7 @@ hist_trail(void *arg, int64_t at, const char *state, const char *text)
 	if (h->c->json) {
 		bool first = true;
 
-		if (h->out.p[h->out.len - 1] != '[' &&
-		    (h->err = ad_buf_addc(&h->out, ',')) != AD_OK)
-			return 1;
-		if ((h->err = ad_buf_addc(&h->out, '{')) != AD_OK ||
+		if ((h->err = ad_json_item_open(&h->out)) != AD_OK ||
 		    (h->err = ad_json_kv_str(&h->out, &first, "at",
 		    ad_instant_format_utc(&t, ts))) != AD_OK ||
 		    (h->err = ad_json_kv_str(&h->out, &first, "state",
@@ -266,10 +263,7 @@ hist_reply(void *arg, const struct ad_reply_row *r)
 	if (h->c->json) {
 		bool first = true;
 
-		if (h->out.p[h->out.len - 1] != '[' &&
-		    (h->err = ad_buf_addc(&h->out, ',')) != AD_OK)
-			return 1;
-		if ((h->err = ad_buf_addc(&h->out, '{')) != AD_OK ||
+		if ((h->err = ad_json_item_open(&h->out)) != AD_OK ||
 		    (h->err = ad_json_kv_str(&h->out, &first, "received",
 		    ad_instant_format_utc(&t, ts))) != AD_OK ||
 		    (h->err = ad_json_kv_str(&h->out, &first, "from",
@@ -299,10 +293,7 @@ hist_message(void *arg, const struct ad_report_row *r)
 	if (h->c->json) {
 		bool first = true;
 
-		if (h->out.p[h->out.len - 1] != '[' &&
-		    (h->err = ad_buf_addc(&h->out, ',')) != AD_OK)
-			return 1;
-		if ((h->err = ad_buf_addc(&h->out, '{')) != AD_OK ||
+		if ((h->err = ad_json_item_open(&h->out)) != AD_OK ||
 		    (h->err = ad_json_kv_int(&h->out, &first, "seq",
 		    r->seq)) != AD_OK ||
 		    (h->err = ad_json_kv_str(&h->out, &first, "kind",

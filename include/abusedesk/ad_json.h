@@ -20,6 +20,8 @@
 int	ad_json_str(struct ad_buf *b, const char *s, size_t n) AD_WUR;
 /* Appends a key: ,"key": (the comma unless first). *first is cleared. */
 int	ad_json_key(struct ad_buf *b, bool *first, const char *key) AD_WUR;
+/* Opens an object inside an array being written: ",{" or, first, "{". */
+int	ad_json_item_open(struct ad_buf *b) AD_WUR;
 /* Key plus value helpers; a NULL string is written as null. */
 int	ad_json_kv_str(struct ad_buf *b, bool *first, const char *key,
 	    const char *s) AD_WUR;

@@ -113,6 +113,17 @@ ad_json_str(struct ad_buf *b, const char *s, size_t n)
 }
 
 int
+ad_json_item_open(struct ad_buf *b)
+{
+	int r;
+
+	if (b->len > 0 && b->p[b->len - 1] != '[' &&
+	    (r = ad_buf_addc(b, ',')) != AD_OK)
+		return r;
+	return ad_buf_addc(b, '{');
+}
+
+int
 ad_json_key(struct ad_buf *b, bool *first, const char *key)
 {
 	int r;
