@@ -860,6 +860,19 @@ out:
 	return r;
 }
 
+/* The report named by id or token: AD_OK, AD_ERR_NOTFOUND (diag) or error. */
+static int
+get_report(struct ad_store *st, int64_t id, const char *token,
+    struct ad_report_row *row, struct ad_diag *diag)
+{
+	int r = ad_store_report_get(st, id, token, row);
+
+	if (r == 0)
+		return ad_diag_set(diag, AD_ERR_NOTFOUND, token, 0,
+		    "no report %s", token ? token : "with that id");
+	return r < 0 ? r : AD_OK;
+}
+
 int
 ad_queue_preview(struct ad_ctx *ctx, struct ad_store *st,
     const struct ad_queue_opts *o, const struct ad_assess_policy *pol,
@@ -874,11 +887,8 @@ ad_queue_preview(struct ad_ctx *ctx, struct ad_store *st,
 
 	*msg = NULL;
 	*len = 0;
-	if ((r = ad_store_report_get(st, id, token, &row)) < 0)
+	if ((r = get_report(st, id, token, &row, diag)) != AD_OK)
 		return r;
-	if (r == 0)
-		return ad_diag_set(diag, AD_ERR_NOTFOUND, token, 0,
-		    "no report %s", token ? token : "with that id");
 	if ((r = compose_row(&d, &row)) == AD_OK && row.message == NULL)
 		r = ad_diag_set(diag, AD_ERR_NOTFOUND, row.token, 0,
 		    "report %s has no recipient to write to (%s)", row.token,
@@ -901,11 +911,8 @@ ad_queue_approve(struct ad_ctx *ctx, struct ad_store *st, int64_t id,
 	struct ad_report_row row;
 	int r;
 
-	if ((r = ad_store_report_get(st, id, token, &row)) < 0)
+	if ((r = get_report(st, id, token, &row, diag)) != AD_OK)
 		return r;
-	if (r == 0)
-		return ad_diag_set(diag, AD_ERR_NOTFOUND, token, 0,
-		    "no report %s", token ? token : "with that id");
 	switch (row.state) {
 	case AD_RS_DRAFT:
 	case AD_RS_HELD:
