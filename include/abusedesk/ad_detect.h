@@ -219,7 +219,10 @@ int	ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk);
  */
 int	ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk);
 
-/* Puts a held incident (ad_incident_unpack) back into the table. */
+/*
+ * Puts a held incident (ad_incident_unpack) back into the table, copying
+ * its sample lines (the caller still frees them).
+ */
 int	ad_agg_put(struct ad_agg *a, const struct ad_incident *inc) AD_WUR;
 
 /* --- incidents ------------------------------------------------------- */

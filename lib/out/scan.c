@@ -199,13 +199,11 @@ static int
 put_held(void *arg, const struct ad_incident *inc)
 {
 	struct ad_scan *sc = arg;
+	struct ad_incident tmp = *inc;
 	int r;
 
-	if ((r = ad_agg_put(sc->agg, inc)) != AD_OK) {
-		struct ad_incident tmp = *inc;
-
-		ad_incident_clear_samples(&tmp);
-	}
+	r = ad_agg_put(sc->agg, inc);	/* copies the sample lines */
+	ad_incident_clear_samples(&tmp);
 	return r;
 }
 
