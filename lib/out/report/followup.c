@@ -1,7 +1,9 @@
 /*
  * followup.c - the later messages of a case: a reminder in the same thread,
- * an escalation to the upstream, one to the national CERT (ad_report.h).
- * Wording in templates/en/{followup,upstream,cert,quote}.txt and phrases.
+ * an escalation to the upstream, one to the national CERT, the report
+ * again to the holder's next mailbox after a bounce (ad_report.h).
+ * Wording in templates/en/{followup,upstream,cert,resend,quote}.txt and
+ * phrases.
  */
 #include <stdio.h>
 #include <string.h>
@@ -196,7 +198,7 @@ ad_report_compose_followup(const struct ad_followup_input *in,
     struct ad_report_out *o, struct ad_diag *diag)
 {
 	static const char *const body_tpl[] = { "followup.txt", "upstream.txt",
-	    "cert.txt" };
+	    "cert.txt", "resend.txt" };
 	static const char *const why_key[] = { "upstream.no_answer",
 	    "upstream.not_ours", "upstream.bounced" };
 	struct fu f;
@@ -218,7 +220,7 @@ ad_report_compose_followup(const struct ad_followup_input *in,
 	f.ts.diag = diag;
 	f.ts.dir = in ? in->template_dir : NULL;
 	if (in == NULL || in->me == NULL || in->original == NULL ||
-	    (unsigned)in->kind > AD_FU_CERT || (unsigned)in->why > AD_UP_BOUNCED) {
+	    (unsigned)in->kind > AD_FU_RESEND || (unsigned)in->why > AD_UP_BOUNCED) {
 		r = ad_diag_set(diag, AD_ERR_USAGE, "followup", 0, "missing input");
 		goto out;
 	}
@@ -273,8 +275,9 @@ ad_report_compose_followup(const struct ad_followup_input *in,
 		goto out;
 	if (in->kind == AD_FU_CERT && (r = history(&f)) != AD_OK)
 		goto out;
-	/* Subject: the thread's own for a reminder, else a new one. */
-	if (in->kind == AD_FU_REMINDER) {
+	/* Subject: the thread's own for a reminder ("Re:") and a resend (the
+	 * report's, unchanged: new to this desk), else a new one. */
+	if (in->kind == AD_FU_REMINDER || in->kind == AD_FU_RESEND) {
 		const char *os = in->original_subject ? in->original_subject : "";
 
 		if (!ad_header_value_ok(os, strlen(os))) {
@@ -283,14 +286,16 @@ ad_report_compose_followup(const struct ad_followup_input *in,
 			goto out;
 		}
 		snprintf(o->subject, sizeof(o->subject), "%s%s",
-		    strncasecmp(os, "Re:", 3) == 0 ? "" : "Re: ", os);
+		    in->kind == AD_FU_RESEND || strncasecmp(os, "Re:", 3) == 0 ?
+		    "" : "Re: ", os);
 	} else {
 		if ((r = phrase(&f, in->kind == AD_FU_UPSTREAM ?
 		    "subject.upstream" : "subject.cert", &subj)) != AD_OK)
 			goto out;
 		snprintf(o->subject, sizeof(o->subject), "%s", ad_buf_str(&subj));
 	}
-	if ((r = part(&f, body_tpl[in->kind])) != AD_OK ||
+	if ((r = set_printable(&f, "to", in->to)) != AD_OK ||
+	    (r = part(&f, body_tpl[in->kind])) != AD_OK ||
 	    (r = ad_buf_addc(&f.body, '\n')) != AD_OK ||
 	    (r = quote(&f)) != AD_OK ||
 	    (r = ad_buf_addc(&f.body, '\n')) != AD_OK ||
