@@ -220,6 +220,9 @@ struct ad_followup_input {
 	const char		*message_id;	/* this message's */
 	int64_t			 date;
 	const char		*template_dir;
+	/* A leading translation (ad_report_languages(); NULL, "" or "en":
+	 * none): the report's own language, the CERT's country's. */
+	const char		*lang;
 };
 
 /*

@@ -31,7 +31,8 @@ cat >"$W/contacts" <<'EOF'
 EOF
 Q=(--db "$DB" --set documentation_as_public=yes --set report.contacts="$W/contacts"
    --set relay.sendmail="$W/sendmail" --set assess.rdns=no
-   --set report.email=abuse-reports@reporter.example.org --set report.name="Jane Doe")
+   --set report.email=abuse-reports@reporter.example.org --set report.name="Jane Doe"
+   --set report.translate=yes)
 for s in 203.0.113.7 198.51.100.9; do
 	for i in 1 2 3 4 5 6; do
 		sshd_line "Mar  3 10:00:0$i" 100 "Failed password for root from $s port 4000$i ssh2"
@@ -84,6 +85,13 @@ check "resend: says the first mailbox bounced" grep -q \
     "sent our report to abuse@holder.example, which is also named as your abuse contact, but it could not be delivered" \
     <(tr -d '\r' <"$W/resend.eml" | tr '\n' ' ' | tr -s ' ')
 check "resend: the report quoted" grep -q "^> .*203.0.113.7" "$W/resend.eml"
+de=$(grep -n '^Wir schreiben Ihnen wegen Missbrauchs von 203.0.113.7' "$W/resend.eml" | cut -d: -f1)
+en=$(grep -n '^We are writing to you about abuse' "$W/resend.eml" | cut -d: -f1)
+check "resend: in the report's language first (German: the holder is in DE)" \
+    test -n "$de" -a -n "$en" -a "${de:-0}" -lt "${en:-0}"
+t2up=$(sq "$DB" "SELECT id FROM reports WHERE token = '$T2' AND seq = 2")
+check "no language known for T2: English only" \
+    bash -c "! '$ABUSEDESK' show --db '$DB' '$t2up' | grep -q 'Automatische'"
 
 expect_eq "followup again: nothing new" "" "$(fu 2025-03-04T11:00:00Z)"
 ad inbox "${Q[@]}" --now 2025-03-04T12:00:00Z "$W/Maildir" >"$W/again.out" 2>/dev/null

@@ -173,6 +173,11 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 	in.message_id = row.message_id;
 	in.date = p->now;
 	in.template_dir = p->qo->template_dir;
+	/* The language the report was written in (report.translate); the
+	 * CERT's is its own country's. */
+	if (p->qo->translate)
+		in.lang = step == AD_STEP_CERT ?
+		    ad_report_lang_for_country(cert->country) : F->lang;
 	ad_report_out_init(&out);
 	if ((r = ad_report_compose_followup(&in, &out, &cd)) != AD_OK) {
 		ad_report_out_free(&out);
@@ -185,6 +190,7 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 		tell(p, F->token, "stuck", text);
 		return AD_OK;
 	}
+	ad_fmt_cut(row.lang, sizeof(row.lang), "%s", in.lang ? in.lang : "");
 	row.message_len = out.message.len;
 	row.message = ad_buf_take(&out.message);
 	ad_fmt_cut(row.subject, sizeof(row.subject), "%s", out.subject);
