@@ -96,6 +96,13 @@ enum ad_family {
 	AD_FAMILY_SELINUX,	/* audit USER_LOGIN/USER_AUTH res=failed */
 	AD_FAMILY_XINETD,
 	AD_FAMILY_FAIL2BAN,	/* fail2ban's own log: repeat offenders */
+	/* added later: new families go at the end */
+	AD_FAMILY_IIS,		/* Microsoft IIS W3C extended access log */
+	AD_FAMILY_QMAIL,	/* qmail-smtpd, rblsmtpd */
+	AD_FAMILY_PERDITION,	/* perdition IMAP/POP3 proxy */
+	AD_FAMILY_UWIMAP,	/* UW IMAP imapd/ipop3d */
+	AD_FAMILY_OPENSMTPD,
+	AD_FAMILY_CUCIPOP,
 	AD_FAMILY__COUNT
 };
 

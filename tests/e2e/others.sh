@@ -12,7 +12,9 @@
 #   203.0.113.33  5 MySQL Access denied (2 error-log form, one
 #                 with an address injected in the user name)  5 new auth-bruteforce
 #   203.0.113.34  3 Asterisk registrations                    3 below auth-bruteforce
-#   203.0.113.35  3 fail2ban bans (+1 recidive, not counted)  3 new repeat-offender
+#   203.0.113.35  3 fail2ban bans (+1 recidive, not counted;   3 new repeat-offender
+#                 one in the stream as a fail2ban.log line,
+#                 one as fail2ban's syslog form)
 #   203.0.113.36  2 named AXFR denied (1 file-channel form)   2 below dns-abuse
 #   203.0.113.37  a successful FTP login, a local su failure  no event
 . "$(dirname "$0")/helpers.bash"
@@ -46,10 +48,12 @@ L=$W/all.log
 	echo "03-Mar-2025 10:06:01.500 security: error: client @0x2 203.0.113.36#4001 (example.org): zone transfer 'example.org/AXFR/IN' denied"
 	echo "Mar  3 10:07:00 h proftpd[12]: h (203.0.113.37[203.0.113.37]) - USER bob: Login successful."
 	echo "Mar  3 10:07:01 h su[13]: pam_unix(su:auth): authentication failure; logname=bob uid=1000 euid=0 tty=pts/0 ruser=bob rhost=  user=root"
+	echo "2025-03-03 10:05:00,100 fail2ban.actions        [10]: NOTICE  [postfix] Ban 203.0.113.35"
+	echo "Mar  3 10:05:00 h fail2ban.actions[10]: NOTICE [dovecot] Ban 203.0.113.35"
 } >"$L"
-# fail2ban.log is a file of its own (its ISO stamp looks like a syslog one).
+# fail2ban.log as a file of its own (its ISO stamp looks like a syslog one).
 F=$W/fail2ban.log
-for j in sshd postfix dovecot recidive; do
+for j in sshd recidive; do
 	echo "2025-03-03 10:05:00,100 fail2ban.actions [10]: NOTICE [$j] Ban 203.0.113.35"
 done >"$F"
 

@@ -140,13 +140,20 @@ take_tag(const char *p, const char *end, bool need_pid, struct envelope *env)
 
 /*
  * A facility.level pseudo-tag says nothing of the program: "auth.info",
- * "<10.5>", as some syslog daemons and appliances insert.
+ * "local3.7", "<10.5>", as some syslog daemons and appliances insert. The
+ * part after the dot must be a syslog level (a name or a digit), so a
+ * program that names itself MODULE.SUBMODULE ("fail2ban.actions") stays a
+ * program tag.
  */
 static bool
 is_facility(const char *p, size_t n)
 {
-	const char *dot = memchr(p, '.', n);
-	size_t i;
+	static const char *const levels[] = { "emerg", "panic", "alert",
+		"crit", "err", "error", "warn", "warning", "notice", "info",
+		"debug", "none", NULL };
+	const char *dot = memchr(p, '.', n), *lv;
+	const char *const *l;
+	size_t i, ln;
 
 	if (n >= 3 && p[0] == '<' && p[n - 1] == '>')
 		return true;
@@ -156,7 +163,14 @@ is_facility(const char *p, size_t n)
 		if (!((p[i] >= 'a' && p[i] <= 'z') || p + i == dot ||
 		    (p[i] >= '0' && p[i] <= '9')))
 			return false;
-	return true;
+	lv = dot + 1;
+	ln = (size_t)(p + n - lv);
+	if (ln == 1 && *lv >= '0' && *lv <= '7')
+		return true;
+	for (l = levels; *l != NULL; l++)
+		if (strlen(*l) == ln && memcmp(*l, lv, ln) == 0)
+			return true;
+	return false;
 }
 
 /*

@@ -4,8 +4,9 @@
  *
  * Tags: "imapd", "pop3d", "imapd-ssl", "pop3d-ssl", "courier-imapd",
  * "courier-pop3d", "courierpop3login", "courierimaplogin", "courieresmtpd".
- * Cyrus also logs as "imapd" (badlogin: ...): such messages are handed to
- * the cyrus family's parser.
+ * Cyrus also logs as "imapd" (badlogin: ...), and so does UW IMAP ("Login
+ * failed user=...", "AUTHENTICATE ... failure"): such messages are handed
+ * to the cyrus and uw-imap families' parsers.
  *
  * Where the address is:
  *  - "LOGIN FAILED, user=USER, ip=[ADDR]" (or "method=PLAIN, ip=[ADDR]"):
@@ -105,6 +106,10 @@ parse_courier(struct pline *pl, struct ad_event *ev)
 		return PR_NONE;
 	if (starts(p, end, LIT("badlogin: ")))
 		return fam_cyrus.parse(pl, ev);		/* Cyrus as "imapd" */
+	if (starts(p, end, LIT("Login failed ")) ||
+	    starts(p, end, LIT("Excessive login failures ")) ||
+	    starts(p, end, LIT("AUTHENTICATE ")))
+		return fam_uwimap.parse(pl, ev);	/* UW IMAP as "imapd" */
 	ev->service = "imap";
 	if (pl->env != NULL && pl->env->prog != NULL &&
 	    memchr(pl->env->prog, 'p', pl->env->prog_len) != NULL &&

@@ -16,10 +16,13 @@
  * spoofable: a ban is second-hand, the line does not show what the
  * client did (the jail's own log does; scan it too for proof).
  *
- * Known gap (XXX issue 3): fail2ban.log lines concatenated into a syslog
- * stream are not recognised there: the envelope reads their ISO stamp and
- * "[PID]:" as a syslog header. fail2ban.log as a file of its own, and
- * fail2ban's lines in the system log, are read.
+ * Where the lines come from: fail2ban.log as a file of its own (claimed
+ * on its first line; syslog-form lines in it keep their stamps), fail2ban
+ * logging to syslog (program tag "fail2ban.actions", "fail2ban-server",
+ * "fail2ban"), and fail2ban.log lines concatenated into a syslog stream
+ * ("2006-02-13 15:52:30,388 fail2ban.actions   [123]: ..."): the envelope
+ * reads the stamp, and the padded "MODULE   [PID]:" is no program tag, so
+ * the bare message starting with "fail2ban." is claimed here.
  */
 #include "parse_int.h"
 
@@ -54,21 +57,31 @@ parse_fail2ban(struct pline *pl, struct ad_event *ev)
 	ev->evidence = AD_EVIDENCE_SPOOFABLE;
 	ev->detail = j;
 	ev->detail_len = (size_t)(p - j);
-	/* fail2ban.log's own stamp: "2006-02-13 15:52:30,388" (local time) */
-	if (pl->env == NULL && m[0] >= '0' && m[0] <= '9') {
+	/*
+	 * In a file of its own: fail2ban.log's stamp "2006-02-13
+	 * 15:52:30,388" (local time), or a syslog line's "Mmm dd hh:mm:ss".
+	 */
+	if (pl->env == NULL) {
 		struct ad_instant t;
 
 		memset(&t, 0, sizeof(t));
-		if (ad_time_scan_iso(m, end, pl->clock, &t) > 0)
+		if ((m[0] >= '0' && m[0] <= '9') ?
+		    ad_time_scan_iso(m, end, pl->clock, &t) > 0 :
+		    ad_time_scan_bsd(m, end, pl->clock, &t) > 0)
 			ev->time = t;
 	}
 	return PR_EVENT;
 }
 
-/* fail2ban.log: "YYYY-MM-DD hh:mm:ss,mmm fail2ban.MODULE ..." */
+/*
+ * fail2ban.log: "YYYY-MM-DD hh:mm:ss,mmm fail2ban.MODULE ...", or such a
+ * line's message after a syslog envelope took its stamp.
+ */
 static bool
 fail2ban_claims(const char *m, size_t n)
 {
+	if (starts(m, m + n, LIT("fail2ban.")))
+		return true;
 	return n > 34 && m[0] >= '0' && m[0] <= '9' && m[4] == '-' &&
 	    m[10] == ' ' && m[19] == ',' &&
 	    find(m + 20, m + 34, LIT(" fail2ban.")) != NULL;

@@ -145,6 +145,8 @@ extern const struct family fam_suricata_eve, fam_snort_fast, fam_snort_full,
     fam_cisco_asa, fam_pflog;
 extern const struct family fam_named, fam_mysql, fam_asterisk, fam_pam,
     fam_selinux, fam_xinetd, fam_fail2ban;
+extern const struct family fam_iis, fam_qmail, fam_perdition, fam_uwimap,
+    fam_opensmtpd, fam_cucipop;
 
 /*
  * Families with their own stamps convert them with ad_time_scan_*() and

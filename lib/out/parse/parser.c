@@ -53,6 +53,13 @@ static const struct family *const families[AD_FAMILY__COUNT] = {
 	[AD_FAMILY_SELINUX] = &fam_selinux,
 	[AD_FAMILY_XINETD] = &fam_xinetd,
 	[AD_FAMILY_FAIL2BAN] = &fam_fail2ban,
+	/* added later */
+	[AD_FAMILY_IIS] = &fam_iis,
+	[AD_FAMILY_QMAIL] = &fam_qmail,
+	[AD_FAMILY_PERDITION] = &fam_perdition,
+	[AD_FAMILY_UWIMAP] = &fam_uwimap,
+	[AD_FAMILY_OPENSMTPD] = &fam_opensmtpd,
+	[AD_FAMILY_CUCIPOP] = &fam_cucipop,
 };
 
 enum sniff {
