@@ -406,10 +406,11 @@ scan_number(struct scan *s, bool *integer, long long *i)
 		return SC_FALLBACK;
 	if (*p == '0' && p + 1 < end && p[1] >= '0' && p[1] <= '9')
 		return SC_FALLBACK;	/* leading zero */
-	while (p < end && *p >= '0' && *p <= '9')
+	while (p < end && *p >= '0' && *p <= '9') {
+		if (p - d >= 18)
+			return SC_FALLBACK;	/* jansson: too big, maybe */
 		v = v * 10 + (*p++ - '0');
-	if (p - d > 18)
-		return SC_FALLBACK;	/* jansson: too big an integer, maybe */
+	}
 	if (p < end && *p == '.') {
 		*integer = false;
 		if (++p >= end || *p < '0' || *p > '9')
