@@ -41,16 +41,29 @@ json.dump({'services': [[['%d.0.0.0/8' % a for a in firsts],
 print('%d networks, %d addresses, %d distinct networks drawn' % (
     nets, addrs, len({tuple(l.split('.')[:2]) for l in open(w + '/addrs')})))
 PY
-L=("${LOOKUP[@]}" --db "$W/db" --json --no-parent --rdap-bootstrap "$W/boot.json"
+L=("${LOOKUP[@]}" --json --no-parent --rdap-bootstrap "$W/boot.json"
     --set lookup.rate=100000 --set lookup.burst=100000)
-t0=$(date +%s.%N)
-"${L[@]}" --stats - <"$W/addrs" >"$W/cold.jsonl" 2>"$W/cold.err" || true
-t1=$(date +%s.%N)
-sent=$(grep -c 'rdap.bench.test' "$REPLAY_DIR/queries.log" || true)
-answered=$(grep -c '"abuse":\["' "$W/cold.jsonl" || true)
-echo "cold: $ADDRS addresses, $answered with a mailbox, $sent queries sent," \
-    "wall $(python3 -c "print('%.2f s' % ($t1 - $t0))")"
-tail -n 1 "$W/cold.err"
+# Cold, once per PARALLEL entry (WORKERS or WORKERS/PER_SERVER, default
+# "1 4 4/4"), each into a fresh store; the last one's store is the warm
+# one. There is one server: with lookup.per_server = 1 (the default) its
+# queries go one at a time however many workers there are.
+for cfg in ${PARALLEL:-1 4 4/4}; do
+	par=${cfg%/*}
+	per=1
+	[ "$cfg" != "$par" ] && per=${cfg#*/}
+	rm -f "$W/db" "$REPLAY_DIR/queries.log"
+	t0=$(date +%s.%N)
+	"${L[@]}" --db "$W/db" --set lookup.parallel="$par" \
+	    --set lookup.per_server="$per" --stats - \
+	    <"$W/addrs" >"$W/cold.jsonl" 2>"$W/cold.err" || true
+	t1=$(date +%s.%N)
+	sent=$(grep -c 'rdap.bench.test' "$REPLAY_DIR/queries.log" || true)
+	answered=$(grep -c '"abuse":\["' "$W/cold.jsonl" || true)
+	echo "cold, parallel $par, per_server $per: $ADDRS addresses, $answered with a mailbox," \
+	    "$sent queries sent, wall $(python3 -c "print('%.2f s' % ($t1 - $t0))")"
+	tail -n 1 "$W/cold.err"
+done
+L+=(--db "$W/db")
 t0=$(date +%s.%N)
 "${L[@]}" --offline --stats - <"$W/addrs" >"$W/warm.jsonl" 2>"$W/warm.err" || true
 t1=$(date +%s.%N)

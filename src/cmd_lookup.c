@@ -16,6 +16,8 @@
 #include "abusedesk/ad_registry.h"
 #include "cli.h"
 
+#define LOOKUP_PARALLEL_DEFAULT	4	/* lookup.parallel */
+
 static const char lookup_help[] =
 "usage: abusedesk lookup [--json] [--offline] [--db PATH] [OPTIONS]\n"
 "                        ADDRESS|ASN... | -\n"
@@ -59,7 +61,9 @@ static const char lookup_help[] =
 "Configuration keys: lookup.rdap_bootstrap, lookup.whois_servers,\n"
 "lookup.connect_to, lookup.cacert, lookup.timeout, lookup.via,\n"
 "lookup.offline, lookup.parent, lookup.ttl (7d), lookup.negative_ttl (1h),\n"
-"lookup.rate (2 queries/s per server), lookup.burst (10), lookup.tables;\n"
+"lookup.rate (2 queries/s per server), lookup.burst (10), lookup.parallel\n"
+"(4 lookups at once; answers still come in input order), lookup.per_server\n"
+"(1 query in flight per server), lookup.tables;\n"
 "own_networks is never looked up.\n"
 "\n"
 "Exit status: 0 every query answered (an answer may name no mailbox: see\n"
@@ -248,6 +252,28 @@ print_human(const struct ad_lookup_answer *a)
 	}
 }
 
+/* The lookup options of the configuration (flags applied). */
+static void
+lookup_opts(const struct cli *c, struct ad_lookup_opts *o)
+{
+	const struct ad_config_lookup *lk = &c->cfg.lookup;
+
+	memset(o, 0, sizeof(*o));
+	fetch_opts(c, &o->fetch);
+	o->via = (enum ad_lookup_via)lk->via;
+	o->offline = lk->offline;
+	o->parent = !lk->no_parent;
+	o->timeout_ms = (int)(lk->timeout * 1000);
+	o->ttl = lk->ttl;
+	o->negative_ttl = lk->negative_ttl;
+	o->rate = lk->rate;
+	o->burst = lk->burst;
+	o->parallel = lk->parallel ? lk->parallel : LOOKUP_PARALLEL_DEFAULT;
+	o->per_server = lk->per_server ? lk->per_server : 1;
+	o->own = c->cfg.own;
+	o->n_own = c->cfg.n_own;
+}
+
 /* For other verbs (scan --lookup, incidents): a lookup from the config. */
 int
 cli_lookup_open(struct cli *c, struct ad_store *st, bool offline,
@@ -261,18 +287,8 @@ cli_lookup_open(struct cli *c, struct ad_store *st, bool offline,
 	if ((ret = apply_flags(c, &f)) != EXIT_OK ||
 	    (ret = load_registry(c, reg)) != EXIT_OK)
 		return ret;
-	memset(&o, 0, sizeof(o));
-	fetch_opts(c, &o.fetch);
-	o.via = (enum ad_lookup_via)c->cfg.lookup.via;
-	o.offline = offline || c->cfg.lookup.offline;
-	o.parent = !c->cfg.lookup.no_parent;
-	o.timeout_ms = (int)(c->cfg.lookup.timeout * 1000);
-	o.ttl = c->cfg.lookup.ttl;
-	o.negative_ttl = c->cfg.lookup.negative_ttl;
-	o.rate = c->cfg.lookup.rate;
-	o.burst = c->cfg.lookup.burst;
-	o.own = c->cfg.own;
-	o.n_own = c->cfg.n_own;
+	lookup_opts(c, &o);
+	o.offline = o.offline || offline;
 	if (ad_lookup_new(&c->ctx, st, *reg, &o, l) != AD_OK) {
 		ad_registry_free(*reg);
 		*reg = NULL;
@@ -281,27 +297,74 @@ cli_lookup_open(struct cli *c, struct ad_store *st, bool offline,
 	return EXIT_OK;
 }
 
+struct emit {
+	struct cli	*c;
+	struct ad_buf	*out;
+	bool		 failed;
+};
+
+/* ad_lookup_many's callback: prints one answer. */
 static int
-one(struct cli *c, struct ad_lookup *l, struct ad_buf *out, const char *q,
-    bool *failed)
+emit(void *arg, size_t i, const struct ad_lookup_answer *a, int rc)
 {
-	struct ad_lookup_answer a;
+	struct emit *e = arg;
 	int r;
 
-	r = ad_lookup_query(l, q, &a);
-	if (r == AD_ERR_NOMEM || r == AD_ERR_STORE)
-		return r;
-	if (a.err != AD_OK)
-		*failed = true;
-	if (c->json) {
-		ad_buf_reset(out);
-		if ((r = ad_lookup_answer_json(out, &a)) != AD_OK ||
-		    (r = ad_buf_addc(out, '\n')) != AD_OK)
+	(void)i;
+	(void)rc;
+	if (a->err != AD_OK)
+		e->failed = true;
+	if (e->c->json) {
+		ad_buf_reset(e->out);
+		if ((r = ad_lookup_answer_json(e->out, a)) != AD_OK ||
+		    (r = ad_buf_addc(e->out, '\n')) != AD_OK)
 			return r;
-		fwrite(out->p, 1, out->len, stdout);
+		fwrite(e->out->p, 1, e->out->len, stdout);
 	} else
-		print_human(&a);
+		print_human(a);
 	return AD_OK;
+}
+
+/*
+ * Queries from stdin, one a line, in batches of STDIN_BATCH (read ahead so
+ * the workers have work; with lookup.parallel = 1 line by line).
+ */
+#define STDIN_BATCH	256
+#define LINE_MAX_LEN	512
+
+static int
+lookup_stdin(struct ad_lookup *l, struct emit *e, size_t batch)
+{
+	char (*lines)[LINE_MAX_LEN];
+	const char *q[STDIN_BATCH];
+	size_t n = 0;
+	bool eof = false;
+	int r = AD_OK;
+
+	if ((lines = ad_calloc(STDIN_BATCH, LINE_MAX_LEN)) == NULL)
+		return AD_ERR_NOMEM;
+	while (r == AD_OK && !eof) {
+		n = 0;
+		while (n < batch) {
+			size_t k;
+
+			if (fgets(lines[n], LINE_MAX_LEN, stdin) == NULL) {
+				eof = true;
+				break;
+			}
+			k = strcspn(lines[n], "\r\n");
+			lines[n][k] = '\0';
+			if (k == 0 || lines[n][0] == '#')
+				continue;
+			q[n] = lines[n];
+			n++;
+		}
+		if (n > 0)
+			r = ad_lookup_many(l, q, n, emit, e);
+		fflush(stdout);
+	}
+	ad_free(lines);
+	return r;
 }
 
 int
@@ -313,6 +376,7 @@ cmd_lookup(struct cli *c, int argc, char **argv)
 	struct ad_lookup *l = NULL;
 	struct ad_buf out;
 	struct flags f = { .n = 0 };
+	struct emit e;
 	const char *queries[4096];
 	int nq = 0, i, r, ret;
 	bool stats = false, failed = false, from_stdin = false;
@@ -365,39 +429,20 @@ cmd_lookup(struct cli *c, int argc, char **argv)
 		return ret;
 	if ((ret = cli_open_store(c, &st)) != EXIT_OK)
 		goto out;
-	memset(&o, 0, sizeof(o));
-	fetch_opts(c, &o.fetch);
-	o.via = (enum ad_lookup_via)c->cfg.lookup.via;
-	o.offline = c->cfg.lookup.offline;
-	o.parent = !c->cfg.lookup.no_parent;
-	o.timeout_ms = (int)(c->cfg.lookup.timeout * 1000);
-	o.ttl = c->cfg.lookup.ttl;
-	o.negative_ttl = c->cfg.lookup.negative_ttl;
-	o.rate = c->cfg.lookup.rate;
-	o.burst = c->cfg.lookup.burst;
-	o.own = c->cfg.own;
-	o.n_own = c->cfg.n_own;
+	lookup_opts(c, &o);
 	if ((r = ad_lookup_new(&c->ctx, st, reg, &o, &l)) != AD_OK) {
 		cli_err(c, "lookup: %s", ad_strerror(r));
 		ret = EXIT_INTERNAL;
 		goto out;
 	}
 	ad_buf_init(&out, 1u << 20);
-	r = AD_OK;
-	for (i = 0; i < nq && r == AD_OK; i++)
-		r = one(c, l, &out, queries[i], &failed);
-	if (from_stdin && r == AD_OK) {
-		char line[512];
-
-		while (r == AD_OK && fgets(line, sizeof(line), stdin)) {
-			size_t n = strcspn(line, "\r\n");
-
-			line[n] = '\0';
-			if (n == 0 || line[0] == '#')
-				continue;
-			r = one(c, l, &out, line, &failed);
-		}
-	}
+	e.c = c;
+	e.out = &out;
+	e.failed = false;
+	r = ad_lookup_many(l, queries, (size_t)nq, emit, &e);
+	if (from_stdin && r == AD_OK)
+		r = lookup_stdin(l, &e, o.parallel > 1 ? STDIN_BATCH : 1);
+	failed = e.failed;
 	fflush(stdout);
 	ad_buf_free(&out);
 	if (r != AD_OK) {

@@ -32,6 +32,8 @@
  *   lookup.negative_ttl = 1h           # ... of "nobody knows it"
  *   lookup.rate = 2                    # queries per second per server
  *   lookup.burst = 10                  # token bucket size per server
+ *   lookup.parallel = 4                # lookups at once (1: one by one)
+ *   lookup.per_server = 1              # queries in flight per server
  *   lookup.parent = yes                # fetch the parent's contact (RDAP up)
  *   lookup.offline = no                # cache and bundled tables only
  *   lookup.tables = DIR                # refreshed tables (tables refresh)
@@ -127,6 +129,7 @@ struct ad_config_lookup {
 	int		via;		/* enum ad_lookup_via */
 	long long	ttl, negative_ttl;
 	double		rate, burst;
+	int		parallel, per_server;	/* 0 = default (4, 1) */
 	bool		no_parent;
 	bool		offline;
 };

@@ -40,6 +40,8 @@
 struct ad_fetch_share;
 
 int	ad_fetch_share_new(struct ad_fetch_share **out) AD_WUR;
+/* libcurl's global set-up, once: call before starting threads that fetch. */
+void	ad_fetch_global_init(void);
 void	ad_fetch_share_free(struct ad_fetch_share *s);
 
 struct ad_fetch_opts {

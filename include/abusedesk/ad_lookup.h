@@ -24,12 +24,23 @@
  *      or else ARIN's parent handle asked of ARIN whois as "n ! NET-...")
  *      gives the parent and its contact, the upstream to escalate to.
  *
- * Manners: every server gets a token bucket (rate, burst) and at most one
- * query in flight (we query sequentially); HTTP 429/403, RIPE %ERROR:201,
+ * Manners: every server gets a token bucket (rate, burst) and a gate that
+ * lets at most per_server queries (default 1) be in flight to it, however
+ * many workers ad_lookup_many runs (parallel); HTTP 429/403, RIPE %ERROR:201,
  * LACNIC's notice and a port 43 that hangs put the server into back-off
  * (Retry-After when given), kept in the store so the next run honours it.
  *
- * An ad_lookup borrows the ctx, store and registry given to it.
+ * Concurrency: ad_lookup_many runs up to o.parallel workers, each with its
+ * own parsed answers and its own connections; the range cache, the store,
+ * the servers' buckets and the counters are behind one mutex. A query
+ * whose address falls in a network another worker is resolving (or, until
+ * that walk has learnt its network, one that starts at the same server)
+ * waits for that walk and is then answered from the cache: one query per
+ * distinct network still holds.
+ *
+ * An ad_lookup borrows the ctx, store and registry given to it; while
+ * ad_lookup_many runs, nobody else may use the store (the log callback
+ * of ctx is called from the workers).
  */
 #ifndef AD_LOOKUP_H
 #define AD_LOOKUP_H
@@ -51,6 +62,7 @@
 #define AD_LOOKUP_RANGES_MAX	8	/* CIDRs reported and cached */
 #define AD_LOOKUP_MEMCACHE_MAX	65536	/* ranges kept in memory */
 #define AD_LOOKUP_SERVERS_MAX	256	/* servers with a rate state */
+#define AD_LOOKUP_PARALLEL_MAX	32	/* workers of ad_lookup_many */
 
 enum ad_lookup_via {
 	AD_VIA_AUTO = 0,	/* RDAP when the table has it, else whois */
@@ -70,6 +82,8 @@ struct ad_lookup_opts {
 	double			 rate;		/* queries/s per server; 0: 2 */
 	double			 burst;		/* bucket size; 0: 10 */
 	int64_t			 backoff;	/* seconds when no Retry-After; 0: 60 */
+	int			 parallel;	/* workers of ad_lookup_many; 0: 1 */
+	int			 per_server;	/* in flight per server; 0: 1 */
 	const struct ad_cidr	*own;		/* borrowed: never looked up */
 	size_t			 n_own;
 };
@@ -135,7 +149,22 @@ void	ad_lookup_free(struct ad_lookup *l);
 int	ad_lookup_query(struct ad_lookup *l, const char *query,
 	    struct ad_lookup_answer *a) AD_WUR;
 
-void	ad_lookup_get_stats(const struct ad_lookup *l, struct ad_lookup_stats *s);
+/*
+ * Answers queries[0..n-1] with up to o.parallel workers and hands each
+ * answer to fn in input order, on the calling thread, as soon as it and
+ * all before it are done (rc is what ad_lookup_query would return). With
+ * parallel 1 it is ad_lookup_query in a loop. Stops at the first
+ * AD_ERR_NOMEM or AD_ERR_STORE, or the first fn result other than AD_OK,
+ * and returns it; else AD_OK. Not to be called while another call on l
+ * runs.
+ */
+typedef int (*ad_lookup_each_fn)(void *arg, size_t i,
+    const struct ad_lookup_answer *a, int rc);
+
+int	ad_lookup_many(struct ad_lookup *l, const char *const *queries,
+	    size_t n, ad_lookup_each_fn fn, void *arg) AD_WUR;
+
+void	ad_lookup_get_stats(struct ad_lookup *l, struct ad_lookup_stats *s);
 
 /* Appends the answer as one JSON object (no newline). */
 int	ad_lookup_answer_json(struct ad_buf *b,

@@ -232,6 +232,20 @@ lookup_set(struct ad_config_lookup *lk, const char *key, const char *v,
 		return set_number(key, &lk->rate, v, diag);
 	if (strcmp(k, "burst") == 0)
 		return set_number(key, &lk->burst, v, diag);
+	if (strcmp(k, "parallel") == 0 || strcmp(k, "per_server") == 0) {
+		double n;
+
+		if ((r = set_number(key, &n, v, diag)) != AD_OK)
+			return r;
+		if (n < 1 || n > 32 || n != (double)(int)n)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected a whole number from 1 to 32");
+		if (k[0] == 'p' && k[1] == 'a')
+			lk->parallel = (int)n;
+		else
+			lk->per_server = (int)n;
+		return AD_OK;
+	}
 	if (strcmp(k, "parent") == 0) {
 		if ((r = set_yesno(key, &b, v, diag)) == AD_OK)
 			lk->no_parent = !b;

@@ -9,7 +9,13 @@ and listens on 127.0.0.1, one ephemeral port per whois/rwhois server name
 and one HTTPS port for every RDAP server (the Host header says which).
 Writes OUT/ports.json ({"whois": {name: port}, "rdap": port}), then
 OUT/ready. Every query received is appended to OUT/queries.log as
-"PROTO SERVER QUERY" (one line, escaped), so tests can count them.
+"PROTO SERVER QUERY" (one line, escaped), so tests can count them, and
+to OUT/timing.log as "start|end ID PROTO SERVER MONOTONIC-SECONDS" (end is
+written before the last bytes of the answer, so a client that waits for an
+answer before its next query always shows end < start). While the file
+OUT/overlap_wait holds a number of seconds, each query is held (up to that
+long) until a query to another server is in flight too: a client that
+queries different servers at once then shows it without timing luck.
 
 Answers: the file whose manifest query is the asked one, else the most
 specific manifest range of that server holding the asked address, else the
@@ -56,6 +62,49 @@ def log(proto, server, query):
     with LOG_LOCK:
         with open(os.path.join(ARGS.out, 'queries.log'), 'a') as f:
             f.write('%s %s %s\n' % (proto, server, q))
+
+
+INFLIGHT = {}                   # query id -> server
+INFLIGHT_CV = threading.Condition()
+NEXT_ID = [0]
+
+
+def timing(what, qid, proto, server):
+    with LOG_LOCK:
+        with open(os.path.join(ARGS.out, 'timing.log'), 'a') as f:
+            f.write('%s %d %s %s %.6f\n' % (what, qid, proto, server,
+                                            time.monotonic()))
+
+
+def query_start(proto, server):
+    """Marks a query in flight; holds it while OUT/overlap_wait asks."""
+    with INFLIGHT_CV:
+        NEXT_ID[0] += 1
+        qid = NEXT_ID[0]
+        INFLIGHT[qid] = server
+        INFLIGHT_CV.notify_all()
+    timing('start', qid, proto, server)
+    try:
+        with open(os.path.join(ARGS.out, 'overlap_wait')) as f:
+            wait = float(f.read().strip() or 0)
+    except (OSError, ValueError):
+        wait = 0
+    if wait > 0:
+        end = time.monotonic() + wait
+        with INFLIGHT_CV:
+            while not any(v != server for v in INFLIGHT.values()):
+                left = end - time.monotonic()
+                if left <= 0:
+                    break
+                INFLIGHT_CV.wait(left)
+    return qid
+
+
+def query_end(qid, proto, server):
+    timing('end', qid, proto, server)
+    with INFLIGHT_CV:
+        INFLIGHT.pop(qid, None)
+        INFLIGHT_CV.notify_all()
 
 
 def parse_range(text):
@@ -169,11 +218,13 @@ class WhoisHandler(socketserver.BaseRequestHandler):
                     b'%rwhois V-1.5:003fff:00 ' + name.encode() +
                     b' (replay)\r\n')
             line = self.readline()
-            log('rwhois' if rwhois else 'whois', name, line)
+            proto = 'rwhois' if rwhois else 'whois'
+            log(proto, name, line)
             bad = BAD.get(name.split(':')[0])
             if bad:
                 bad(self.request, line)
                 return
+            qid = query_start(proto, name)
             e = find(WHOIS.get(name, []), whois_query_text(line))
             if e:
                 with open(e['_path'], 'rb') as f:
@@ -185,6 +236,7 @@ class WhoisHandler(socketserver.BaseRequestHandler):
             else:
                 data = NOT_FOUND.get(name, 'No match for "{q}".\n').format(
                     q=whois_query_text(line)).encode()
+            query_end(qid, proto, name)
             self.request.sendall(data)
         except OSError:
             pass
@@ -292,6 +344,9 @@ class RdapHandler(BaseHTTPRequestHandler):
         pass
 
     def send(self, code, body, ctype='application/rdap+json', extra=()):
+        if getattr(self, 'qid', None) is not None:
+            query_end(self.qid, 'rdap', self.host)
+            self.qid = None
         self.send_response(code)
         self.send_header('Content-Type', ctype)
         self.send_header('Content-Length', str(len(body)))
@@ -303,6 +358,8 @@ class RdapHandler(BaseHTTPRequestHandler):
     def do_GET(self):
         host = (self.headers.get('Host') or '').split(':')[0].lower()
         log('rdap', host, self.path)
+        self.host = host
+        self.qid = query_start('rdap', host)
         if host == 'ratelimit.test':
             return self.send(429, b'{"errorCode":429,"title":"Too Many'
                              b' Requests"}', extra=[('Retry-After', '120')])

@@ -17,6 +17,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <pthread.h>
+
 #include <jansson.h>
 
 #include "abusedesk/ad_email.h"
@@ -57,6 +59,7 @@ struct server {
 	double		tokens;
 	int64_t		last_ms;
 	int64_t		backoff_until;	/* unix seconds */
+	int		inflight;	/* exchanges under way (the gate) */
 };
 
 struct parent_memo {
@@ -66,12 +69,51 @@ struct parent_memo {
 	char	abuse[AD_NI_EMAIL_MAX + 1];
 };
 
+/*
+ * A walk under way, as other workers see it: the address asked, the first
+ * server, and once an answer named one, the narrowest network seen that
+ * holds the address. A worker whose address falls in that network (or,
+ * before any answer, whose walk starts at the same server) waits for the
+ * walk to end and then answers from the cache: one query per network.
+ */
+struct pending {
+	bool		used;
+	bool		ready;		/* kind, key and first are set */
+	bool		have_range;
+	uint64_t	seq;		/* queries wait only for earlier ones */
+	uint8_t		kind;
+	uint8_t		key[16];
+	uint8_t		lo[16], hi[16];
+	char		first[AD_NI_TEXT_MAX + 8];
+};
+
+/*
+ * What one query's walk owns: the parsed answers (each ~10 KB: off the
+ * stack) and its own connections (a curl share is for one thread at a
+ * time, so each worker has its own and keeps its own keep-alive).
+ */
+struct walker {
+	struct ad_netinfo	*cur, *primary, *upper;
+	char			*primary_server, *upper_server;
+	char			 primary_proto[8];
+	struct ad_fetch_opts	 fetch;
+	struct ad_fetch_share	*share;		/* ours, or NULL */
+	struct pending		*pend;		/* while walking */
+};
+
+/*
+ * Shared by the workers, under mu: the in-memory ranges, the store, the
+ * servers' buckets and gates, the parent memo, the pending walks and the
+ * counters. cv is signalled when a gate opens, a pending walk learns its
+ * network or ends, and a batch answer is done.
+ */
 struct ad_lookup {
 	struct ad_ctx		*ctx;
 	struct ad_store		*store;
 	const struct ad_registry *reg;
 	struct ad_lookup_opts	 o;
-	struct ad_fetch_share	*share;		/* ours, when o had none */
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;		/* CLOCK_MONOTONIC */
 	struct memrange		*mem;
 	size_t			 n_mem, cap_mem;
 	struct server		 srv[AD_LOOKUP_SERVERS_MAX];
@@ -79,14 +121,79 @@ struct ad_lookup {
 	struct parent_memo	*memo;
 	size_t			 n_memo;
 	struct ad_lookup_stats	 stats;
-	/* scratch answers of the walk (each ~10 KB: off the stack) */
-	struct ad_netinfo	*cur, *primary, *upper, *aux;
-	char			*primary_server, *upper_server;
-	char			 primary_proto[8];
+	struct pending		 pend[AD_LOOKUP_PARALLEL_MAX + 1];
+	uint64_t		 seq;		/* of the next query */
+	struct walker		*w[AD_LOOKUP_PARALLEL_MAX];	/* w[0]: ad_lookup_query */
 	struct ad_buf		 json;
 };
 
+static void
+lock(struct ad_lookup *l)
+{
+	(void)pthread_mutex_lock(&l->mu);
+}
+
+static void
+unlock(struct ad_lookup *l)
+{
+	(void)pthread_mutex_unlock(&l->mu);
+}
+
+/* Waits on cv until woken or until deadline_ms (monotonic; <0: none). */
+static void
+wait_until(struct ad_lookup *l, int64_t deadline_ms)
+{
+	struct timespec ts;
+
+	if (deadline_ms < 0) {
+		(void)pthread_cond_wait(&l->cv, &l->mu);
+		return;
+	}
+	ts.tv_sec = (time_t)(deadline_ms / 1000);
+	ts.tv_nsec = (long)(deadline_ms % 1000) * 1000000L;
+	(void)pthread_cond_timedwait(&l->cv, &l->mu, &ts);
+}
+
 /* --- setup ------------------------------------------------------------- */
+
+static void
+walker_free(struct walker *w)
+{
+	if (w == NULL)
+		return;
+	ad_free(w->cur);
+	ad_free(w->primary);
+	ad_free(w->upper);
+	ad_free(w->primary_server);
+	ad_free(w->upper_server);
+	ad_fetch_share_free(w->share);
+	ad_free(w);
+}
+
+/* A walker with the lookup's fetch options and, unless given one, its own share. */
+static struct walker *
+walker_new(const struct ad_lookup *l)
+{
+	struct walker *w;
+
+	if ((w = ad_calloc(1, sizeof(*w))) == NULL)
+		return NULL;
+	w->fetch = l->o.fetch;
+	w->cur = ad_calloc(1, sizeof(*w->cur));
+	w->primary = ad_calloc(1, sizeof(*w->primary));
+	w->upper = ad_calloc(1, sizeof(*w->upper));
+	w->primary_server = ad_calloc(1, AD_NI_URL_MAX);
+	w->upper_server = ad_calloc(1, AD_NI_URL_MAX);
+	if (!w->cur || !w->primary || !w->upper || !w->primary_server ||
+	    !w->upper_server || (w->fetch.share == NULL &&
+	    ad_fetch_share_new(&w->share) != AD_OK)) {
+		walker_free(w);
+		return NULL;
+	}
+	if (w->fetch.share == NULL)
+		w->fetch.share = w->share;
+	return w;
+}
 
 int
 ad_lookup_new(struct ad_ctx *ctx, struct ad_store *store,
@@ -94,6 +201,7 @@ ad_lookup_new(struct ad_ctx *ctx, struct ad_store *store,
     struct ad_lookup **out)
 {
 	struct ad_lookup *l;
+	pthread_condattr_t ca;
 
 	*out = NULL;
 	if ((l = ad_calloc(1, sizeof(*l))) == NULL)
@@ -116,23 +224,28 @@ ad_lookup_new(struct ad_ctx *ctx, struct ad_store *store,
 		l->o.burst = 10;
 	if (l->o.backoff <= 0)
 		l->o.backoff = 60;
-	if (l->o.fetch.share == NULL) {
-		if (ad_fetch_share_new(&l->share) != AD_OK) {
-			ad_lookup_free(l);
-			return AD_ERR_NOMEM;
-		}
-		l->o.fetch.share = l->share;
+	if (l->o.parallel <= 0)
+		l->o.parallel = 1;
+	if (l->o.parallel > AD_LOOKUP_PARALLEL_MAX)
+		l->o.parallel = AD_LOOKUP_PARALLEL_MAX;
+	if (l->o.per_server <= 0)
+		l->o.per_server = 1;
+	if (pthread_mutex_init(&l->mu, NULL) != 0) {
+		ad_free(l);
+		return AD_ERR_NOMEM;
 	}
-	l->cur = ad_calloc(1, sizeof(*l->cur));
-	l->primary = ad_calloc(1, sizeof(*l->primary));
-	l->upper = ad_calloc(1, sizeof(*l->upper));
-	l->aux = ad_calloc(1, sizeof(*l->aux));
-	l->primary_server = ad_calloc(1, AD_NI_URL_MAX);
-	l->upper_server = ad_calloc(1, AD_NI_URL_MAX);
+	if (pthread_condattr_init(&ca) != 0 ||
+	    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&l->cv, &ca) != 0) {
+		(void)pthread_mutex_destroy(&l->mu);
+		ad_free(l);
+		return AD_ERR_NOMEM;
+	}
+	(void)pthread_condattr_destroy(&ca);
+	ad_fetch_global_init();
 	l->memo = ad_calloc(PARENT_MEMO_MAX, sizeof(*l->memo));
 	ad_buf_init(&l->json, 64 * 1024);
-	if (!l->cur || !l->primary || !l->upper || !l->aux ||
-	    !l->primary_server || !l->upper_server || !l->memo) {
+	if (l->memo == NULL || (l->w[0] = walker_new(l)) == NULL) {
 		ad_lookup_free(l);
 		return AD_ERR_NOMEM;
 	}
@@ -150,22 +263,21 @@ ad_lookup_free(struct ad_lookup *l)
 	for (i = 0; i < l->n_mem; i++)
 		ad_free(l->mem[i].a);
 	ad_free(l->mem);
-	ad_free(l->cur);
-	ad_free(l->primary);
-	ad_free(l->upper);
-	ad_free(l->aux);
-	ad_free(l->primary_server);
-	ad_free(l->upper_server);
+	for (i = 0; i < AD_LOOKUP_PARALLEL_MAX; i++)
+		walker_free(l->w[i]);
 	ad_free(l->memo);
 	ad_buf_free(&l->json);
-	ad_fetch_share_free(l->share);
+	(void)pthread_cond_destroy(&l->cv);
+	(void)pthread_mutex_destroy(&l->mu);
 	ad_free(l);
 }
 
 void
-ad_lookup_get_stats(const struct ad_lookup *l, struct ad_lookup_stats *s)
+ad_lookup_get_stats(struct ad_lookup *l, struct ad_lookup_stats *s)
 {
+	lock(l);
 	*s = l->stats;
+	unlock(l);
 }
 
 /* --- small helpers ----------------------------------------------------- */
@@ -381,25 +493,32 @@ hop_key(const struct hop *h, char *out, size_t n)
 		    "whois", label, h->query);
 }
 
-/* --- manners: token bucket and back-off --------------------------------- */
+/* --- manners: the gate, the token bucket and back-off --------------------
+ *
+ * All of it under l->mu. A server is known by its label (host, or
+ * host:port when not the default). Its gate lets lookup.per_server
+ * exchanges (default 1) be under way at once; a worker past the gate then
+ * takes a token (sleeping without the lock, its place at the gate kept)
+ * and leaves the gate when its exchange is done.
+ */
 
 static struct server *
 server_get(struct ad_lookup *l, const char *name)
 {
-	struct server *s;
+	struct server *s = NULL;
 	size_t i;
 
 	for (i = 0; i < l->n_srv; i++)
 		if (strcasecmp(l->srv[i].name, name) == 0)
 			return &l->srv[i];
 	if (l->n_srv == AD_LOOKUP_SERVERS_MAX) {
-		/* recycle the oldest-used slot */
-		size_t old = 0;
-
-		for (i = 1; i < l->n_srv; i++)
-			if (l->srv[i].last_ms < l->srv[old].last_ms)
-				old = i;
-		s = &l->srv[old];
+		/* recycle the oldest-used slot nobody is using */
+		for (i = 0; i < l->n_srv; i++)
+			if (l->srv[i].inflight == 0 && (s == NULL ||
+			    l->srv[i].last_ms < s->last_ms))
+				s = &l->srv[i];
+		if (s == NULL)
+			return NULL;
 	} else
 		s = &l->srv[l->n_srv++];
 	memset(s, 0, sizeof(*s));
@@ -468,8 +587,66 @@ take_token(struct ad_lookup *l, struct server *s, int64_t deadline)
 			return false;
 		ts.tv_sec = (time_t)(wait_ms / 1000);
 		ts.tv_nsec = (long)((wait_ms - (double)ts.tv_sec * 1000) * 1e6);
+		unlock(l);
 		nanosleep(&ts, NULL);
+		lock(l);
 	}
+}
+
+enum gate {
+	G_GO,		/* through: call gate_leave after the exchange */
+	G_BUSY,		/* the gate did not open before the deadline */
+	G_BACKOFF,	/* the server is backing off; *left seconds */
+	G_BUDGET,	/* no token before the deadline */
+};
+
+static enum gate
+gate_enter(struct ad_lookup *l, const char *label, int64_t deadline,
+    struct server **out, int64_t *left)
+{
+	struct server *s;
+
+	*out = NULL;
+	lock(l);
+	for (;;) {
+		if ((s = server_get(l, label)) == NULL ||
+		    s->inflight >= l->o.per_server) {
+			if (ad_fetch_now_ms() >= deadline) {
+				unlock(l);
+				return G_BUSY;
+			}
+			wait_until(l, deadline);
+			continue;
+		}
+		break;
+	}
+	if (backing_off(l, s, left) < 0) {
+		unlock(l);
+		return G_BACKOFF;
+	}
+	s->inflight++;
+	if (!take_token(l, s, deadline)) {
+		s->inflight--;
+		(void)pthread_cond_broadcast(&l->cv);
+		unlock(l);
+		return G_BUDGET;
+	}
+	l->stats.sent++;
+	unlock(l);
+	*out = s;
+	return G_GO;
+}
+
+/* Leaves the gate; backs the server off first when why is not NULL. */
+static void
+gate_leave(struct ad_lookup *l, struct server *s, long secs, const char *why)
+{
+	lock(l);
+	if (why)
+		backoff(l, s, secs, why);
+	s->inflight--;
+	(void)pthread_cond_broadcast(&l->cv);
+	unlock(l);
 }
 
 /* --- the answer record --------------------------------------------------- */
@@ -932,15 +1109,15 @@ cache_lookup(struct ad_lookup *l, struct ad_lookup_answer *a)
 /* --- one exchange ----------------------------------------------------------- */
 
 enum outcome {
-	O_ANSWER,	/* l->cur holds a parsed answer */
+	O_ANSWER,	/* w->cur holds a parsed answer */
 	O_NODATA,	/* the server has nothing (404, not managed here) */
 	O_LIMITED,	/* rate limited: server backing off */
 	O_FAILED,	/* transport or parse failure */
 };
 
 static enum outcome
-exchange(struct ad_lookup *l, const struct hop *h, int64_t total_deadline,
-    char *err, size_t errn)
+exchange(struct ad_lookup *l, struct walker *w, const struct hop *h,
+    int64_t total_deadline, char *err, size_t errn)
 {
 	struct ad_fetch_result r;
 	struct ad_diag d = { 0 };
@@ -948,16 +1125,25 @@ exchange(struct ad_lookup *l, const struct hop *h, int64_t total_deadline,
 	struct server *s;
 	int64_t deadline, left;
 	enum outcome oc = O_FAILED;
+	const char *why = NULL;		/* back off, and why */
+	long secs = -1;
 	int rv;
 
 	hop_label(h, label, sizeof(label));
-	s = server_get(l, label);
-	if (backing_off(l, s, &left) < 0) {
+	memset(&r, 0, sizeof(r));
+	switch (gate_enter(l, label, total_deadline, &s, &left)) {
+	case G_GO:
+		break;
+	case G_BACKOFF:
 		snprintf(err, errn, "%.120s is rate limiting us (retry in %lld s)",
 		    label, (long long)left);
 		return O_LIMITED;
-	}
-	if (!take_token(l, s, total_deadline)) {
+	case G_BUSY:
+		snprintf(err, errn, "%.120s: still busy with our other queries "
+		    "at the deadline", label);
+		return O_LIMITED;
+	case G_BUDGET:
+	default:
 		snprintf(err, errn, "%.120s: rate budget (lookup.rate) would pass "
 		    "the deadline", label);
 		return O_LIMITED;
@@ -965,11 +1151,10 @@ exchange(struct ad_lookup *l, const struct hop *h, int64_t total_deadline,
 	deadline = ad_fetch_now_ms() + l->o.timeout_ms;
 	if (deadline > total_deadline)
 		deadline = total_deadline;
-	l->stats.sent++;
 	if (h->p == P_RDAP)
-		rv = ad_fetch_http(l->ctx, &l->o.fetch, h->url, deadline, &r);
+		rv = ad_fetch_http(l->ctx, &w->fetch, h->url, deadline, &r);
 	else
-		rv = ad_fetch_whois(l->ctx, &l->o.fetch, h->host, h->port,
+		rv = ad_fetch_whois(l->ctx, &w->fetch, h->host, h->port,
 		    h->p == P_RWHOIS, h->query, deadline, &r);
 	if (rv != AD_OK) {
 		snprintf(err, errn, "%.120s: %.120s", label, r.error[0] ? r.error :
@@ -977,7 +1162,7 @@ exchange(struct ad_lookup *l, const struct hop *h, int64_t total_deadline,
 		/* A port 43 that accepts and then hangs is how some
 		 * registries throttle: treat it as a rate limit. */
 		if (r.timed_out && h->p != P_RDAP && r.len == 0)
-			backoff(l, s, -1, "no answer before the deadline");
+			why = "no answer before the deadline";
 		goto out;
 	}
 	if (h->p == P_RDAP) {
@@ -985,7 +1170,8 @@ exchange(struct ad_lookup *l, const struct hop *h, int64_t total_deadline,
 			snprintf(err, errn, "%.120s: HTTP %ld (rate limited%s)",
 			    label, r.status, r.retry_after >= 0 ?
 			    ", Retry-After given" : "");
-			backoff(l, s, r.retry_after, "HTTP 429/403");
+			secs = r.retry_after;
+			why = "HTTP 429/403";
 			oc = O_LIMITED;
 			goto out;
 		}
@@ -998,31 +1184,32 @@ exchange(struct ad_lookup *l, const struct hop *h, int64_t total_deadline,
 			snprintf(err, errn, "%.120s: HTTP %ld", label, r.status);
 			goto out;
 		}
-		rv = ad_rdap_parse(r.body, r.len, h->base, l->cur, &d);
+		rv = ad_rdap_parse(r.body, r.len, h->base, w->cur, &d);
 	} else
-		rv = ad_whois_parse(r.body, r.len, label, l->cur, &d);
+		rv = ad_whois_parse(r.body, r.len, label, w->cur, &d);
 	if (rv != AD_OK) {
 		snprintf(err, errn, "%.120s: answer not understood: %.100s", label,
 		    d.msg[0] ? d.msg : ad_strerror(rv));
 		goto out;
 	}
 	if (h->p == P_RDAP)
-		copy_clean(l->cur->server, sizeof(l->cur->server), h->base);
-	if (l->cur->flags & AD_NI_RATE_LIMITED) {
+		copy_clean(w->cur->server, sizeof(w->cur->server), h->base);
+	if (w->cur->flags & AD_NI_RATE_LIMITED) {
 		snprintf(err, errn, "%.120s: the server says we are rate limited",
 		    label);
-		backoff(l, s, -1, "rate-limit notice in the answer");
+		why = "rate-limit notice in the answer";
 		oc = O_LIMITED;
 		goto out;
 	}
-	if (!has_network(l->cur) && !usable(l->cur) &&
-	    l->cur->referral.kind == AD_REF_NONE) {
+	if (!has_network(w->cur) && !usable(w->cur) &&
+	    w->cur->referral.kind == AD_REF_NONE) {
 		snprintf(err, errn, "%.120s: no data for this query", label);
 		oc = O_NODATA;
 		goto out;
 	}
 	oc = O_ANSWER;
  out:
+	gate_leave(l, s, secs, why);
 	ad_fetch_result_free(&r);
 	return oc;
 }
@@ -1033,14 +1220,14 @@ exchange(struct ad_lookup *l, const struct hop *h, int64_t total_deadline,
  * holds, as MEDIUM (resolved) evidence.
  */
 static void
-resolve_handles(struct ad_lookup *l, const struct hop *h, int *hops,
-    int64_t total_deadline)
+resolve_handles(struct ad_lookup *l, struct walker *w, const struct hop *h,
+    int *hops, int64_t total_deadline)
 {
 	size_t i;
 
-	for (i = 0; i < l->primary->nhandles && i < HANDLES_RESOLVED_MAX &&
-	    *hops < AD_LOOKUP_HOPS_MAX && !good(l->primary); i++) {
-		const struct ad_handle_ref *hr = &l->primary->abuse_handles[i];
+	for (i = 0; i < w->primary->nhandles && i < HANDLES_RESOLVED_MAX &&
+	    *hops < AD_LOOKUP_HOPS_MAX && !good(w->primary); i++) {
+		const struct ad_handle_ref *hr = &w->primary->abuse_handles[i];
 		struct hop q = *h;
 		char err[256];
 		size_t j;
@@ -1055,41 +1242,72 @@ resolve_handles(struct ad_lookup *l, const struct hop *h, int *hops,
 			snprintf(q.query, sizeof(q.query), "%s", hr->handle);
 		(*hops)++;
 		/* exchange() parses into cur: keep cur's answer aside */
-		if (exchange(l, &q, total_deadline, err, sizeof(err)) !=
+		if (exchange(l, w, &q, total_deadline, err, sizeof(err)) !=
 		    O_ANSWER)
 			continue;
-		for (j = 0; j < l->cur->ncontacts; j++) {
-			const struct ad_abuse_contact *c = &l->cur->contacts[j];
+		for (j = 0; j < w->cur->ncontacts; j++) {
+			const struct ad_abuse_contact *c = &w->cur->contacts[j];
 			char obj[AD_NI_NAME_MAX + 16];
 
 			if (c->placeholder)
 				continue;
 			snprintf(obj, sizeof(obj), "%s %s", hr->object,
 			    hr->handle);
-			(void)ad_netinfo_add_contact(l->primary, c->email,
+			(void)ad_netinfo_add_contact(w->primary, c->email,
 			    strlen(c->email), AD_CONF_MEDIUM, obj, c->evidence);
 		}
 	}
 }
 
+/* The memoised parent under key, copied to *out; false if none. */
+static bool
+memo_find(struct ad_lookup *l, const char *key, struct parent_memo *out)
+{
+	bool found = false;
+	size_t i;
+
+	lock(l);
+	for (i = 0; i < l->n_memo && !found; i++)
+		if (strcmp(l->memo[i].url, key) == 0) {
+			*out = l->memo[i];
+			found = true;
+		}
+	unlock(l);
+	return found;
+}
+
+/* Memoises the parent answer ni under key; *out gets the entry. */
+static void
+memo_put(struct ad_lookup *l, const char *key, const struct ad_netinfo *ni,
+    struct parent_memo *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->url, sizeof(out->url), "%s", key);
+	copy_clean(out->handle, sizeof(out->handle), ni->handle);
+	copy_clean(out->name, sizeof(out->name), ni->netname);
+	if (ad_netinfo_best(ni))
+		snprintf(out->abuse, sizeof(out->abuse), "%s",
+		    ad_netinfo_best(ni)->email);
+	lock(l);
+	l->memo[l->n_memo < PARENT_MEMO_MAX ? l->n_memo++ :
+	    PARENT_MEMO_MAX - 1] = *out;
+	unlock(l);
+}
+
 /* The parent's contact through its RDAP "up" link, memoised per URL. */
 static void
-fetch_parent(struct ad_lookup *l, struct ad_lookup_answer *a, int *hops,
-    int64_t total_deadline)
+fetch_parent(struct ad_lookup *l, struct walker *w,
+    struct ad_lookup_answer *a, int *hops, int64_t total_deadline)
 {
-	const char *url = l->primary->parent_url;
-	struct parent_memo *pm = NULL;
+	const char *url = w->primary->parent_url;
+	struct parent_memo m, *pm = &m;
 	struct hop h;
 	char err[256];
-	size_t i;
 
 	if (!l->o.parent || !url[0] || strncmp(url, "http", 4) != 0)
 		return;
-	for (i = 0; i < l->n_memo; i++)
-		if (strcmp(l->memo[i].url, url) == 0) {
-			pm = &l->memo[i];
-			goto give;
-		}
+	if (memo_find(l, url, &m))
+		goto give;
 	if (*hops >= AD_LOOKUP_HOPS_MAX)
 		return;
 	memset(&h, 0, sizeof(h));
@@ -1098,22 +1316,14 @@ fetch_parent(struct ad_lookup *l, struct ad_lookup_answer *a, int *hops,
 	url_base(url, h.base, sizeof(h.base));
 	url_host(url, h.host, sizeof(h.host));
 	(*hops)++;
-	if (exchange(l, &h, total_deadline, err, sizeof(err)) != O_ANSWER)
+	if (exchange(l, w, &h, total_deadline, err, sizeof(err)) != O_ANSWER)
 		return;
-	pm = &l->memo[l->n_memo < PARENT_MEMO_MAX ? l->n_memo++ :
-	    PARENT_MEMO_MAX - 1];
-	memset(pm, 0, sizeof(*pm));
-	snprintf(pm->url, sizeof(pm->url), "%s", url);
-	copy_clean(pm->handle, sizeof(pm->handle), l->cur->handle);
-	copy_clean(pm->name, sizeof(pm->name), l->cur->netname);
-	if (ad_netinfo_best(l->cur))
-		snprintf(pm->abuse, sizeof(pm->abuse), "%s",
-		    ad_netinfo_best(l->cur)->email);
+	memo_put(l, url, w->cur, &m);
  give:
 	if (pm->handle[0])
-		snprintf(a->parent_handle, sizeof(a->parent_handle), "%s",
+		copy_clean(a->parent_handle, sizeof(a->parent_handle),
 		    pm->handle);
-	snprintf(a->parent_name, sizeof(a->parent_name), "%s", pm->name);
+	copy_clean(a->parent_name, sizeof(a->parent_name), pm->name);
 	if (pm->abuse[0] && a->n_parent_abuse == 0)
 		snprintf(a->parent_abuse[a->n_parent_abuse++],
 		    sizeof(a->parent_abuse[0]), "%s", pm->abuse);
@@ -1159,27 +1369,23 @@ arin_net_handle(const char *parent, char *out, size_t n)
  * bounds, memoised per handle like the "up" links.
  */
 static void
-fetch_parent_handle(struct ad_lookup *l, struct ad_lookup_answer *a,
-    int *hops, int64_t total_deadline)
+fetch_parent_handle(struct ad_lookup *l, struct walker *w,
+    struct ad_lookup_answer *a, int *hops, int64_t total_deadline)
 {
 	char handle[AD_NI_NAME_MAX - 8], key[AD_NI_URL_MAX], err[256];
-	const char *reg = l->primary->registry[0] ? l->primary->registry :
-	    ad_registry_name(l->primary_server);
-	struct parent_memo *pm = NULL;
+	const char *reg = w->primary->registry[0] ? w->primary->registry :
+	    ad_registry_name(w->primary_server);
+	struct parent_memo m, *pm = &m;
 	struct hop h;
-	size_t i;
 
 	if (!l->o.parent || a->n_parent_abuse > 0 || a->parent_name[0] ||
 	    reg == NULL || strcasecmp(reg, "ARIN") != 0 ||
-	    !arin_net_handle(l->primary->parent, handle, sizeof(handle)) ||
-	    strcasecmp(handle, l->primary->handle) == 0)
+	    !arin_net_handle(w->primary->parent, handle, sizeof(handle)) ||
+	    strcasecmp(handle, w->primary->handle) == 0)
 		return;
 	snprintf(key, sizeof(key), "whois.arin.net n ! %s", handle);
-	for (i = 0; i < l->n_memo; i++)
-		if (strcmp(l->memo[i].url, key) == 0) {
-			pm = &l->memo[i];
-			goto give;
-		}
+	if (memo_find(l, key, &m))
+		goto give;
 	if (*hops >= AD_LOOKUP_HOPS_MAX || ad_fetch_now_ms() >= total_deadline)
 		return;
 	memset(&h, 0, sizeof(h));
@@ -1187,22 +1393,14 @@ fetch_parent_handle(struct ad_lookup *l, struct ad_lookup_answer *a,
 	snprintf(h.host, sizeof(h.host), "whois.arin.net");
 	snprintf(h.query, sizeof(h.query), "n ! %s", handle);
 	(*hops)++;
-	if (exchange(l, &h, total_deadline, err, sizeof(err)) != O_ANSWER) {
+	if (exchange(l, w, &h, total_deadline, err, sizeof(err)) != O_ANSWER) {
 		ad_log(l->ctx, AD_LOG_INFO, "parent %s: %s", handle, err);
 		return;
 	}
 	/* The answer must be the network asked for, not a search result. */
-	if (strcasecmp(l->cur->handle, handle) != 0)
+	if (strcasecmp(w->cur->handle, handle) != 0)
 		return;
-	pm = &l->memo[l->n_memo < PARENT_MEMO_MAX ? l->n_memo++ :
-	    PARENT_MEMO_MAX - 1];
-	memset(pm, 0, sizeof(*pm));
-	snprintf(pm->url, sizeof(pm->url), "%s", key);
-	copy_clean(pm->handle, sizeof(pm->handle), l->cur->handle);
-	copy_clean(pm->name, sizeof(pm->name), l->cur->netname);
-	if (ad_netinfo_best(l->cur))
-		snprintf(pm->abuse, sizeof(pm->abuse), "%s",
-		    ad_netinfo_best(l->cur)->email);
+	memo_put(l, key, w->cur, &m);
  give:
 	copy_clean(a->parent_handle, sizeof(a->parent_handle), pm->handle);
 	copy_clean(a->parent_name, sizeof(a->parent_name), pm->name);
@@ -1317,7 +1515,7 @@ hop_from_referral(const struct ad_netinfo *ni,
 }
 
 static void
-adopt(struct ad_lookup *l, const struct hop *h)
+adopt(struct walker *w, const struct hop *h)
 {
 	char label[AD_NI_URL_MAX];
 	struct ad_netinfo *t;
@@ -1327,38 +1525,30 @@ adopt(struct ad_lookup *l, const struct hop *h)
 	else
 		hop_label(h, label, sizeof(label));
 	/* The displaced answer becomes the upper one if it had a contact. */
-	if (has_network(l->primary) && usable(l->primary) &&
-	    !same_network(l->primary, l->cur)) {
-		t = l->upper;
-		l->upper = l->primary;
-		l->primary = t;
-		memcpy(l->upper_server, l->primary_server, AD_NI_URL_MAX);
+	if (has_network(w->primary) && usable(w->primary) &&
+	    !same_network(w->primary, w->cur)) {
+		t = w->upper;
+		w->upper = w->primary;
+		w->primary = t;
+		memcpy(w->upper_server, w->primary_server, AD_NI_URL_MAX);
 	}
-	t = l->primary;
-	l->primary = l->cur;
-	l->cur = t;
-	snprintf(l->primary_server, AD_NI_URL_MAX, "%s", label);
-	snprintf(l->primary_proto, sizeof(l->primary_proto), "%s",
+	t = w->primary;
+	w->primary = w->cur;
+	w->cur = t;
+	snprintf(w->primary_server, AD_NI_URL_MAX, "%s", label);
+	snprintf(w->primary_proto, sizeof(w->primary_proto), "%s",
 	    h->p == P_RDAP ? "rdap" : h->p == P_RWHOIS ? "rwhois" : "whois");
 }
 
-static void
-walk(struct ad_lookup *l, struct ad_lookup_answer *a)
+/* The first service to ask, from the tables; false when none is known. */
+static bool
+first_hop(struct ad_lookup *l, const struct ad_lookup_answer *a,
+    struct hop *h)
 {
-	char v[VISITED_MAX][AD_NI_URL_MAX + 64];
-	char err[256] = "", last_err[256] = "";
 	const char *t[AD_REGISTRY_TARGETS_MAX];
-	size_t nv = 0, nt = 0;
-	int64_t total = ad_fetch_now_ms() + l->o.total_ms;
-	struct hop h;
-	bool have = false, limited = false, failed = false;
-	struct ad_netinfo *last;
-	int hops = 0;
+	size_t nt = 0;
 
-	ad_netinfo_init(l->primary);
-	ad_netinfo_init(l->upper);
-	l->primary_server[0] = l->upper_server[0] = '\0';
-	memset(&h, 0, sizeof(h));
+	memset(h, 0, sizeof(*h));
 	if (l->o.via != AD_VIA_WHOIS) {
 		if (a->is_asn)
 			(void)ad_registry_find_asn(l->reg, AD_REG_RDAP, a->asn,
@@ -1366,14 +1556,78 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 		else
 			(void)ad_registry_find(l->reg, AD_REG_RDAP, &a->addr, t,
 			    AD_REGISTRY_TARGETS_MAX, &nt);
-		if (nt > 0 && !hop_rdap(&h, t[0], a))
-			h.p = P_NONE;
+		if (nt > 0 && !hop_rdap(h, t[0], a))
+			h->p = P_NONE;
 	}
-	if (h.p == P_NONE && !whois_from_table(l, a, v, nv, &h)) {
-		answer_error(a, AD_ERR_NOTFOUND, "no registry is known for %s",
-		    a->query);
+	return h->p != P_NONE || whois_from_table(l, a, NULL, 0, h);
+}
+
+/*
+ * Tells the waiting workers the narrowest network seen so far that holds
+ * the query (see struct pending).
+ */
+static void
+publish(struct ad_lookup *l, struct walker *w, const struct ad_lookup_answer *a,
+    const struct ad_netinfo *ni)
+{
+	uint8_t lo[16], hi[16], k[16];
+	bool have = false;
+	size_t i;
+
+	if (w->pend == NULL)
 		return;
+	key_of(a, k);
+	if (a->is_asn) {
+		if (ni->asn_start && ni->asn_start <= a->asn &&
+		    a->asn <= ni->asn_end) {
+			asn_key(ni->asn_start, lo);
+			asn_key(ni->asn_end, hi);
+			have = true;
+		}
+	} else
+		for (i = 0; i < ni->nranges; i++) {
+			uint8_t l2[16], h2[16];
+
+			if (!ad_cidr_contains(&ni->ranges[i], &a->addr))
+				continue;
+			memcpy(l2, ni->ranges[i].addr.b, 16);
+			cidr_hi(&ni->ranges[i], h2);
+			if (!have || (memcmp(l2, lo, 16) >= 0 &&
+			    memcmp(h2, hi, 16) <= 0)) {
+				memcpy(lo, l2, 16);
+				memcpy(hi, h2, 16);
+				have = true;
+			}
+		}
+	if (!have)
+		return;
+	lock(l);
+	if (!w->pend->have_range || (memcmp(lo, w->pend->lo, 16) >= 0 &&
+	    memcmp(hi, w->pend->hi, 16) <= 0)) {
+		memcpy(w->pend->lo, lo, 16);
+		memcpy(w->pend->hi, hi, 16);
+		w->pend->have_range = true;
+		(void)pthread_cond_broadcast(&l->cv);
 	}
+	unlock(l);
+}
+
+static void
+walk(struct ad_lookup *l, struct walker *w, struct ad_lookup_answer *a,
+    const struct hop *first)
+{
+	char v[VISITED_MAX][AD_NI_URL_MAX + 64];
+	char err[256] = "", last_err[256] = "";
+	size_t nv = 0;
+	int64_t total = ad_fetch_now_ms() + l->o.total_ms;
+	struct hop h = *first;
+	bool have = false, limited = false, failed = false;
+	struct ad_netinfo *last;
+	int hops = 0;
+
+	ad_netinfo_init(w->primary);
+	ad_netinfo_init(w->upper);
+	w->primary_server[0] = w->upper_server[0] = '\0';
 	while (h.p != P_NONE) {
 		enum outcome oc;
 		struct hop next;
@@ -1400,8 +1654,10 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 			break;
 		}
 		hops++;
-		oc = exchange(l, &h, total, err, sizeof(err));
+		oc = exchange(l, w, &h, total, err, sizeof(err));
 		memset(&next, 0, sizeof(next));
+		if (oc == O_ANSWER)
+			publish(l, w, a, w->cur);
 		if (oc != O_ANSWER) {
 			/* keep every failure of the walk: "rdap: ...; whois: ..." */
 			append_err(last_err, sizeof(last_err), err);
@@ -1410,7 +1666,7 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 			else if (oc == O_FAILED)
 				failed = true;
 			/* RDAP had nothing, or failed: whois may have it. */
-			if (h.p == P_RDAP && !(have && good(l->primary)) &&
+			if (h.p == P_RDAP && !(have && good(w->primary)) &&
 			    whois_from_table(l, a, v, nv, &next)) {
 				h = next;
 				continue;
@@ -1419,15 +1675,15 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 		}
 		/* Later answers are more specific: they win unless their
 		 * contact is worse (a remark after a declared mailbox). */
-		if (!have || (has_network(l->cur) && conf(l->cur) >=
-		    conf(l->primary))) {
-			adopt(l, &h);
+		if (!have || (has_network(w->cur) && conf(w->cur) >=
+		    conf(w->primary))) {
+			adopt(w, &h);
 			have = true;
-			last = l->primary;
-			if (!good(l->primary) && l->primary->nhandles)
-				resolve_handles(l, &h, &hops, total);
+			last = w->primary;
+			if (!good(w->primary) && w->primary->nhandles)
+				resolve_handles(l, w, &h, &hops, total);
 		} else
-			last = l->cur;
+			last = w->cur;
 		/* Referrals point at the more specific data: go on. */
 		if (hop_from_referral(last, a, &next)) {
 			last->referral.kind = AD_REF_NONE;
@@ -1436,7 +1692,7 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 		}
 		/* No declared contact yet: the whois server of the tables
 		 * (RDAP's fallback, or a national registry) may have one. */
-		if (!good(l->primary) && whois_from_table(l, a, v, nv,
+		if (!good(w->primary) && whois_from_table(l, a, v, nv,
 		    &next)) {
 			h = next;
 			continue;
@@ -1449,17 +1705,17 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 		    "no registry has data for this query");
 		return;
 	}
-	fill_network(a, l->primary, l->primary_proto, l->primary_server);
-	if (has_network(l->upper) && usable(l->upper)) {
+	fill_network(a, w->primary, w->primary_proto, w->primary_server);
+	if (has_network(w->upper) && usable(w->upper)) {
 		if (!a->parent_handle[0])
 			copy_clean(a->parent_handle, sizeof(a->parent_handle),
-			    l->upper->handle);
+			    w->upper->handle);
 		copy_clean(a->parent_name, sizeof(a->parent_name),
-		    l->upper->netname);
-		fill_contacts(l->upper, a->parent_abuse, &a->n_parent_abuse);
+		    w->upper->netname);
+		fill_contacts(w->upper, a->parent_abuse, &a->n_parent_abuse);
 	} else {
-		fetch_parent(l, a, &hops, total);
-		fetch_parent_handle(l, a, &hops, total);
+		fetch_parent(l, w, a, &hops, total);
+		fetch_parent_handle(l, w, a, &hops, total);
 	}
 	if (a->n_abuse == 0)
 		snprintf(a->error, sizeof(a->error), "%s",
@@ -1469,85 +1725,336 @@ walk(struct ad_lookup *l, struct ad_lookup_answer *a)
 
 /* --- the query ---------------------------------------------------------------- */
 
-int
-ad_lookup_query(struct ad_lookup *l, const char *query,
-    struct ad_lookup_answer *a)
+/*
+ * An earlier query this one must wait for: one still starting (not ready),
+ * one whose network holds the address, or, before it knows its network,
+ * one that starts at the same server. Under l->mu.
+ */
+static bool
+must_wait(const struct ad_lookup *l, const struct pending *me)
+{
+	size_t i;
+
+	for (i = 0; i < AD_LOOKUP_PARALLEL_MAX + 1; i++) {
+		const struct pending *p = &l->pend[i];
+
+		if (!p->used || p == me || p->seq > me->seq)
+			continue;
+		if (!p->ready)
+			return true;
+		if (p->kind != me->kind)
+			continue;
+		if (p->have_range ? memcmp(p->lo, me->key, 16) <= 0 &&
+		    memcmp(p->hi, me->key, 16) >= 0 :
+		    strcasecmp(p->first, me->first) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Takes a pending slot for w, in input order. Under l->mu. */
+static void
+claim(struct ad_lookup *l, struct walker *w)
+{
+	size_t i;
+
+	/* one slot per worker plus ad_lookup_query's: never full */
+	for (i = 0; i < AD_LOOKUP_PARALLEL_MAX; i++)
+		if (!l->pend[i].used)
+			break;
+	w->pend = &l->pend[i];
+	memset(w->pend, 0, sizeof(*w->pend));
+	w->pend->used = true;
+	w->pend->seq = l->seq++;
+}
+
+/* Gives w's slot back and wakes whoever waited for it. */
+static void
+release(struct ad_lookup *l, struct walker *w)
+{
+	lock(l);
+	w->pend->used = false;
+	w->pend = NULL;
+	(void)pthread_cond_broadcast(&l->cv);
+	unlock(l);
+}
+
+/* Refusal: false (and a->err set) when the query must not be sent. */
+static bool
+admit(struct ad_lookup *l, const char *query, struct ad_lookup_answer *a)
 {
 	enum ad_addr_class cls;
 	size_t qn = strlen(query), i;
-	int r;
 
-	memset(a, 0, sizeof(*a));
-	copy_clean(a->query, sizeof(a->query), query);
-	l->stats.queries++;
 	if (qn == 0 || qn >= sizeof(a->query)) {
 		answer_error(a, AD_ERR_USAGE, "not an address or AS number");
-		return a->err;
+		return false;
 	}
 	if (ad_addr_parse(query, qn, &a->addr)) {
 		cls = ad_addr_classify(&a->addr);
 		if (cls != AD_ADDR_PUBLIC) {
-			l->stats.refused++;
 			answer_error(a, AD_ERR_USAGE, "%s address: not looked up",
 			    ad_addr_class_name(cls));
-			return a->err;
+			goto refused;
 		}
 		for (i = 0; i < l->o.n_own; i++)
 			if (ad_cidr_contains(&l->o.own[i], &a->addr)) {
-				l->stats.refused++;
 				answer_error(a, AD_ERR_USAGE, "own network "
 				    "(own_networks): not looked up");
-				return a->err;
+				goto refused;
 			}
-	} else if (parse_asn(query, &a->asn)) {
+		return true;
+	}
+	if (parse_asn(query, &a->asn)) {
 		a->is_asn = true;
 		/* RFC 6996/7300/5398: private, reserved, documentation ASNs */
 		if (a->asn == 0 || a->asn == 23456 || (a->asn >= 64496 &&
 		    a->asn <= 131071) || a->asn >= 4200000000u) {
-			l->stats.refused++;
 			answer_error(a, AD_ERR_USAGE, "AS%u is private, reserved"
 			    " or documentation: not looked up", a->asn);
-			return a->err;
+			goto refused;
 		}
-	} else {
-		answer_error(a, AD_ERR_USAGE, "not an address or AS number");
-		return a->err;
+		return true;
 	}
-	if ((r = cache_lookup(l, a)) < 0)
-		return r;
-	if (r == 1)
-		return a->err;
-	if (l->o.offline) {
-		const char *t[AD_REGISTRY_TARGETS_MAX];
-		size_t nt = 0;
-		enum ad_registry_kind k = l->o.via == AD_VIA_WHOIS ?
-		    AD_REG_WHOIS : AD_REG_RDAP;
+	answer_error(a, AD_ERR_USAGE, "not an address or AS number");
+	return false;
+ refused:
+	lock(l);
+	l->stats.refused++;
+	unlock(l);
+	return false;
+}
 
-		for (i = 0; i < 2 && nt == 0; i++) {
-			if (a->is_asn)
-				(void)ad_registry_find_asn(l->reg, k, a->asn, t,
-				    AD_REGISTRY_TARGETS_MAX, &nt);
-			else
-				(void)ad_registry_find(l->reg, k, &a->addr, t,
-				    AD_REGISTRY_TARGETS_MAX, &nt);
-			if (nt == 0)
-				k = k == AD_REG_RDAP ? AD_REG_WHOIS :
-				    AD_REG_RDAP;
-		}
-		if (nt > 0) {
-			snprintf(a->protocol, sizeof(a->protocol), "%s",
-			    k == AD_REG_RDAP ? "rdap" : "whois");
-			copy_clean(a->server, sizeof(a->server), t[0]);
-			snprintf(a->registry, sizeof(a->registry), "%s",
-			    ad_registry_name(t[0]));
-		}
-		answer_error(a, AD_ERR_NOTFOUND, "not in the cache (offline)");
+/* Offline and not cached: name the service the tables would ask. */
+static void
+offline_answer(struct ad_lookup *l, struct ad_lookup_answer *a)
+{
+	const char *t[AD_REGISTRY_TARGETS_MAX];
+	size_t nt = 0, i;
+	enum ad_registry_kind k = l->o.via == AD_VIA_WHOIS ? AD_REG_WHOIS :
+	    AD_REG_RDAP;
+
+	for (i = 0; i < 2 && nt == 0; i++) {
+		if (a->is_asn)
+			(void)ad_registry_find_asn(l->reg, k, a->asn, t,
+			    AD_REGISTRY_TARGETS_MAX, &nt);
+		else
+			(void)ad_registry_find(l->reg, k, &a->addr, t,
+			    AD_REGISTRY_TARGETS_MAX, &nt);
+		if (nt == 0)
+			k = k == AD_REG_RDAP ? AD_REG_WHOIS : AD_REG_RDAP;
+	}
+	if (nt > 0) {
+		snprintf(a->protocol, sizeof(a->protocol), "%s",
+		    k == AD_REG_RDAP ? "rdap" : "whois");
+		copy_clean(a->server, sizeof(a->server), t[0]);
+		snprintf(a->registry, sizeof(a->registry), "%s",
+		    ad_registry_name(t[0]));
+	}
+	answer_error(a, AD_ERR_NOTFOUND, "not in the cache (offline)");
+}
+
+/*
+ * One query with walker w, whose pending slot is claimed (claim()); any
+ * number of these may run at once. Releases the slot.
+ */
+static int
+query_one(struct ad_lookup *l, struct walker *w, const char *query,
+    struct ad_lookup_answer *a)
+{
+	struct hop h;
+	bool known = false;
+	int r;
+
+	memset(a, 0, sizeof(*a));
+	copy_clean(a->query, sizeof(a->query), query);
+	lock(l);
+	l->stats.queries++;
+	unlock(l);
+	if (!admit(l, query, a)) {
+		release(l, w);
 		return a->err;
 	}
-	walk(l, a);
+	if (!l->o.offline && (known = first_hop(l, a, &h)))
+		hop_label(&h, w->pend->first, sizeof(w->pend->first));
+	lock(l);
+	w->pend->kind = (uint8_t)kind_of(a);
+	key_of(a, w->pend->key);
+	w->pend->ready = true;
+	(void)pthread_cond_broadcast(&l->cv);
+	/* Earlier walks may answer this one: ask the cache after each. */
+	for (;;) {
+		if ((r = cache_lookup(l, a)) != 0) {
+			unlock(l);
+			release(l, w);
+			return r < 0 ? r : a->err;
+		}
+		if (l->o.offline || !known || !must_wait(l, w->pend))
+			break;
+		wait_until(l, -1);
+	}
+	if (l->o.offline) {
+		unlock(l);
+		release(l, w);
+		offline_answer(l, a);
+		return a->err;
+	}
+	if (!known) {
+		answer_error(a, AD_ERR_NOTFOUND, "no registry is known for %s",
+		    a->query);
+		cache_answer(l, a, NULL, true);
+		unlock(l);
+		release(l, w);
+		return a->err;
+	}
+	unlock(l);
+
+	walk(l, w, a, &h);
+
+	lock(l);
 	if (a->err == AD_OK)
-		cache_answer(l, a, l->primary, false);
+		cache_answer(l, a, w->primary, false);
 	else if (a->err == AD_ERR_NOTFOUND)
 		cache_answer(l, a, NULL, true);
+	unlock(l);
+	release(l, w);
 	return a->err;
+}
+
+int
+ad_lookup_query(struct ad_lookup *l, const char *query,
+    struct ad_lookup_answer *a)
+{
+	lock(l);
+	claim(l, l->w[0]);
+	unlock(l);
+	return query_one(l, l->w[0], query, a);
+}
+
+/* --- many queries at once ------------------------------------------------------ */
+
+struct batch {
+	struct ad_lookup	*l;
+	const char *const	*q;
+	struct ad_lookup_answer	*a;
+	int			*rc;
+	bool			*done;
+	size_t			 n, next;
+	size_t			 stop;		/* first failed index, or n */
+};
+
+struct worker {
+	struct batch	*b;
+	struct walker	*w;
+	pthread_t	 t;
+};
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *wk = arg;
+	struct batch *b = wk->b;
+	struct ad_lookup *l = b->l;
+	size_t i;
+	int r;
+
+	for (;;) {
+		lock(l);
+		if (b->next >= b->n || b->next >= b->stop) {
+			unlock(l);
+			return NULL;
+		}
+		i = b->next++;
+		claim(l, wk->w);
+		unlock(l);
+		r = query_one(l, wk->w, b->q[i], &b->a[i]);
+		lock(l);
+		b->rc[i] = r;
+		b->done[i] = true;
+		if ((r == AD_ERR_NOMEM || r == AD_ERR_STORE) && i < b->stop)
+			b->stop = i;
+		(void)pthread_cond_broadcast(&l->cv);
+		unlock(l);
+	}
+}
+
+int
+ad_lookup_many(struct ad_lookup *l, const char *const *queries, size_t n,
+    ad_lookup_each_fn fn, void *arg)
+{
+	struct worker wk[AD_LOOKUP_PARALLEL_MAX];
+	struct batch b;
+	size_t nw = (size_t)l->o.parallel, i, started = 0;
+	int r = AD_OK;
+
+	if (nw > n)
+		nw = n;
+	if (nw <= 1) {
+		/* today's way: one after another, no thread */
+		struct ad_lookup_answer *a = ad_malloc(sizeof(*a));
+
+		if (a == NULL)
+			return AD_ERR_NOMEM;
+		for (i = 0; i < n && r == AD_OK; i++) {
+			r = ad_lookup_query(l, queries[i], a);
+			if (r == AD_ERR_NOMEM || r == AD_ERR_STORE)
+				break;
+			r = fn(arg, i, a, r);
+		}
+		ad_free(a);
+		return r;
+	}
+	memset(&b, 0, sizeof(b));
+	b.l = l;
+	b.q = queries;
+	b.n = b.stop = n;
+	b.a = ad_calloc(n, sizeof(*b.a));
+	b.rc = ad_calloc(n, sizeof(*b.rc));
+	b.done = ad_calloc(n, sizeof(*b.done));
+	if (b.a == NULL || b.rc == NULL || b.done == NULL) {
+		r = AD_ERR_NOMEM;
+		goto out;
+	}
+	for (i = 0; i < nw; i++) {
+		if (l->w[i] == NULL && (l->w[i] = walker_new(l)) == NULL)
+			break;
+		wk[i].b = &b;
+		wk[i].w = l->w[i];
+		if (pthread_create(&wk[i].t, NULL, worker_main, &wk[i]) != 0)
+			break;
+		started++;
+	}
+	if (started == 0) {
+		r = AD_ERR_NOMEM;
+		goto out;
+	}
+	/* Hand the answers over in input order, as they come. */
+	for (i = 0; i < n; i++) {
+		lock(l);
+		while (!b.done[i] && i < b.stop)
+			wait_until(l, -1);
+		if (i >= b.stop && !b.done[i]) {
+			unlock(l);
+			break;
+		}
+		unlock(l);
+		if (b.rc[i] == AD_ERR_NOMEM || b.rc[i] == AD_ERR_STORE) {
+			r = b.rc[i];
+			break;
+		}
+		if ((r = fn(arg, i, &b.a[i], b.rc[i])) != AD_OK) {
+			lock(l);
+			if (i < b.stop)
+				b.stop = i;
+			unlock(l);
+			break;
+		}
+	}
+	for (i = 0; i < started; i++)
+		(void)pthread_join(wk[i].t, NULL);
+ out:
+	ad_free(b.a);
+	ad_free(b.rc);
+	ad_free(b.done);
+	return r;
 }

@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -455,12 +456,27 @@ struct ad_fetch_share {
 	CURLSH	*sh;
 };
 
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+
+static void
+curl_init_once(void)
+{
+	(void)curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void
+ad_fetch_global_init(void)
+{
+	(void)pthread_once(&curl_once, curl_init_once);
+}
+
 int
 ad_fetch_share_new(struct ad_fetch_share **out)
 {
 	struct ad_fetch_share *s;
 
 	*out = NULL;
+	ad_fetch_global_init();
 	if ((s = ad_calloc(1, sizeof(*s))) == NULL)
 		return AD_ERR_NOMEM;
 	if ((s->sh = curl_share_init()) == NULL) {
@@ -555,6 +571,7 @@ ad_fetch_http(struct ad_ctx *ctx, const struct ad_fetch_opts *o,
 		snprintf(r->error, sizeof(r->error), "deadline passed");
 		return AD_ERR_IO;
 	}
+	ad_fetch_global_init();
 	if ((h = curl_easy_init()) == NULL)
 		return AD_ERR_NOMEM;
 	hdr = curl_slist_append(NULL, "Accept: application/rdap+json, "
