@@ -1006,10 +1006,11 @@ cmd_followup(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (!c->quiet)
-		fprintf(stderr, "followup: %zu reminder(s), %zu escalation(s) to"
-		    " the upstream, %zu to a national CERT drafted; %zu waiting"
-		    " for review or sending, %zu need a person\n", s.reminders,
-		    s.upstream, s.cert, s.waiting, s.stuck);
+		fprintf(stderr, "followup: %zu reminder(s), %zu resend(s) after"
+		    " a bounce, %zu escalation(s) to the upstream, %zu to a"
+		    " national CERT drafted; %zu waiting for review or sending,"
+		    " %zu need a person\n", s.reminders, s.resends, s.upstream,
+		    s.cert, s.waiting, s.stuck);
 out:
 	ad_certs_free(certs);
 	env_free(&e);
@@ -1274,7 +1275,7 @@ cmd_status(struct cli *c, int argc, char **argv)
 		}
 	} else
 		memset(&fs, 0, sizeof(fs));
-	due = fs.reminders + fs.upstream + fs.cert;
+	due = fs.reminders + fs.upstream + fs.cert + fs.resends;
 	med = median_response(&s, &answered);
 	if (c->json) {
 		struct ad_buf b;
@@ -1331,8 +1332,9 @@ cmd_status(struct cli *c, int argc, char **argv)
 	printf("  %zu repl%s to read, %zu that matched no report\n",
 	    s.replies_to_read, s.replies_to_read == 1 ? "y" : "ies",
 	    s.unmatched);
-	printf("  %zu follow-up(s) due: %zu reminder(s), %zu to the upstream,"
-	    " %zu to a CERT%s\n", due, fs.reminders, fs.upstream, fs.cert,
+	printf("  %zu follow-up(s) due: %zu reminder(s), %zu resend(s) after a"
+	    " bounce, %zu to the upstream, %zu to a CERT%s\n", due,
+	    fs.reminders, fs.resends, fs.upstream, fs.cert,
 	    due ? " (run abusedesk followup)" : "");
 	printf("  %zu manual submission(s) pending\n", s.manual_total);
 	for (i = 0; i < s.n_manual; i++)

@@ -177,6 +177,8 @@ enum ad_followup_kind {
 	AD_FU_REMINDER = 0,	/* "Re: <subject>", to the holder again */
 	AD_FU_UPSTREAM,		/* to the parent network's abuse contact */
 	AD_FU_CERT,		/* to the national CERT of the source */
+	AD_FU_RESEND,		/* the report again, to the holder's next
+				   mailbox after the first bounced */
 };
 
 /* Why the upstream is asked (AD_FU_UPSTREAM). */
@@ -200,7 +202,8 @@ struct ad_followup_input {
 	size_t			 original_len;
 	const char		*original_subject;
 	const char		*original_msgid;	/* "<...>" */
-	const char		*original_to;
+	const char		*original_to;	/* the holder's mailbox last
+						   written to (bounced: resend) */
 	int64_t			 original_sent;
 	const char		*to;		/* the recipient now */
 	const char		*cc;		/* "" or NULL: none */
@@ -217,6 +220,9 @@ struct ad_followup_input {
 	const char		*message_id;	/* this message's */
 	int64_t			 date;
 	const char		*template_dir;
+	/* A leading translation (ad_report_languages(); NULL, "" or "en":
+	 * none): the report's own language, the CERT's country's. */
+	const char		*lang;
 };
 
 /*

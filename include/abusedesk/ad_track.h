@@ -70,8 +70,11 @@ struct ad_inbox_stats {
  * dropped) and applies its class: acknowledged (ticket kept), web form
  * (manual-submission, URL kept), forwarded (acknowledged), resolved,
  * not-our-network, more-info, stop (the sender and the report's recipient
- * are suppressed at once), bounce (bounced: the next followup goes to the
- * upstream). A message read twice (same Message-ID) changes nothing.
+ * are suppressed at once), bounce (bounced; each failed address we wrote
+ * to in the thread is suppressed, so the next followup tries the holder's
+ * next mailbox, then the upstream; a bounce naming only addresses known bad
+ * already is just logged). A message read twice (same Message-ID) changes
+ * nothing.
  * Bad messages are counted (diag of the last) and skipped. Returns AD_OK
  * or the first store/IO error.
  */
@@ -105,7 +108,9 @@ const struct ad_cert *ad_certs_find(const struct ad_certs *c,
 
 /* --- follow-up and escalation (abusedesk followup) ----------------------- */
 
-enum ad_fu_step { AD_STEP_REMINDER = 0, AD_STEP_UPSTREAM, AD_STEP_CERT };
+/* (The order of ad_followup_kind, ad_report.h.) */
+enum ad_fu_step { AD_STEP_REMINDER = 0, AD_STEP_UPSTREAM, AD_STEP_CERT,
+	AD_STEP_RESEND };
 
 struct ad_followup_opts {
 	int64_t			 after;		/* silence before a step; 0: 7 d */
@@ -116,19 +121,24 @@ struct ad_followup_opts {
 
 struct ad_followup_event {
 	const char	*token;
-	const char	*what;	/* "reminder", "upstream", "cert", "stuck" */
+	const char	*what;	/* "followup", "upstream", "cert", "resend",
+				   "stuck" */
 	const char	*detail;
 };
 
 struct ad_followup_stats {
-	size_t	reminders, upstream, cert, stuck, waiting;
+	size_t	reminders, upstream, cert, resends, stuck, waiting;
 };
 
 /*
  * One pass over the sent cases (safe to run every hour: a step is drafted
  * once; time comes from ctx's clock): no answer `after` the report -> a
- * reminder in the same thread; still none after the reminder, or "not our
- * network", or a bounce -> an escalation to the upstream (contact's parent
+ * reminder in the same thread; a bounce of the holder's mailbox (inbox put
+ * it on the suppression list) -> the same report again to the holder's
+ * next abuse mailbox (lookup or report.contacts; one never written to in
+ * this thread: at most one draft per bounced address), a "resend" that is
+ * always a draft; still none after the reminder, or "not our network", or a
+ * bounce with no mailbox left -> an escalation to the upstream (contact's parent
  * mailbox; none known: straight to the CERT); still none -> the national
  * CERT of the source's country. Each is a draft (approved at once when
  * auto_send says so for that step), with the thread's token and the next

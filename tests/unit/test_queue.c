@@ -164,6 +164,27 @@ main(void)
 	ad_contacts_free(c);
 	TEST_DONE();
 
+	TEST_START("known contacts: lines of one range give its mailboxes in order");
+	ASSERT_INT_EQ(write_file(path, "203.0.113.0/24 abuse@example.net"
+	    " upstream=noc@transit.example Example\n"
+	    "203.0.113.0/28 noc@cust.example\n"
+	    "203.0.113.0/24 security@example.net\n"
+	    "203.0.113.0/24 abuse@example.net\n"), 0);
+	ASSERT_INT_EQ(ad_contacts_load(path, &c, &diag), AD_OK);
+	a = addr("203.0.113.99");
+	ASSERT_TRUE(ad_contacts_find(c, &a, &who));
+	ASSERT_INT_EQ(who.n_abuse, 2);
+	ASSERT_STR_EQ(who.abuse[0], "abuse@example.net");
+	ASSERT_STR_EQ(who.abuse[1], "security@example.net");
+	ASSERT_STR_EQ(who.parent_abuse[0], "noc@transit.example");
+	ASSERT_STR_EQ(who.evidence, "report.contacts line 1");
+	a = addr("203.0.113.1");
+	ASSERT_TRUE(ad_contacts_find(c, &a, &who));
+	ASSERT_INT_EQ(who.n_abuse, 1);
+	ASSERT_STR_EQ(who.abuse[0], "noc@cust.example");
+	ad_contacts_free(c);
+	TEST_DONE();
+
 	TEST_START("known contacts: bad lines are refused with file and line");
 	ASSERT_INT_EQ(write_file(path, "203.0.113.0/24 abuse@example.net\n"
 	    "203.0.113.0/33 x@example.net\n"), 0);

@@ -19,6 +19,7 @@
 #include "test_helper.h"
 
 #define GOLDEN	"tests/golden/report/"
+#define GOLDEN_FU	"tests/golden/followup/"
 
 struct tcase {
 	const char		*name;
@@ -207,16 +208,16 @@ slurp(const char *path, size_t *n)
 	return p;
 }
 
-/* Compares with (or, UPDATE_GOLDEN=1, writes) tests/golden/report/name. */
+/* Compares with (or, UPDATE_GOLDEN=1, writes) dir/name.eml. */
 static void
-golden(const char *name, const struct ad_buf *msg)
+golden_in(const char *dir, const char *name, const struct ad_buf *msg)
 {
 	char path[256];
 	const char *upd = getenv("UPDATE_GOLDEN");
 	size_t n, i;
 	char *want;
 
-	snprintf(path, sizeof(path), GOLDEN "%s.eml", name);
+	snprintf(path, sizeof(path), "%s%s.eml", dir, name);
 	if (upd != NULL && strcmp(upd, "1") == 0) {
 		FILE *f = fopen(path, "wb");
 
@@ -239,6 +240,13 @@ golden(const char *name, const struct ad_buf *msg)
 		    path, i, n, msg->len);
 	}
 	free(want);
+}
+
+/* tests/golden/report/name.eml */
+static void
+golden(const char *name, const struct ad_buf *msg)
+{
+	golden_in(GOLDEN, name, msg);
 }
 
 static int
@@ -951,6 +959,117 @@ test_alloc_failures(void)
 	TEST_DONE();
 }
 
+/*
+ * Follow-ups and escalations (ad_report_compose_followup) in English and
+ * every translation: a reminder (with events since the report), the
+ * upstream (no answer), the CERT (the dated history) and a resend after a
+ * bounce, each byte for byte with tests/golden/followup/KIND-LANG.eml.
+ * A translation leads, marked, and the English text follows it.
+ */
+static void
+test_followups(void)
+{
+	static const char *const kinds[] = { "reminder", "upstream", "cert",
+	    "resend" };
+	/* How each English paragraph starts (templates/en/). */
+	static const char *const en_start[] = { "On 2026-11-22 18:05 UTC we",
+	    "We are writing to you as the upstream", "We turn to",
+	    "We are writing to you about abuse" };
+	static const struct ad_followup_step steps[] = {
+		{ "report", 1795370700, "abuse@example.net" },
+		{ "resend", 1795375000, "security@example.net" },
+		{ "followup", 1795975500, "security@example.net" },
+		{ "upstream", 1796580300, "noc@transit.example" },
+	};
+	const char *const *langs = ad_report_languages();
+	const char *all[16];
+	struct ad_report_input rin;
+	struct ad_followup_input in;
+	struct ad_report_out orig, o;
+	struct ad_diag d;
+	struct built b;
+	char name[64], where[160];
+	const char *m, *body, *en;
+	size_t n_all = 0, l, k;
+
+	all[n_all++] = "en";
+	for (; *langs != NULL && n_all < 16; langs++)
+		all[n_all++] = *langs;
+	ad_report_out_init(&orig);
+	ad_report_out_init(&o);
+	for (l = 0; l < n_all; l++) {
+		build(&cases[0], &b);
+		defaults(&rin, &b.item, 1);
+		rin.lang = all[l];
+		if (compose(&rin, &orig, &d) != AD_OK) {
+			TH_FAIL("original report in %s: %s", all[l], d.msg);
+			continue;
+		}
+		for (k = 0; k < 4; k++) {
+			snprintf(name, sizeof(name), "%s-%s", kinds[k], all[l]);
+			TEST_START(name);
+			memset(&in, 0, sizeof(in));
+			in.kind = (enum ad_followup_kind)k;
+			in.why = AD_UP_NO_ANSWER;
+			in.original = ad_buf_str(&orig.message);
+			in.original_len = orig.message.len;
+			in.original_subject = orig.subject;
+			in.original_msgid = rin.message_id;
+			in.original_to = "abuse@example.net";
+			in.original_sent = 1795370700;	/* 18:05 */
+			in.to = k == 0 ? "abuse@example.net" : k == 1 ?
+			    "noc@transit.example" : k == 2 ?
+			    "cert@cert.example" : "security@example.net";
+			in.source = "203.0.113.7";
+			in.holder = "EXAMPLE-NET";
+			in.country = "NL";
+			in.cert_name = "Example National CERT";
+			in.steps = steps;
+			in.n_steps = 4;
+			in.events_since = k == 0 ? 12 : 0;
+			in.me = &me;
+			in.from_fallback = "abusedesk@host.example.org";
+			in.token = "AD-7F3K";
+			snprintf(where, sizeof(where),
+			    "<AD-7F3K.%zu@abusedesk.example.org>", k + 2);
+			in.message_id = where;
+			in.date = 1796580300 + 86400 * 8;
+			in.lang = all[l];
+			memset(&d, 0, sizeof(d));
+			ASSERT_INT_EQ(ad_report_compose_followup(&in, &o, &d),
+			    AD_OK);
+			if (d.msg[0])
+				printf("# %s: %s\n", d.where, d.msg);
+			m = ad_buf_str(&o.message);
+			ASSERT_TRUE(wire_ok(&o.message));
+			body = strstr(m, "\r\n\r\n");
+			en = strstr(m, en_start[k]);
+			ASSERT_TRUE(body != NULL && en != NULL && body < en);
+			if (body != NULL && en != NULL && l > 0) {
+				/* The translation first, then the English. */
+				ASSERT_TRUE(body + 4 < en);
+				ASSERT_TRUE(strstr(body, "#AD-7F3K]")
+				    < en);
+			} else if (body != NULL && en != NULL)
+				ASSERT_TRUE(body + 4 == en);
+			ASSERT_TRUE(strstr(m, "{") == NULL ||
+			    strstr(m, "{") > strstr(m, "\r\n> "));
+			golden_in(GOLDEN_FU, name, &o.message);
+			TEST_DONE();
+		}
+	}
+
+	TEST_START("follow-up: an unknown language is refused");
+	in.lang = "xx";
+	ASSERT_INT_EQ(ad_report_compose_followup(&in, &o, &d),
+	    AD_ERR_NOTFOUND);
+	in.lang = NULL;
+	ASSERT_INT_EQ(ad_report_compose_followup(&in, &o, &d), AD_OK);
+	TEST_DONE();
+	ad_report_out_free(&orig);
+	ad_report_out_free(&o);
+}
+
 int
 main(void)
 {
@@ -961,6 +1080,7 @@ main(void)
 	test_subject_and_first_paragraph();
 	test_variants();
 	test_translations();
+	test_followups();
 	test_phrases();
 	test_injection();
 	test_lines();

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "abusedesk/ad_buf.h"
 #include "abusedesk/ad_email.h"
@@ -177,6 +178,17 @@ ad_contacts_load(const char *path, struct ad_contacts **out,
 	return AD_OK;
 }
 
+static bool
+known(const struct ad_lookup_answer *who, const char *email)
+{
+	size_t i;
+
+	for (i = 0; i < who->n_abuse; i++)
+		if (strcasecmp(who->abuse[i], email) == 0)
+			return true;
+	return false;
+}
+
 bool
 ad_contacts_find(const struct ad_contacts *c, const struct ad_addr *addr,
     struct ad_lookup_answer *who)
@@ -195,8 +207,15 @@ ad_contacts_find(const struct ad_contacts *c, const struct ad_addr *addr,
 	ad_fmt_cut(who->query, sizeof(who->query), "%s",
 	    ad_addr_format(addr, a));
 	who->addr = *addr;
-	ad_fmt_cut(who->abuse[0], sizeof(who->abuse[0]), "%s", best->email);
-	who->n_abuse = 1;
+	/* More lines for the same range: more mailboxes, in file order (the
+	 * next one is tried when a report to the first bounces). */
+	for (i = 0; c != NULL && i < c->n && who->n_abuse < AD_LOOKUP_ABUSE_MAX;
+	    i++)
+		if (c->v[i].net.prefix == best->net.prefix &&
+		    ad_cidr_contains(&c->v[i].net, &best->net.addr) &&
+		    !known(who, c->v[i].email))
+			ad_fmt_cut(who->abuse[who->n_abuse++],
+			    sizeof(who->abuse[0]), "%s", c->v[i].email);
 	who->confidence = AD_CONF_HIGH;
 	ad_fmt_cut(who->ranges[0], sizeof(who->ranges[0]), "%s/%u",
 	    ad_addr_format(&best->net.addr, a), (unsigned)best->net.prefix);

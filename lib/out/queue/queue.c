@@ -387,6 +387,42 @@ fill_contact(const struct ad_lookup_answer *who, const struct ad_verdict *v,
 }
 
 /*
+ * Leaves out of who's abuse mailboxes those on the suppression list (one
+ * that bounced is put there by inbox), as long as another one remains: the
+ * network is then written to at its next mailbox. When all are suppressed
+ * they stay, and the report is marked suppressed as before.
+ */
+static int
+drop_suppressed(struct ad_store *st, struct ad_lookup_answer *who)
+{
+	bool bad[AD_LOOKUP_ABUSE_MAX] = { false };
+	size_t i, j, n_bad = 0;
+	int s;
+
+	if (who->err != AD_OK || who->n_abuse < 2)
+		return AD_OK;
+	for (i = 0; i < who->n_abuse && i < AD_LOOKUP_ABUSE_MAX; i++) {
+		if ((s = ad_store_suppressed(st, who->abuse[i])) < 0)
+			return s;
+		if (s > 0) {
+			bad[i] = true;
+			n_bad++;
+		}
+	}
+	if (n_bad == 0 || n_bad == who->n_abuse)
+		return AD_OK;
+	for (i = j = 0; i < who->n_abuse; i++)
+		if (!bad[i]) {
+			if (i != j)
+				memcpy(who->abuse[j], who->abuse[i],
+				    sizeof(who->abuse[0]));
+			j++;
+		}
+	who->n_abuse = j;
+	return AD_OK;
+}
+
+/*
  * (Re)composes report row from its linked incidents: assessment, contact,
  * suppression, message. keep_approved: the row was approved and stays so
  * when its recipient did not change.
@@ -437,6 +473,8 @@ compose_row(struct draft_run *d, struct ad_report_row *row)
 	memset(&who, 0, sizeof(who));
 	who.err = AD_ERR_NOTFOUND;
 	d->contact(d->contact_arg, &row->src, &who, rdns, sizeof(rdns));
+	if ((r = drop_suppressed(d->st, &who)) != AD_OK)
+		goto done;
 	ad_assess(d->pol, incs, it.n, &who, rdns, &v);
 
 	ad_fmt_cut(old_to, sizeof(old_to), "%s", row->to);

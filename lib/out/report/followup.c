@@ -1,7 +1,9 @@
 /*
  * followup.c - the later messages of a case: a reminder in the same thread,
- * an escalation to the upstream, one to the national CERT (ad_report.h).
- * Wording in templates/en/{followup,upstream,cert,quote}.txt and phrases.
+ * an escalation to the upstream, one to the national CERT, the report
+ * again to the holder's next mailbox after a bounce (ad_report.h).
+ * Wording in templates/en/{followup,upstream,cert,resend,quote}.txt and
+ * phrases.
  */
 #include <stdio.h>
 #include <string.h>
@@ -67,32 +69,32 @@ set_printable(struct fu *f, const char *name, const char *s)
 }
 
 static int
-phrase(struct fu *f, const char *key, struct ad_buf *out)
+phrase(struct fu *f, const char *lang, const char *key, struct ad_buf *out)
 {
 	ad_buf_reset(out);
-	return tpl_phrase(&f->ts, "en", key, f->vars, f->n, out);
+	return tpl_phrase(&f->ts, lang, key, f->vars, f->n, out);
 }
 
 static int
-set_phrase(struct fu *f, const char *name, const char *key)
+set_phrase(struct fu *f, const char *lang, const char *name, const char *key)
 {
 	struct ad_buf b;
 	int r;
 
 	ad_buf_init(&b, 64 * 1024);
-	if ((r = phrase(f, key, &b)) == AD_OK)
+	if ((r = phrase(f, lang, key, &b)) == AD_OK)
 		r = set(f, name, ad_buf_str(&b));
 	ad_buf_free(&b);
 	return r;
 }
 
 static int
-part(struct fu *f, const char *name)
+part(struct fu *f, const char *lang, const char *name)
 {
 	int r;
 
 	ad_buf_reset(&f->tmp);
-	if ((r = tpl_render_file(&f->ts, "en", name, f->vars, f->n,
+	if ((r = tpl_render_file(&f->ts, lang, name, f->vars, f->n,
 	    &f->tmp)) != AD_OK)
 		return r;
 	return text_wrap(&f->body, ad_buf_str(&f->tmp), f->tmp.len, FU_WRAP);
@@ -112,7 +114,7 @@ day_text(int64_t t, char *buf, size_t n)
 
 /* The history lines for the CERT: one per earlier message. */
 static int
-history(struct fu *f)
+history(struct fu *f, const char *lang)
 {
 	const struct ad_followup_input *in = f->in;
 	struct ad_buf h, line;
@@ -128,7 +130,7 @@ history(struct fu *f)
 		if ((r = set(f, "date", date)) != AD_OK ||
 		    (r = set_printable(f, "to", in->steps[i].to)) != AD_OK)
 			break;
-		if ((r = phrase(f, key, &line)) == AD_OK &&
+		if ((r = phrase(f, lang, key, &line)) == AD_OK &&
 		    (r = ad_buf_add(&h, line.p, line.len)) == AD_OK)
 			r = ad_buf_addc(&h, '\n');
 	}
@@ -161,7 +163,7 @@ quote(struct fu *f)
 		return ad_diag_set(f->diag, AD_ERR_PARSE, "original report", 0,
 		    "cannot be read back: %s", d.msg);
 	}
-	if ((r = part(f, "quote.txt")) != AD_OK)
+	if ((r = part(f, "en", "quote.txt")) != AD_OK)
 		goto out;
 	p = rp.text.p ? rp.text.p : "";
 	end = p + rp.text.len;
@@ -185,6 +187,51 @@ out:
 	return r;
 }
 
+/*
+ * The values worded per language: what happened since, why the upstream is
+ * asked, the CERT's history; then "to", which the history borrowed.
+ */
+static int
+lang_vars(struct fu *f, const char *lang)
+{
+	static const char *const why_key[] = { "upstream.no_answer",
+	    "upstream.not_ours", "upstream.bounced" };
+	const struct ad_followup_input *in = f->in;
+	int r;
+
+	if ((r = set(f, "since", "")) != AD_OK ||
+	    (r = set(f, "why_upstream", "")) != AD_OK ||
+	    (r = set(f, "history", "")) != AD_OK)
+		return r;
+	if (in->events_since > 0 &&
+	    (r = set_phrase(f, lang, "since", "since.events")) != AD_OK)
+		return r;
+	if (in->kind == AD_FU_UPSTREAM && (r = set_phrase(f, lang,
+	    "why_upstream", why_key[in->why])) != AD_OK)
+		return r;
+	if (in->kind == AD_FU_CERT && (r = history(f, lang)) != AD_OK)
+		return r;
+	return set_printable(f, "to", in->to);
+}
+
+/* The translation's language, NULL for none; AD_ERR_NOTFOUND unknown. */
+static int
+check_lang(const char *lang, const char **out, struct ad_diag *diag)
+{
+	const char *const *l;
+
+	*out = NULL;
+	if (lang == NULL || lang[0] == '\0' || strcmp(lang, "en") == 0)
+		return AD_OK;
+	for (l = ad_report_languages(); *l != NULL; l++)
+		if (strcmp(*l, lang) == 0) {
+			*out = *l;
+			return AD_OK;
+		}
+	return ad_diag_set(diag, AD_ERR_NOTFOUND, lang, 0,
+	    "no templates for this language");
+}
+
 static bool
 address_ok(const char *s)
 {
@@ -196,12 +243,10 @@ ad_report_compose_followup(const struct ad_followup_input *in,
     struct ad_report_out *o, struct ad_diag *diag)
 {
 	static const char *const body_tpl[] = { "followup.txt", "upstream.txt",
-	    "cert.txt" };
-	static const char *const why_key[] = { "upstream.no_answer",
-	    "upstream.not_ours", "upstream.bounced" };
+	    "cert.txt", "resend.txt" };
 	struct fu f;
 	struct ad_buf subj;
-	const char *from;
+	const char *from, *lang = NULL;
 	char date[40], n[32];
 	size_t i;
 	int r;
@@ -218,10 +263,12 @@ ad_report_compose_followup(const struct ad_followup_input *in,
 	f.ts.diag = diag;
 	f.ts.dir = in ? in->template_dir : NULL;
 	if (in == NULL || in->me == NULL || in->original == NULL ||
-	    (unsigned)in->kind > AD_FU_CERT || (unsigned)in->why > AD_UP_BOUNCED) {
+	    (unsigned)in->kind > AD_FU_RESEND || (unsigned)in->why > AD_UP_BOUNCED) {
 		r = ad_diag_set(diag, AD_ERR_USAGE, "followup", 0, "missing input");
 		goto out;
 	}
+	if ((r = check_lang(in->lang, &lang, diag)) != AD_OK)
+		goto out;
 	from = in->me->email[0] ? in->me->email : in->from_fallback;
 	/* Every header value from outside data is checked before use. */
 	if (!address_ok(in->to) || (in->cc && in->cc[0] && !address_ok(in->cc))) {
@@ -261,20 +308,11 @@ ad_report_compose_followup(const struct ad_followup_input *in,
 	    (r = set_printable(&f, "org", in->me->org)) != AD_OK ||
 	    (r = set(&f, "email", from)) != AD_OK ||
 	    (r = set_printable(&f, "phone", in->me->phone)) != AD_OK ||
-	    (r = set(&f, "since", "")) != AD_OK ||
-	    (r = set(&f, "why_upstream", "")) != AD_OK ||
-	    (r = set(&f, "history", "")) != AD_OK)
+	    (r = lang_vars(&f, "en")) != AD_OK)
 		goto out;
-	if (in->events_since > 0 &&
-	    (r = set_phrase(&f, "since", "since.events")) != AD_OK)
-		goto out;
-	if (in->kind == AD_FU_UPSTREAM &&
-	    (r = set_phrase(&f, "why_upstream", why_key[in->why])) != AD_OK)
-		goto out;
-	if (in->kind == AD_FU_CERT && (r = history(&f)) != AD_OK)
-		goto out;
-	/* Subject: the thread's own for a reminder, else a new one. */
-	if (in->kind == AD_FU_REMINDER) {
+	/* Subject: the thread's own for a reminder ("Re:") and a resend (the
+	 * report's, unchanged: new to this desk), else a new one. */
+	if (in->kind == AD_FU_REMINDER || in->kind == AD_FU_RESEND) {
 		const char *os = in->original_subject ? in->original_subject : "";
 
 		if (!ad_header_value_ok(os, strlen(os))) {
@@ -283,18 +321,25 @@ ad_report_compose_followup(const struct ad_followup_input *in,
 			goto out;
 		}
 		snprintf(o->subject, sizeof(o->subject), "%s%s",
-		    strncasecmp(os, "Re:", 3) == 0 ? "" : "Re: ", os);
+		    in->kind == AD_FU_RESEND || strncasecmp(os, "Re:", 3) == 0 ?
+		    "" : "Re: ", os);
 	} else {
-		if ((r = phrase(&f, in->kind == AD_FU_UPSTREAM ?
+		if ((r = phrase(&f, "en", in->kind == AD_FU_UPSTREAM ?
 		    "subject.upstream" : "subject.cert", &subj)) != AD_OK)
 			goto out;
 		snprintf(o->subject, sizeof(o->subject), "%s", ad_buf_str(&subj));
 	}
-	if ((r = part(&f, body_tpl[in->kind])) != AD_OK ||
+	/* A translation first (marked as such), as the report has one. */
+	if (lang != NULL && ((r = lang_vars(&f, lang)) != AD_OK ||
+	    (r = part(&f, lang, body_tpl[in->kind])) != AD_OK ||
+	    (r = ad_buf_addc(&f.body, '\n')) != AD_OK ||
+	    (r = lang_vars(&f, "en")) != AD_OK))
+		goto out;
+	if ((r = part(&f, "en", body_tpl[in->kind])) != AD_OK ||
 	    (r = ad_buf_addc(&f.body, '\n')) != AD_OK ||
 	    (r = quote(&f)) != AD_OK ||
 	    (r = ad_buf_addc(&f.body, '\n')) != AD_OK ||
-	    (r = part(&f, "closing.txt")) != AD_OK)
+	    (r = part(&f, "en", "closing.txt")) != AD_OK)
 		goto out;
 	ad_report_date(in->date, date);
 	if ((r = mime_from(&o->message, in->me->name, from)) != AD_OK ||

@@ -14,7 +14,8 @@
 #define DAY	86400
 #define STEPS_MAX 16
 
-static const char *const step_kind[] = { "followup", "upstream", "cert" };
+static const char *const step_kind[] = { "followup", "upstream", "cert",
+    "resend" };
 
 /* The messages of one thread, as the pass needs them. */
 struct thread {
@@ -26,6 +27,12 @@ struct thread {
 	char			 to[STEPS_MAX][AD_EMAIL_MAX + 1];
 	char			 kind[STEPS_MAX][16];
 	size_t			 n_steps;
+	/* The holder's mailbox last reported to (first report or resend). */
+	char			 holder_to[AD_EMAIL_MAX + 1];
+	int64_t			 holder_sent;
+	/* Every address the thread has a message to, in any state. */
+	char			 used[STEPS_MAX][AD_EMAIL_MAX + 1];
+	size_t			 n_used;
 };
 
 static int
@@ -37,12 +44,21 @@ thread_row(void *arg, const struct ad_report_row *r)
 		return 0;
 	if (r->seq > t->max_seq)
 		t->max_seq = r->seq;
+	if (r->to[0] && t->n_used < STEPS_MAX)
+		ad_fmt_cut(t->used[t->n_used++], sizeof(t->used[0]), "%s",
+		    r->to);
 	if (r->state == AD_RS_SENT || r->state == AD_RS_UNCONFIRMED ||
 	    r->state == AD_RS_SENDING) {
 		int64_t when = r->sent ? r->sent : r->updated;
 
 		if (when > t->last_sent)
 			t->last_sent = when;
+		if ((r->seq == 1 || strcmp(r->kind, "resend") == 0) &&
+		    when >= t->holder_sent) {
+			ad_fmt_cut(t->holder_to, sizeof(t->holder_to), "%s",
+			    r->to);
+			t->holder_sent = when;
+		}
 		if (t->n_steps < STEPS_MAX) {
 			snprintf(t->to[t->n_steps], sizeof(t->to[0]), "%s",
 			    r->to);
@@ -83,6 +99,19 @@ tell(struct pass *p, const char *token, const char *what, const char *detail)
 		p->report(p->arg, &e);
 }
 
+static const char *const step_text[] = { "a reminder",
+    "an escalation to the upstream", "an escalation to the national CERT",
+    "the report again (the holder's mailbox bounced)" };
+
+static void
+count(struct pass *p, enum ad_fu_step step)
+{
+	size_t *n[] = { &p->stats->reminders, &p->stats->upstream,
+	    &p->stats->cert, &p->stats->resends };
+
+	(*n[step])++;
+}
+
 /* Drafts step `step` of thread first (F) to `to`; logs it on F. */
 static int
 draft_step(struct pass *p, const struct ad_report_row *F,
@@ -99,15 +128,8 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 
 	if (p->fo->dry_run) {
 		ad_fmt_cut(text, sizeof(text), "%s to %s is due",
-		    step == AD_STEP_REMINDER ? "a reminder" : step ==
-		    AD_STEP_UPSTREAM ? "an escalation to the upstream" :
-		    "an escalation to the national CERT", to);
-		if (step == AD_STEP_REMINDER)
-			p->stats->reminders++;
-		else if (step == AD_STEP_UPSTREAM)
-			p->stats->upstream++;
-		else
-			p->stats->cert++;
+		    step_text[step], to);
+		count(p, step);
 		tell(p, F->token, step_kind[step], text);
 		return AD_OK;
 	}
@@ -132,8 +154,10 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 	in.original_len = F->message_len;
 	in.original_subject = F->subject;
 	in.original_msgid = F->message_id;
-	in.original_to = F->to;
-	in.original_sent = F->sent ? F->sent : F->updated;
+	/* After a resend, the holder's mailbox is the one it went to. */
+	in.original_to = t->holder_to[0] ? t->holder_to : F->to;
+	in.original_sent = t->holder_sent ? t->holder_sent :
+	    F->sent ? F->sent : F->updated;
 	in.to = to;
 	in.source = ad_addr_format(&F->src, a);
 	in.holder = who && who->err == AD_OK ? who->name : "";
@@ -149,6 +173,11 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 	in.message_id = row.message_id;
 	in.date = p->now;
 	in.template_dir = p->qo->template_dir;
+	/* The language the report was written in (report.translate); the
+	 * CERT's is its own country's. */
+	if (p->qo->translate)
+		in.lang = step == AD_STEP_CERT ?
+		    ad_report_lang_for_country(cert->country) : F->lang;
 	ad_report_out_init(&out);
 	if ((r = ad_report_compose_followup(&in, &out, &cd)) != AD_OK) {
 		ad_report_out_free(&out);
@@ -161,11 +190,14 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 		tell(p, F->token, "stuck", text);
 		return AD_OK;
 	}
+	ad_fmt_cut(row.lang, sizeof(row.lang), "%s", in.lang ? in.lang : "");
 	row.message_len = out.message.len;
 	row.message = ad_buf_take(&out.message);
 	ad_fmt_cut(row.subject, sizeof(row.subject), "%s", out.subject);
 	ad_report_out_free(&out);
-	row.state = p->fo->auto_send[step] ? AD_RS_APPROVED : AD_RS_DRAFT;
+	/* A resend goes to a mailbox no one approved: always a draft. */
+	row.state = step != AD_STEP_RESEND && p->fo->auto_send[step] ?
+	    AD_RS_APPROVED : AD_RS_DRAFT;
 	if (row.state == AD_RS_APPROVED)
 		row.approved = p->now;
 	switch (step) {
@@ -180,6 +212,11 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 		    " holder bounced" : "the holder did not answer the report"
 		    " nor the reminder");
 		break;
+	case AD_STEP_RESEND:
+		ad_fmt_cut(row.reasons, sizeof(row.reasons), "our report to %s"
+		    " bounced; %s is the network's next abuse mailbox",
+		    in.original_to, to);
+		break;
 	default:
 		ad_fmt_cut(row.reasons, sizeof(row.reasons), "the holder and"
 		    " its upstream did not act; %s is the national CERT for %s",
@@ -190,7 +227,8 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 		goto out;
 	ad_fmt_cut(text, sizeof(text), "%s #%d to %s drafted%s: %s",
 	    step == AD_STEP_REMINDER ? "reminder" : step == AD_STEP_UPSTREAM ?
-	    "escalation to the upstream" : "escalation to the national CERT",
+	    "escalation to the upstream" : step == AD_STEP_CERT ?
+	    "escalation to the national CERT" : "resend of the report",
 	    row.seq, to, row.state == AD_RS_APPROVED ? " and approved" : "",
 	    row.reasons);
 	if ((r = ad_store_report_save(p->st, &row)) != AD_OK ||
@@ -204,16 +242,44 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 	}
 	if ((r = ad_store_commit(p->st)) != AD_OK)
 		goto out;
-	if (step == AD_STEP_REMINDER)
-		p->stats->reminders++;
-	else if (step == AD_STEP_UPSTREAM)
-		p->stats->upstream++;
-	else
-		p->stats->cert++;
+	count(p, step);
 	tell(p, F->token, step_kind[step], text);
 out:
 	ad_report_row_free(&row);
 	return r;
+}
+
+/*
+ * The holder's next abuse mailbox after a bounce: the first of the lookup's
+ * (or report.contacts') mailboxes that is valid, not suppressed and never
+ * written to in this thread. 1 found (*out), 0 none, <0 store error.
+ */
+static int
+next_mailbox(struct pass *p, const struct thread *t,
+    const struct ad_lookup_answer *who, const char **out)
+{
+	size_t i, j;
+	int s;
+
+	for (i = 0; who->err == AD_OK && i < who->n_abuse &&
+	    i < AD_LOOKUP_ABUSE_MAX; i++) {
+		const char *m = who->abuse[i];
+
+		if (!ad_email_valid(m, strlen(m)))
+			continue;
+		for (j = 0; j < t->n_used; j++)
+			if (strcasecmp(m, t->used[j]) == 0)
+				break;
+		if (j < t->n_used)
+			continue;
+		if ((s = ad_store_suppressed(p->st, m)) < 0)
+			return s;
+		if (s == 0) {
+			*out = m;
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* The next step of one case, if one is due. */
@@ -225,7 +291,7 @@ one_case(struct pass *p, int64_t id)
 	struct ad_lookup_answer who;
 	struct thread t;
 	const struct ad_cert *cert;
-	const char *lc;
+	const char *lc, *holder, *next = NULL;
 	char rdns[256], why_text[300];
 	int64_t after = p->fo->after ? p->fo->after : 7 * DAY;
 	enum ad_fu_step step;
@@ -244,9 +310,19 @@ one_case(struct pass *p, int64_t id)
 		p->stats->waiting++;
 		goto out;
 	}
-	if (strcmp(lc, AD_LC_NOT_OURS) == 0 || strcmp(lc, AD_LC_BOUNCED) == 0) {
+	holder = t.holder_to[0] ? t.holder_to : F.to;
+	if (strcmp(lc, AD_LC_BOUNCED) == 0) {
+		/* The holder's own mailbox bounced (inbox suppressed it):
+		 * its next one first; else something later did: upstream. */
+		if ((s = ad_store_suppressed(p->st, holder)) < 0) {
+			r = s;
+			goto out;
+		}
+		step = s ? AD_STEP_RESEND : AD_STEP_UPSTREAM;
+		why = AD_UP_BOUNCED;
+	} else if (strcmp(lc, AD_LC_NOT_OURS) == 0) {
 		step = AD_STEP_UPSTREAM;
-		why = lc[0] == 'n' ? AD_UP_NOT_OURS : AD_UP_BOUNCED;
+		why = AD_UP_NOT_OURS;
 	} else if (p->now - t.last_sent < after)
 		goto out;		/* not yet: give them their week */
 	else if (lc[0] == '\0' || strcmp(lc, AD_LC_REPORTED) == 0 ||
@@ -264,13 +340,24 @@ one_case(struct pass *p, int64_t id)
 	rdns[0] = '\0';
 	if (step != AD_STEP_REMINDER)
 		p->contact(p->contact_arg, &F.src, &who, rdns, sizeof(rdns));
+	if (step == AD_STEP_RESEND) {
+		if ((s = next_mailbox(p, &t, &who, &next)) < 0) {
+			r = s;
+			goto out;
+		}
+		if (s > 0) {
+			r = draft_step(p, &F, &t, step, why, next, &who, NULL);
+			goto out;
+		}
+		step = AD_STEP_UPSTREAM;	/* no mailbox of theirs left */
+	}
 	if (step == AD_STEP_REMINDER) {
-		if ((s = ad_store_suppressed(p->st, F.to)) < 0) {
+		if ((s = ad_store_suppressed(p->st, holder)) < 0) {
 			r = s;
 			goto out;
 		}
 		if (s == 0) {
-			r = draft_step(p, &F, &t, step, why, F.to, &who, NULL);
+			r = draft_step(p, &F, &t, step, why, holder, &who, NULL);
 			goto out;
 		}
 		step = AD_STEP_UPSTREAM;	/* they asked us to stop */
@@ -280,6 +367,7 @@ one_case(struct pass *p, int64_t id)
 		    who.parent_abuse[0] : "";
 
 		if (up[0] && strcasecmp(up, F.to) != 0 &&
+		    strcasecmp(up, holder) != 0 &&
 		    ad_email_valid(up, strlen(up)) &&
 		    (s = ad_store_suppressed(p->st, up)) == 0) {
 			r = draft_step(p, &F, &t, step, why, up, &who, NULL);

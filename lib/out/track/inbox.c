@@ -55,12 +55,91 @@ found:
 	return ad_store_report_thread(st, out);
 }
 
+/* The addresses the thread's messages went (or would go) to. */
+struct sent_to {
+	int64_t	first;
+	char	addr[16][AD_EMAIL_MAX + 1];
+	size_t	n;
+};
+
+static int
+sent_to_row(void *arg, const struct ad_report_row *r)
+{
+	struct sent_to *t = arg;
+	const char *a[2] = { r->to, r->cc };
+	size_t i;
+
+	if (r->id != t->first && r->thread_id != t->first)
+		return 0;
+	for (i = 0; i < 2; i++)
+		if (a[i][0] && t->n < sizeof(t->addr) / sizeof(t->addr[0]))
+			ad_fmt_cut(t->addr[t->n++], sizeof(t->addr[0]), "%s",
+			    a[i]);
+	return 0;
+}
+
+/*
+ * A permanent bounce: every failed recipient we wrote to in this thread is
+ * put on the suppression list (never written to again; the next followup
+ * tries the holder's next mailbox, then the upstream). Sets *fresh when an
+ * address was not known bad before, *named when the bounce names one of
+ * ours at all; why gets the addresses and the server's words.
+ */
+static int
+bounced(struct ad_store *st, const struct ad_reply *rp,
+    const struct ad_report_row *thread, int64_t now, bool *fresh, bool *named,
+    char *why, size_t n)
+{
+	struct ad_report_filter f;
+	struct sent_to t;
+	char reason[300];
+	size_t i, j, len;
+	int r, s;
+
+	*fresh = *named = false;
+	memset(&t, 0, sizeof(t));
+	memset(&f, 0, sizeof(f));
+	t.first = f.thread = thread->id;
+	if ((r = ad_store_report_each(st, &f, sent_to_row, &t)) != AD_OK)
+		return r;
+	ad_fmt_cut(why, n, "bounced:");
+	for (i = 0; i < rp->n_rcpt; i++) {
+		const struct ad_reply_rcpt *rc = &rp->rcpt[i];
+
+		if (!rc->permanent && rp->dsn)
+			continue;
+		for (j = 0; j < t.n; j++)
+			if (strcasecmp(rc->addr, t.addr[j]) == 0)
+				break;
+		if (j == t.n)
+			continue;
+		*named = true;
+		if ((s = ad_store_suppressed(st, rc->addr)) < 0)
+			return s;
+		len = strlen(why);
+		ad_fmt_cut(why + len, n - len, " %s (%s%s%s)%s", rc->addr,
+		    rc->status, rc->status[0] && rc->diag[0] ? " " : "",
+		    rc->diag, s ? " known bad already" : " suppressed");
+		if (s)
+			continue;
+		ad_fmt_cut(reason, sizeof(reason), "bounced for %s: %s%s%s",
+		    thread->token, rc->status, rc->status[0] ? " " : "",
+		    rc->diag);
+		if ((r = ad_store_suppress_add(st, rc->addr, now, reason)) !=
+		    AD_OK)
+			return r;
+		*fresh = true;
+	}
+	return AD_OK;
+}
+
 /* What a class does to the case; fills effect. */
 static int
 apply(struct ad_store *st, const struct ad_reply *rp,
     struct ad_report_row *thread, int64_t now, char *effect, size_t n)
 {
 	char why[400];
+	bool fresh, named;
 	size_t i;
 	int r = AD_OK;
 
@@ -117,23 +196,36 @@ apply(struct ad_store *st, const struct ad_reply *rp,
 			    thread->lifecycle, why);
 		break;
 	case AD_REPLY_BOUNCE:
-		ad_fmt_cut(why, sizeof(why), "bounced");
-		for (i = 0; i < rp->n_rcpt; i++)
-			if (strcasecmp(rp->rcpt[i].addr, thread->to) == 0) {
-				ad_fmt_cut(why, sizeof(why), "%s bounced (%s%s%s)",
-				    thread->to, rp->rcpt[i].status,
-				    rp->rcpt[i].status[0] ? " " : "",
-				    rp->rcpt[i].diag);
-				break;
-			}
-		if (!rp->permanent && rp->dsn)
+		if (!rp->permanent && rp->dsn) {
+			ad_fmt_cut(why, sizeof(why), "bounced");
+			for (i = 0; i < rp->n_rcpt; i++)
+				if (strcasecmp(rp->rcpt[i].addr, thread->to) == 0) {
+					ad_fmt_cut(why, sizeof(why), "%s bounced"
+					    " (%s%s%s)", thread->to,
+					    rp->rcpt[i].status,
+					    rp->rcpt[i].status[0] ? " " : "",
+					    rp->rcpt[i].diag);
+					break;
+				}
 			ad_fmt_cut(why + strlen(why), sizeof(why) - strlen(why),
 			    " (a delay, not a failure)");
-		if (rp->permanent || !rp->dsn)
-			r = ad_track_set(st, thread->id, AD_LC_BOUNCED, now, why);
-		else
 			r = ad_store_report_log(st, thread->id, now,
 			    thread->lifecycle, why);
+			break;
+		}
+		if ((r = bounced(st, rp, thread, now, &fresh, &named, why,
+		    sizeof(why))) != AD_OK)
+			break;
+		if (!named)
+			ad_fmt_cut(why, sizeof(why), "bounced (no address of ours"
+			    " named)");
+		/* Addresses that bounced before (and were left behind)
+		 * change nothing: the case has moved on from them. */
+		if (named && !fresh)
+			r = ad_store_report_log(st, thread->id, now,
+			    thread->lifecycle, why);
+		else
+			r = ad_track_set(st, thread->id, AD_LC_BOUNCED, now, why);
 		break;
 	default:
 		ad_fmt_cut(why, sizeof(why), "a reply for a person to read");
