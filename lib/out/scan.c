@@ -26,8 +26,7 @@ struct hit {
  * does both, in slot 0.
  */
 struct slot {
-	char			*data;		/* the chunk's lines */
-	char			*copy;		/* data's buffer (two threads) */
+	const char		*data;		/* the chunk's lines (the reader's) */
 	size_t			 len;
 	uint64_t		 end_offset;	/* stream offset after the chunk */
 	uint64_t		 dropped_before; /* too-long lines before it */
@@ -109,11 +108,6 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 		pthread_mutex_init(&sc->mu, NULL);
 		pthread_cond_init(&sc->cv, NULL);
 		sc->threaded = true;
-		if ((sc->slots[0].copy = ad_malloc(AD_READ_BUF)) == NULL ||
-		    (sc->slots[1].copy = ad_malloc(AD_READ_BUF)) == NULL) {
-			ad_scan_free(sc);
-			return NULL;
-		}
 	}
 	if (load_horizon(sc) != AD_OK) {
 		ad_scan_free(sc);
@@ -136,7 +130,6 @@ ad_scan_free(struct ad_scan *sc)
 	ad_agg_free(sc->agg);
 	for (k = 0; k < 2; k++) {
 		ad_free(sc->slots[k].hits);
-		ad_free(sc->slots[k].copy);
 		ad_buf_free(&sc->slots[k].pstate);
 	}
 	if (sc->threaded) {
@@ -356,9 +349,9 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 
 /*
  * Reads and parses the next chunk into sl (the parser's thread). With two
- * threads the reader's buffer is reused by the next read, so the chunk is
- * copied into the slot, and the parser's state after it is saved there for
- * the checkpoint that may follow the chunk.
+ * threads the reader is double-buffered (the main thread works on one
+ * chunk while the next is read), and the parser's state after the chunk
+ * is saved in the slot for the checkpoint that may follow it.
  */
 static void
 fill_slot(struct ad_scan *sc, struct slot *sl)
@@ -386,11 +379,7 @@ fill_slot(struct ad_scan *sc, struct slot *sl)
 		ad_parser_count_skip(sc->parser, AD_SKIP_TOO_LONG);
 	sl->end_offset = c.offset + c.len;
 	sl->len = c.len;
-	if (sl->copy != NULL) {
-		memcpy(sl->copy, c.data, c.len);
-		sl->data = sl->copy;
-	} else
-		sl->data = (char *)(uintptr_t)c.data;	/* read only */
+	sl->data = c.data;
 	p = sl->data;
 	end = p + sl->len;
 	while (ad_line_next(&p, end, &line, &len)) {
@@ -416,7 +405,7 @@ fill_slot(struct ad_scan *sc, struct slot *sl)
 		sl->hits[sl->n].rel = sl->lines;
 		sl->n++;
 	}
-	if (sl->copy != NULL) {
+	if (sc->threaded) {
 		ad_buf_reset(&sl->pstate);
 		if (ad_parser_save(sc->parser, &sl->pstate) != AD_OK)
 			sl->status = ad_diag_set(&sl->diag, AD_ERR_NOMEM, NULL,
@@ -539,7 +528,8 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 	sc->dropped_seen = ad_reader_dropped_lines(rd);
 	sc->stop = false;
 	sc->slots[0].full = sc->slots[1].full = false;
-	if (threaded && pthread_create(&tid, NULL, worker, sc) != 0)
+	if (threaded && (ad_reader_double_buffer(rd) != AD_OK ||
+	    pthread_create(&tid, NULL, worker, sc) != 0))
 		threaded = false;	/* no thread: do it here */
 	for (;;) {
 		if (threaded)
