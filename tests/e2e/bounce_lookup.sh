@@ -12,17 +12,11 @@ need python3 sqlite3
 
 CASES=$(cd "$(dirname "$0")/../cases/replies" && pwd)
 DB=$W/db
-cat >"$W/sendmail" <<EOF
-#!/bin/sh
-cat >/dev/null
-EOF
-chmod +x "$W/sendmail"
+fake_sendmail "$W/sendmail"
 Q=(--db "$DB" --set documentation_as_public=yes
    --set relay.sendmail="$W/sendmail" --set assess.rdns=no
    --set report.email=abuse-reports@reporter.example.org)
-for i in 1 2 3 4 5 6; do
-	sshd_line "Mar  3 10:00:0$i" 100 "Failed password for root from 62.239.237.7 port 4000$i ssh2"
-done >"$W/auth.log"
+ssh_attacks "Mar  3 10:00" 100 62.239.237.7 >"$W/auth.log"
 scan -q --db "$DB" "$W/auth.log"
 answer='{"query":"62.239.237.7","abuse":["abuse@net.example","security@net.example"],"confidence":"high","evidence":"abuse-c: AR1-EXAMPLE abuse-mailbox: abuse@net.example, security@net.example","network":{"ranges":["62.239.237.0/24"],"handle":"EXAMPLE-NET","name":"EXAMPLE-NET","org":"Example Networks Ltd","country":"NL"},"registry":"RIPE NCC","source":{"protocol":"rdap","server":"https://rdap.db.ripe.net/"},"parent":{"handle":"TRANSIT-NET","name":"TRANSIT-NET","abuse":["abuse@transit.example"]},"cached":false,"error":null}'
 sq "$DB" "INSERT INTO lookup_cache (kind, lo, hi, answer, negative, fetched, expires)
@@ -33,9 +27,7 @@ expect_eq "the seeded answer is the lookup's (both mailboxes, cached)" \
     "abuse@net.example,security@net.example True" \
     "$(python3 -c 'import json,sys; o=json.loads(sys.argv[1]); print(",".join(o["abuse"]), o["cached"])' "$out")"
 
-ad draft "${Q[@]}" --offline --now 2025-03-03T12:00:00Z >/dev/null 2>&1
-ad approve "${Q[@]}" --all 2>/dev/null
-ad send "${Q[@]}" --now 2025-03-03T12:05:00Z >/dev/null 2>&1
+report_all 2025-03-03T12:00:00Z 2025-03-03T12:05:00Z "${Q[@]}"
 T=$(sq "$DB" "SELECT token FROM reports WHERE seq = 1")
 expect_eq "the report went to the lookup's first mailbox" "abuse@net.example sent" \
     "$(sq "$DB" "SELECT rcpt_to, state FROM reports WHERE token = '$T'" | tr '|' ' ')"
