@@ -35,7 +35,8 @@ Misbehaving whois servers (names ending in .test):
                  the one the whois parser recognises)
   wide.test      claims 0.0.0.0/0 (must not answer for the Internet)
 and RDAP hosts: ratelimit.test (429 + Retry-After: 120), loop.test
-(redirects to itself).
+(redirects to itself); *.bench.test answers every IPv4 /16 as a network
+(bench/lookup.sh), after OUT/bench_delay_ms milliseconds if that file exists.
 """
 import argparse
 import ipaddress
@@ -375,7 +376,7 @@ class RdapHandler(BaseHTTPRequestHandler):
                 with open(p, 'rb') as f:
                     return self.send(200, f.read(), 'application/json')
             return self.send(404, b'not found', 'text/plain')
-        if host == 'rdap.bench.test':
+        if host.endswith('.bench.test'):
             return self.bench()
         m = re.search(r'/(ip|autnum|entity)/(.+)$', self.path.split('?')[0])
         if not m:
@@ -403,6 +404,11 @@ class RdapHandler(BaseHTTPRequestHandler):
         if not m:
             return self.not_found()
         a, b = m.group(1), m.group(2)
+        try:    # OUT/bench_delay_ms: a registry's round trip, simulated
+            with open(os.path.join(ARGS.out, 'bench_delay_ms')) as f:
+                time.sleep(float(f.read().strip() or 0) / 1000)
+        except (OSError, ValueError):
+            pass
         net = {
             'rdapConformance': ['rdap_level_0'],
             'objectClassName': 'ip network',

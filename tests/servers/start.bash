@@ -30,7 +30,7 @@ replay_start() {
 	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 	    -keyout "$dir/srv.key" -out "$dir/srv.csr" \
 	    -subj "/CN=rdap replay" >/dev/null 2>&1 || return 1
-	printf '%s\n' "subjectAltName=DNS:rdap.arin.net,DNS:rdap.db.ripe.net,DNS:rdap.apnic.net,DNS:rdap.lacnic.net,DNS:rdap.afrinic.net,DNS:rdap.registro.br,DNS:jpnic.rdap.apnic.net,DNS:ratelimit.test,DNS:loop.test,DNS:iana.test,DNS:rdap.bench.test,DNS:localhost" \
+	printf '%s\n' "subjectAltName=DNS:rdap.arin.net,DNS:rdap.db.ripe.net,DNS:rdap.apnic.net,DNS:rdap.lacnic.net,DNS:rdap.afrinic.net,DNS:rdap.registro.br,DNS:jpnic.rdap.apnic.net,DNS:ratelimit.test,DNS:loop.test,DNS:iana.test,DNS:rdap.bench.test,DNS:*.bench.test,DNS:localhost" \
 	    "basicConstraints=CA:FALSE" "extendedKeyUsage=serverAuth" >"$dir/ext.cnf"
 	openssl x509 -req -in "$dir/srv.csr" -CA "$dir/ca.pem" \
 	    -CAkey "$dir/ca.key" -CAcreateserial -out "$dir/srv.pem" -days 2 \

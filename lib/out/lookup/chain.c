@@ -480,12 +480,39 @@ hop_label(const struct hop *h, char *out, size_t n)
 		snprintf(out, n, "%s", h->host);
 }
 
+/* The national registries APNIC delegates to, by any of their whois names. */
+static bool
+is_nir(const char *host)
+{
+	const char *r = ad_registry_name(host);
+
+	return strcmp(r, "KRNIC") == 0 || strcmp(r, "JPNIC") == 0 ||
+	    strcmp(r, "TWNIC") == 0;
+}
+
+/*
+ * A whois server as the visited set knows it: an NIR by its name (the
+ * tables say whois.nic.or.kr, APNIC's answers whois.krnic.net: one
+ * server), anyone else by host.
+ */
+static void
+whois_canon(const char *host, char *out, size_t n)
+{
+	if (is_nir(host))
+		snprintf(out, n, "%s", ad_registry_name(host));
+	else
+		snprintf(out, n, "%s", host);
+}
+
 static void
 hop_key(const struct hop *h, char *out, size_t n)
 {
 	char label[AD_NI_TEXT_MAX + 8];
 
-	hop_label(h, label, sizeof(label));
+	if (h->p == P_WHOIS && (h->port == 0 || h->port == 43))
+		whois_canon(h->host, label, sizeof(label));
+	else
+		hop_label(h, label, sizeof(label));
 	if (h->p == P_RDAP)
 		snprintf(out, n, "rdap %s", h->url);
 	else
@@ -1439,10 +1466,28 @@ visited(char (*v)[AD_NI_URL_MAX + 64], size_t *n, const struct hop *h)
 	return false;
 }
 
+/* Whether h was asked already in this walk (without recording it). */
 static bool
-whois_visited(char (*v)[AD_NI_URL_MAX + 64], size_t n, const char *host)
+seen(char (*v)[AD_NI_URL_MAX + 64], size_t n, const struct hop *h)
 {
-	size_t i, hl = strlen(host);
+	char k[AD_NI_URL_MAX + 64];
+	size_t i;
+
+	hop_key(h, k, sizeof(k));
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i], k) == 0)
+			return true;
+	return false;
+}
+
+static bool
+whois_visited(char (*v)[AD_NI_URL_MAX + 64], size_t n, const char *hostname)
+{
+	char host[AD_NI_TEXT_MAX];
+	size_t i, hl;
+
+	whois_canon(hostname, host, sizeof(host));
+	hl = strlen(host);
 
 	for (i = 0; i < n; i++) {
 		const char *p = strchr(v[i], ' ');
@@ -1472,6 +1517,23 @@ whois_from_table(struct ad_lookup *l, const struct ad_lookup_answer *a,
 	if (nt == 0 || !hop_from_target(next, t[0], a))
 		return false;
 	return next->p == P_RWHOIS || !whois_visited(v, nv, next->host);
+}
+
+/*
+ * A national registry (the tables' carve-out for its space) had nothing or
+ * failed, and nobody answered before: APNIC's whois, which holds that
+ * space too and whose answer
+ * names the NIR (followed as a referral when not asked yet) and the
+ * holder's own contacts. False when APNIC was asked already.
+ */
+static bool
+apnic_after_nir(const struct hop *h, const struct ad_lookup_answer *a,
+    char (*v)[AD_NI_URL_MAX + 64], size_t nv, struct hop *next)
+{
+	if (h->p != P_WHOIS || !is_nir(h->host) ||
+	    whois_visited(v, nv, "whois.apnic.net"))
+		return false;
+	return hop_from_target(next, "whois.apnic.net", a);
 }
 
 /* Follows what the answer in cur refers to; false when it names nothing. */
@@ -1671,6 +1733,10 @@ walk(struct ad_lookup *l, struct walker *w, struct ad_lookup_answer *a,
 				h = next;
 				continue;
 			}
+			if (!have && apnic_after_nir(&h, a, v, nv, &next)) {
+				h = next;
+				continue;
+			}
 			break;
 		}
 		/* Later answers are more specific: they win unless their
@@ -1684,8 +1750,12 @@ walk(struct ad_lookup *l, struct walker *w, struct ad_lookup_answer *a,
 				resolve_handles(l, w, &h, &hops, total);
 		} else
 			last = w->cur;
-		/* Referrals point at the more specific data: go on. */
-		if (hop_from_referral(last, a, &next)) {
+		/* Referrals point at the more specific data: go on; but
+		 * APNIC naming the national registry already asked (the
+		 * tables' first guess) is where we came from, not a loop. */
+		if (hop_from_referral(last, a, &next) &&
+		    !(next.p == P_WHOIS && is_nir(next.host) &&
+		    seen(v, nv, &next))) {
 			last->referral.kind = AD_REF_NONE;
 			h = next;
 			continue;
