@@ -90,7 +90,7 @@ add_line_text(void *arg, const struct ad_sample *e)
 	return ad_buf_addc(&l->out, '\n');
 }
 
-/* Sample lines: a held incident has them in memory, a stored one in its row. */
+/* Sample lines: a held incident (no row) has them in memory, a stored one in its row. */
 static int
 samples_each(struct list *l, const struct ad_incident *inc,
     int (*fn)(void *, const struct ad_sample *))
@@ -150,7 +150,7 @@ print_one(void *arg, const struct ad_incident *inc)
 		    "ID", "SOURCE", "CATEGORY", "EVENTS", "FIRST", "LAST",
 		    "STATE")) != AD_OK)
 			return r;
-		if (inc->held)		/* not a row yet */
+		if (inc->id == 0)	/* not a row yet */
 			snprintf(id, sizeof(id), "-");
 		else
 			snprintf(id, sizeof(id), "%lld", (long long)inc->id);
@@ -196,9 +196,9 @@ print_one(void *arg, const struct ad_incident *inc)
 }
 
 /*
- * Held incidents (new, below threshold, window still open: kept by the scan
- * as one blob, not as rows) are listed after the stored ones, without id,
- * as the scan assessed them.
+ * Held incidents without a row (new, window still open: kept by the scan
+ * as packed records) are listed after the stored ones, without id, as the
+ * scan assessed them. Those with a row were listed with it.
  */
 static int
 print_held(void *arg, const struct ad_incident *held)
@@ -207,7 +207,8 @@ print_held(void *arg, const struct ad_incident *held)
 	struct ad_incident inc = *held;
 	int r = 0;
 
-	if ((l->f->category < 0 || (int)inc.category == l->f->category) &&
+	if (inc.id == 0 &&
+	    (l->f->category < 0 || (int)inc.category == l->f->category) &&
 	    (l->f->state <= 0 || (int)inc.state == l->f->state - 1) &&
 	    (!l->f->reportable_only || inc.reportable))
 		r = print_one(l, &inc);

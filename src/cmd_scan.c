@@ -236,6 +236,7 @@ cmd_scan(struct cli *c, int argc, char **argv)
 	opts.year = c->year;
 	opts.now = c->now;
 	opts.threads = c->cfg.threads;
+	opts.batch_bytes = c->cfg.checkpoint;
 	opts.progress = show_progress;
 	opts.progress_arg = &pg;
 	if ((sc = ad_scan_new(&c->ctx, st, &c->cfg.detect, &opts)) == NULL) {

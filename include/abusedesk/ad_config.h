@@ -16,6 +16,7 @@
  *   allowlist = 198.51.100.7           # e.g. the audit we ordered
  *   documentation_as_public = no       # examples and tests only
  *   threads = 1                        # scan: parsing threads, 1 or 2
+ *   checkpoint = 256M                  # scan: bytes between commits
  *   parse.web-access.format = %h %l %u %t "%r" %>s %b   # family options
  *
  * "parse.FAMILY.KEY = VALUE" keys are kept as given and handed to the
@@ -198,6 +199,8 @@ struct ad_config {
 	char			db[1024];	/* "" = default */
 	char			tz[128];	/* "" = the machine's */
 	int			threads;	/* scan: 1 or 2 parsing threads */
+	uint64_t		checkpoint;	/* scan: bytes between commits
+						   (0: AD_SCAN_BATCH_DEFAULT) */
 	struct ad_detect_config	detect;		/* own/allow point at the lists below */
 	struct ad_cidr		*own;
 	size_t			n_own;

@@ -7,12 +7,20 @@
  * log lines - never every event - so memory per attacker is fixed.
  *
  * struct ad_agg is the in-memory table of the incidents a scan is working
- * on. Each entry holds the whole incident (once merged with its stored row),
- * so a checkpoint writes one row per changed incident and never reads it
- * back. Entries whose window has closed are written and dropped; when the
- * table outgrows its memory budget, the least recently active clean entries
- * are evicted (and merged with the store again if their source returns).
- * Attackers come and go, so memory stays flat however large the input.
+ * on: every open one (its window has not passed). A checkpoint writes the
+ * closed ones as rows - usually their only write - and packs the open ones
+ * into the "held" records stored with the file offsets, so a killed scan
+ * resumes with the same table. Only the last checkpoint of a scan also
+ * writes the open incidents worth a row, so listings and reports see them.
+ * When the table outgrows its memory budget, the least recently active
+ * entries are written and evicted. Attackers come and go, so memory stays
+ * flat however large the input.
+ *
+ * A stored row can absorb a new event only while the event is within a
+ * window of the row's last one. The table knows the latest `last` of the
+ * rows it let go (the horizon): a new key whose event comes later than
+ * horizon + window needs no look-up in the store, which for a log read in
+ * order is every key.
  *
  * Whether an incident is worth reporting is decided by ad_incident_assess():
  * thresholds per category, own networks and private space (still recorded -
@@ -37,8 +45,9 @@
 #define AD_INC_USERS_MAX	8	/* distinct user names kept */
 #define AD_INC_USER_LEN		32	/* ... each cut to this length */
 #define AD_SAMPLE_MAX		10	/* sample lines stored per incident */
-#define AD_SAMPLE_MEM		3	/* sample lines kept per batch entry
-					   (a held incident keeps up to MAX) */
+#define AD_SAMPLE_MEM		3	/* sample lines kept in memory until
+					   the incident's row is written (one
+					   while it is below its threshold) */
 #define AD_SAMPLE_LINE_MAX	2048	/* longer lines are cut (and marked) */
 
 /* Services, as a bit set. */
@@ -54,8 +63,7 @@ enum ad_inc_state {
 };
 
 struct ad_sample {
-	const char	*file;		/* borrowed until the next checkpoint,
-					   unless file_owned */
+	const char	*file;		/* borrowed, unless file_owned */
 	uint64_t	 line;		/* 1-based */
 	struct ad_instant time;
 	char		*text;		/* owned, cut to AD_SAMPLE_LINE_MAX */
@@ -66,8 +74,6 @@ struct ad_sample {
 	char		 format[32];
 };
 
-/* Makes s own its file name (held samples outlive their file's scan). */
-int	ad_sample_own_file(struct ad_sample *s) AD_WUR;
 
 struct ad_incident {
 	int64_t			id;		/* store row id, 0 if not stored */
@@ -90,17 +96,21 @@ struct ad_incident {
 	bool			reportable;
 	char			reason[96];	/* why (not) reportable */
 	uint8_t			samples_stored;	/* sample lines in the store */
+	bool			counted;	/* in this run's new/updated count */
 	/* Sample lines not yet stored (never loaded back from the store). */
 	struct ad_sample	*samples;	/* owned; NULL when none */
 	uint8_t			cap_samples;
 	uint8_t			n_samples;
 	/* Aggregation state. */
-	bool			dirty;		/* changed since the last checkpoint */
-	bool			merged;		/* holds its stored row's state too */
+	bool			dirty;		/* changed since its row was written
+						   (or never written) */
+	bool			merged;		/* holds its stored row's state too,
+						   or no stored row can absorb it */
 	/*
-	 * Held, not stored: new and below threshold. Kept in the scan state
-	 * (ad_store_held_*) until it reaches its threshold (then stored) or
-	 * its window closes (then only counted). Its samples stay in memory.
+	 * Read back from the held records (ad_store_held_each): an open
+	 * incident of the last checkpoint. Without id it has no row yet
+	 * (new and below threshold, or not yet written) and its samples
+	 * are all in memory.
 	 */
 	bool			held;
 };
@@ -148,44 +158,71 @@ size_t	ad_agg_count(const struct ad_agg *a);
  */
 int64_t	ad_agg_newest(const struct ad_agg *a);
 
+/*
+ * The latest `last` of the stored rows the table no longer has (written and
+ * let go); events of a new key later than horizon + window cannot belong to
+ * any of them. Set it from the store when the table is created (a store
+ * without it: the latest incident's last); a checkpoint advances it.
+ */
+void	ad_agg_set_horizon(struct ad_agg *a, int64_t utc);
+int64_t	ad_agg_horizon(const struct ad_agg *a);
+
 /* Where a checkpoint sends the table's changes (see ad_agg_checkpoint). */
 struct ad_agg_sink {
 	void	*arg;
 	/*
-	 * Stores inc: merges an incident whose `merged` is false with its
-	 * stored row (if any), writes it, sets id, samples_stored and merged.
-	 * Returns 0 or an error.
+	 * Stores inc (insert when id is 0, else update), sets id and
+	 * samples_stored. Returns 0 or an error.
 	 */
 	int	(*save)(void *arg, struct ad_incident *inc);
 	/*
-	 * True when inc (never stored) need not be: no stored row can absorb
-	 * it and it is below its threshold.
-	 */
-	bool	(*may_hold)(void *arg, const struct ad_incident *inc);
-	/*
-	 * The packed held incidents (ad_incident_pack): first=true starts a
+	 * The packed open incidents (ad_incident_pack): first=true starts a
 	 * checkpoint's set (the old one is replaced), then chunks of whole
 	 * records follow; called at least once per checkpoint.
 	 */
 	int	(*held)(void *arg, bool first, const void *chunk, size_t len);
+	/*
+	 * Merges inc (merged false: a stored row might absorb it) with that
+	 * row if there is one, and sets merged. NULL: nothing to merge with.
+	 */
+	int	(*resolve)(void *arg, struct ad_incident *inc);
+	bool	 final;		/* in: the scan's last checkpoint */
+	/*
+	 * in: store never-stored incidents below their threshold too
+	 * (tests); else they are held while open and dropped when closed.
+	 */
+	bool	 store_below;
 	uint64_t dropped;	/* out: closed below threshold, never stored */
 };
 
 /*
  * Writes the table's changes: closed incidents are stored (or, never
- * stored and below threshold, only counted in sk->dropped); open ones that
- * may be held are packed into chunks for sk->held, unless they are
- * evicted (stored while their window is open, counted once it closed);
- * other changed ones are stored. When all that succeeded, closed and
- * evicted incidents are freed (evicted: window passed, or over budget the
- * least recently active), sample lines of stored ones freed and dirty flags
- * cleared. On failure the table no longer matches the store: the caller
- * rolls the store back and discards the table (a rescan redoes the work
- * from the committed offset). Returns 0 or the first error.
+ * stored and below threshold, only counted in sk->dropped); incidents
+ * evicted over budget are stored too; every other open incident is packed
+ * for sk->held, after being stored if sk->final and it is worth a row
+ * (changed since its row was written; or never stored and not below its
+ * threshold).
+ * Stored incidents' sample lines are freed. On failure the table no longer
+ * matches the store: the caller rolls the store back and discards the
+ * table (a rescan redoes the work from the committed offset). Returns 0 or
+ * the first error.
  */
 int	ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk);
 
-/* Puts a held incident (ad_incident_unpack) back into the table. */
+/*
+ * Lets go of what needs no checkpoint to leave: closed incidents, and
+ * (every eighth of a window of log time) open ones whose window passed.
+ * They are stored through sk as in ad_agg_checkpoint (sk->held and
+ * sk->final unused) and freed, so memory holds only open incidents while
+ * the store's transaction gathers the rows until the next checkpoint.
+ * Returns 0 or the first error (then the caller discards the table).
+ */
+int	ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk);
+
+/*
+ * Puts a held incident (ad_incident_unpack) back into the table, copying
+ * its sample lines (the caller still frees them).
+ */
 int	ad_agg_put(struct ad_agg *a, const struct ad_incident *inc) AD_WUR;
 
 /* --- incidents ------------------------------------------------------- */
@@ -207,23 +244,18 @@ void	ad_incident_assess(struct ad_incident *inc,
  * ad_incident_clear_samples). Returns AD_OK, AD_ERR_NOMEM, or AD_ERR_PARSE
  * for a damaged blob.
  */
-/* 1: the first; 2: samples carry their log format. */
-#define AD_PACK_FORMAT	2
+/*
+ * 1: the first; 2: samples carry their log format; 3: any open incident,
+ * with its row id, stored sample count and dirty flag.
+ */
+#define AD_PACK_FORMAT	3
 int	ad_incident_pack(const struct ad_incident *inc, struct ad_buf *b) AD_WUR;
 int	ad_incident_unpack(const unsigned char **p, const unsigned char *end,
 	    unsigned format,
 	    struct ad_incident *out) AD_WUR;
 
 /* Frees the sample lines of inc (not inc itself). */
-/* Room for one more pending sample; AD_ERR_NOMEM. */
-int	ad_incident_sample_room(struct ad_incident *inc) AD_WUR;
 void	ad_incident_clear_samples(struct ad_incident *inc);
-/*
- * How many more sample lines the incident takes now: 0 once it holds
- * AD_SAMPLE_MAX (stored and pending), or (not held) AD_SAMPLE_MEM are
- * pending.
- */
-unsigned ad_incident_samples_wanted(const struct ad_incident *inc);
 
 /*
  * Appends the incident's JSON object (no newline): id, src, category,

@@ -28,6 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ad_buf.h"
 #include "ad_err.h"
 #include "ad_event.h"
 
@@ -117,6 +118,18 @@ void	ad_parser_free(struct ad_parser *p);
 
 /* Starts a new file: forgets the sniffed envelope and re-bases the clock. */
 void	ad_parser_reset(struct ad_parser *p, int64_t ref);
+
+/*
+ * What the parser knows across lines of a file (the address of each open
+ * sshd connection, for lines that name none), as bytes a scan stores with
+ * each checkpoint: ad_parser_save appends them to out; ad_parser_restore
+ * (after ad_parser_reset, on resuming the file) takes them back. Returns
+ * AD_OK, AD_ERR_NOMEM, or AD_ERR_PARSE for damaged bytes (nothing is
+ * restored then).
+ */
+int	ad_parser_save(const struct ad_parser *p, struct ad_buf *out) AD_WUR;
+int	ad_parser_restore(struct ad_parser *p, const void *data,
+	    size_t len) AD_WUR;
 
 /*
  * Parses one line (without its newline; need not be NUL-terminated).

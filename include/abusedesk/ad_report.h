@@ -186,6 +186,7 @@ enum ad_upstream_why {
 	AD_UP_NO_ANSWER = 0,
 	AD_UP_NOT_OURS,		/* the holder said: not our network */
 	AD_UP_BOUNCED,		/* our report to the holder bounced */
+	AD_UP_STOPPED,		/* the holder asked us to stop */
 };
 
 /* One earlier message of the case, for the CERT's history. */

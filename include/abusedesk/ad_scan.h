@@ -25,11 +25,18 @@
 #include "ad_parse.h"
 #include "ad_store.h"
 
+/*
+ * Bytes between checkpoints by default: a killed scan redoes at most this
+ * much; each checkpoint rewrites the open incidents' held records.
+ */
+#define AD_SCAN_BATCH_DEFAULT	((uint64_t)256 << 20)
+
 struct ad_scan_opts {
 	enum ad_family	 family;	/* AD_FAMILY_AUTO: by program tag */
 	int		 year;		/* > 0: year of year-less stamps */
 	int64_t		 now;		/* > 0: reference instant instead of mtime */
-	uint64_t	 batch_bytes;	/* commit at least this often (0: 64 MiB) */
+	uint64_t	 batch_bytes;	/* commit at least this often (0: the
+					   default) */
 	size_t		 agg_budget;	/* working-table memory (0: 16 MiB) */
 	int		 threads;	/* 1: parse on one thread; else two */
 	/* parse.* options (ad_config.h), checked by the caller beforehand. */

@@ -91,9 +91,8 @@ int	ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 	    struct ad_incident *out) AD_WUR;
 
 /*
- * Held incidents (ad_detect.h): new ones below threshold whose window is
- * still open are not rows but packed records (ad_incident_pack) in chunks,
- * all replaced at each checkpoint: ad_store_held_clear, then
+ * Held incidents (ad_detect.h): the scan's open incidents, as packed
+ * records (ad_incident_pack) in chunks, all replaced at each checkpoint: ad_store_held_clear, then
  * ad_store_held_add per chunk of whole records. ad_store_held_each calls fn
  * for each, with allocated samples that fn takes over
  * (ad_incident_clear_samples). Returns AD_OK or AD_ERR_STORE (a damaged
@@ -107,13 +106,21 @@ int	ad_store_held_each(struct ad_store *st,
 	    void *arg) AD_WUR;
 
 /*
- * Calls fn(arg, src, category) for the (source, category) of every stored
- * incident, in storage order (a scan builds its "already stored?" filter
- * from this, so new attackers cost no lookup). Stops on non-zero.
+ * The parser's state at the file's committed offset (ad_parser_save),
+ * set with each checkpoint after ad_store_file_save; read into out (empty
+ * when there is none). AD_OK or AD_ERR_STORE / AD_ERR_NOMEM.
  */
-int	ad_store_incident_keys(struct ad_store *st,
-	    int (*fn)(void *arg, const struct ad_addr *src,
-	    enum ad_category cat), void *arg) AD_WUR;
+int	ad_store_file_parse_state_set(struct ad_store *st, const char *fp,
+	    const void *data, size_t len) AD_WUR;
+int	ad_store_file_parse_state(struct ad_store *st, const char *fp,
+	    struct ad_buf *out) AD_WUR;
+
+/*
+ * The scan's horizon (ad_agg_set_horizon), saved with each checkpoint. A
+ * store that has none yet answers with its latest incident's last_utc.
+ */
+int	ad_store_scan_horizon(struct ad_store *st, int64_t *out) AD_WUR;
+int	ad_store_scan_horizon_set(struct ad_store *st, int64_t utc) AD_WUR;
 
 /*
  * Inserts (id 0: sets inc->id) or updates the incident, then appends its

@@ -72,9 +72,9 @@ struct ad_inbox_stats {
  * not-our-network, more-info, stop (the sender and the report's recipient
  * are suppressed at once), bounce (bounced; each failed address we wrote
  * to in the thread is suppressed, so the next followup tries the holder's
- * next mailbox, then the upstream; a bounce naming only addresses known bad
- * already is just logged). A message read twice (same Message-ID) changes
- * nothing.
+ * next mailbox, then the upstream; a bounce naming only addresses the case
+ * has moved on from, not that of its newest sent message, is just logged).
+ * A message read twice (same Message-ID) changes nothing.
  * Bad messages are counted (diag of the last) and skipped. Returns AD_OK
  * or the first store/IO error.
  */

@@ -766,6 +766,22 @@ ad_config_set(struct ad_config *cfg, const char *key, const char *v,
 		else
 			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
 			    "expected 1 or 2");
+	} else if (strcmp(key, "checkpoint") == 0) {
+		char *end;
+		unsigned long long n = strtoull(v, &end, 10), mult = 1;
+
+		if (*end == 'K' || *end == 'k')
+			mult = 1ull << 10;
+		else if (*end == 'M' || *end == 'm')
+			mult = 1ull << 20;
+		else if (*end == 'G' || *end == 'g')
+			mult = 1ull << 30;
+		if (end == v || !isdigit((unsigned char)*v) ||
+		    (mult > 1 && end[1] != '\0') || (mult == 1 && *end != '\0') ||
+		    n == 0 || n > (1ull << 44) / mult)
+			return ad_diag_set(diag, AD_ERR_CONFIG, key, 0,
+			    "expected a size like 64M");
+		cfg->checkpoint = n * mult;
 	} else if (strcmp(key, "own_networks") == 0) {
 		r = add_cidrs(key, v, &cfg->own, &cfg->n_own, diag);
 	} else if (strcmp(key, "allowlist") == 0) {

@@ -43,54 +43,22 @@ struct ad_scan {
 	struct ad_parser		*parser2;	/* the worker's */
 	struct half			 halves[2];	/* main, worker */
 	char				*copy;		/* the worker's chunk; NULL: one thread */
-	uint64_t			*stored;	/* key filter; NULL: always look */
 	bool				 held_loaded;	/* the store's held incidents are in agg */
+	bool				 in_txn;	/* a batch's transaction is open */
+	struct ad_buf			 pstate;	/* the parser's saved state */
+	uint64_t			 dropped;	/* of the open batch */
 };
 
-/*
- * "Might the store hold an incident of this (source, category)?" A bit per
- * hash of the key (1 MiB, about 4 % false positives at 350 000 keys): a
- * clear bit means certainly not, so a new attacker's first write needs no
- * lookup. Built from the store when the scan starts (the writer lock keeps
- * it true) and kept up to date as incidents are inserted.
- */
-#define STORED_BITS	(1u << 23)
-
-static uint32_t
-stored_bit(const struct ad_addr *a, enum ad_category cat)
-{
-	const uint8_t *p = a->b;
-	uint64_t h = 0xcbf29ce484222325ULL ^ (uint64_t)cat;
-	size_t i;
-
-	for (i = 0; i < 16; i++) {	/* IPv4 sits in the last 4 (mapped) */
-		h ^= p[i];
-		h *= 0x100000001b3ULL;
-	}
-	h ^= h >> 29;
-	return (uint32_t)(h & (STORED_BITS - 1));
-}
-
+/* The table's horizon, from the store (ad_agg_set_horizon). */
 static int
-stored_add(void *arg, const struct ad_addr *a, enum ad_category cat)
+load_horizon(struct ad_scan *sc)
 {
-	struct ad_scan *sc = arg;
-	uint32_t b = stored_bit(a, cat);
+	int64_t h;
+	int r;
 
-	sc->stored[b >> 6] |= UINT64_C(1) << (b & 63);
-	return 0;
-}
-
-static bool
-stored_maybe(const struct ad_scan *sc, const struct ad_addr *a,
-    enum ad_category cat)
-{
-	uint32_t b;
-
-	if (sc->stored == NULL)
-		return true;
-	b = stored_bit(a, cat);
-	return (sc->stored[b >> 6] >> (b & 63)) & 1;
+	if ((r = ad_store_scan_horizon(sc->store, &h)) == AD_OK)
+		ad_agg_set_horizon(sc->agg, h);
+	return r;
 }
 
 struct ad_scan *
@@ -105,8 +73,9 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 	sc->store = store;
 	sc->cfg = cfg;
 	sc->opts = *opts;
+	ad_buf_init(&sc->pstate, 1u << 20);
 	if (sc->opts.batch_bytes == 0)
-		sc->opts.batch_bytes = 64u << 20;
+		sc->opts.batch_bytes = AD_SCAN_BATCH_DEFAULT;
 	if (sc->opts.agg_budget == 0)
 		sc->opts.agg_budget = 13u << 20;
 	sc->parser = ad_parser_new(opts->family, opts->now, opts->year);
@@ -132,11 +101,9 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 		}
 		sc->halves[1].parser = sc->parser2;
 	}
-	/* Without the filter every first write looks the key up: still right. */
-	if ((sc->stored = ad_calloc(STORED_BITS / 64, sizeof(uint64_t))) != NULL &&
-	    ad_store_incident_keys(store, stored_add, sc) != AD_OK) {
-		ad_free(sc->stored);
-		sc->stored = NULL;
+	if (load_horizon(sc) != AD_OK) {
+		ad_scan_free(sc);
+		return NULL;
 	}
 	return sc;
 }
@@ -146,13 +113,15 @@ ad_scan_free(struct ad_scan *sc)
 {
 	if (sc == NULL)
 		return;
+	if (sc->in_txn)
+		ad_store_rollback(sc->store);
 	ad_parser_free(sc->parser);
 	ad_parser_free(sc->parser2);
+	ad_buf_free(&sc->pstate);
 	ad_agg_free(sc->agg);
 	ad_free(sc->halves[0].hits);
 	ad_free(sc->halves[1].hits);
 	ad_free(sc->copy);
-	ad_free(sc->stored);
 	ad_free(sc);
 }
 
@@ -163,60 +132,55 @@ ad_scan_summary(const struct ad_scan *sc)
 }
 
 /*
- * Stores one changed incident. The first time an incident is stored in this
- * run it is merged with the stored row of its source and category whose
- * window it falls in (an earlier scan's), if any; after that the in-memory
- * incident is the whole truth and is written back by id.
- *
- * Held, not stored (ad_agg_checkpoint): a new incident below its
- * threshold, which no stored row could absorb. Held while its window is
- * open, only counted once it closed below threshold. On a firewall that is
- * most of the noise: a row per stray packet's source would cost more than
- * the whole scan, and none of them can ever be worth a report.
+ * A new incident whose events come within a window of a row the table let
+ * go (an older file scanned after a newer one, lines out of order, an
+ * incident evicted over budget) is merged with that row, if it exists.
  */
 static int
-save_incident(void *arg, struct ad_incident *inc)
+resolve_incident(void *arg, struct ad_incident *inc)
 {
 	struct ad_scan *sc = arg;
 	struct ad_incident row;
 	int r;
 
-
-	if (!inc->merged) {
-		if (stored_maybe(sc, &inc->src, inc->category))
-			r = ad_store_incident_find(sc->store, &inc->src,
-			    inc->category, inc->first.utc, inc->last.utc,
-			    sc->cfg->window, &row);
-		else
-			r = 0;
-		if (r < 0)
-			return r;
-		if (r == 1) {
-			ad_incident_merge(&row, inc);
-			row.samples = inc->samples;	/* moves */
-			row.n_samples = inc->n_samples;
-			row.cap_samples = inc->cap_samples;
-			row.dirty = inc->dirty;
-			*inc = row;
-			sc->sum.incidents_updated++;
-		} else
-			sc->sum.incidents_new++;
-		inc->merged = true;
+	r = ad_store_incident_find(sc->store, &inc->src, inc->category,
+	    inc->first.utc, inc->last.utc, sc->cfg->window, &row);
+	if (r < 0)
+		return r;
+	if (r == 1) {
+		ad_incident_merge(&row, inc);
+		row.samples = inc->samples;	/* moves */
+		row.n_samples = inc->n_samples;
+		row.cap_samples = inc->cap_samples;
+		row.dirty = true;
+		*inc = row;
 	}
-	ad_incident_assess(inc, sc->cfg);
-	sc->sum.incident_writes++;
-	if (sc->stored != NULL && inc->id == 0)
-		(void)stored_add(sc, &inc->src, inc->category);
-	return ad_store_incident_save(sc->store, inc);
+	inc->merged = true;
+	return AD_OK;
 }
 
-static bool
-may_hold(void *arg, const struct ad_incident *inc)
+/*
+ * Stores one incident (ad_agg_checkpoint decides which). New incidents
+ * below their threshold are not stored while their window is open (held
+ * records) and only counted once it closed: on a firewall that is most of
+ * the noise, and a row per stray packet's source would cost more than the
+ * whole scan, while none of them can ever be worth a report.
+ */
+static int
+save_incident(void *arg, struct ad_incident *inc)
 {
 	struct ad_scan *sc = arg;
 
-	return ad_incident_below(inc, sc->cfg) && (inc->held ||
-	    (!inc->merged && !stored_maybe(sc, &inc->src, inc->category)));
+	if (!inc->counted) {
+		if (inc->id != 0)
+			sc->sum.incidents_updated++;
+		else
+			sc->sum.incidents_new++;
+		inc->counted = true;
+	}
+	ad_incident_assess(inc, sc->cfg);
+	sc->sum.incident_writes++;
+	return ad_store_incident_save(sc->store, inc);
 }
 
 static int
@@ -235,53 +199,130 @@ static int
 put_held(void *arg, const struct ad_incident *inc)
 {
 	struct ad_scan *sc = arg;
+	struct ad_incident tmp = *inc;
 	int r;
 
-	if ((r = ad_agg_put(sc->agg, inc)) != AD_OK) {
-		struct ad_incident tmp = *inc;
+	r = ad_agg_put(sc->agg, inc);	/* copies the sample lines */
+	ad_incident_clear_samples(&tmp);
+	return r;
+}
 
-		ad_incident_clear_samples(&tmp);
-	}
+static void
+sink_init(struct ad_scan *sc, struct ad_agg_sink *sink, bool final)
+{
+	sink->arg = sc;
+	sink->save = save_incident;
+	sink->held = save_held;
+	sink->resolve = resolve_incident;
+	sink->final = final;
+	sink->store_below = false;
+	sink->dropped = 0;
+}
+
+/*
+ * After a failed write the table may hold ids the rollback took back:
+ * start afresh, from the held incidents of the last commit (reloaded by
+ * the next file).
+ */
+static void
+discard_batch(struct ad_scan *sc)
+{
+	if (sc->in_txn)
+		ad_store_rollback(sc->store);
+	sc->in_txn = false;
+	sc->dropped = 0;
+	ad_agg_free(sc->agg);
+	sc->agg = ad_agg_new(sc->cfg, sc->opts.agg_budget);
+	sc->held_loaded = false;
+	if (sc->agg != NULL)
+		(void)load_horizon(sc);
+}
+
+static int
+batch_fail(struct ad_scan *sc, const struct ad_file_state *fs, int r,
+    struct ad_diag *diag)
+{
+	int ret = ad_diag_set(diag, r, fs->path, 0, "store: %s",
+	    r == AD_ERR_NOMEM ? "out of memory" : ad_store_errmsg(sc->store));
+
+	discard_batch(sc);
+	return ret;
+}
+
+/*
+ * The store's transaction stays open between checkpoints: closed incidents
+ * are written into it as they close (ad_agg_sweep), so memory holds only
+ * open ones, and a crash before the checkpoint loses none of them - the
+ * rows go with the offsets they came from.
+ */
+static int
+begin_batch(struct ad_scan *sc)
+{
+	int r;
+
+	if (sc->in_txn)
+		return AD_OK;
+	if ((r = ad_store_begin(sc->store)) == AD_OK)
+		sc->in_txn = true;
 	return r;
 }
 
 static int
-commit_batch(struct ad_scan *sc, const struct ad_file_state *fs,
+sweep_batch(struct ad_scan *sc, const struct ad_file_state *fs,
     struct ad_diag *diag)
 {
 	struct ad_agg_sink sink;
 	int r;
 
-	if ((r = ad_store_begin(sc->store)) != AD_OK)
-		goto fail;
-	sink.arg = sc;
-	sink.save = save_incident;
-	sink.may_hold = may_hold;
-	sink.held = save_held;
-	sink.dropped = 0;
-	if ((r = ad_agg_checkpoint(sc->agg, &sink)) != AD_OK ||
-	    (r = ad_store_file_save(sc->store, fs)) != AD_OK) {
-		ad_store_rollback(sc->store);
-		goto fail;
-	}
+	sink_init(sc, &sink, false);
+	if ((r = begin_batch(sc)) != AD_OK ||
+	    (r = ad_agg_sweep(sc->agg, &sink)) != AD_OK)
+		return batch_fail(sc, fs, r, diag);
+	sc->dropped += sink.dropped;
+	return AD_OK;
+}
+
+/*
+ * The parser's state at the committed offset goes with it: a resumed scan
+ * then knows the sshd connections opened before that offset.
+ */
+static int
+save_parser(struct ad_scan *sc, const struct ad_file_state *fs)
+{
+	int r;
+
+	ad_buf_reset(&sc->pstate);
+	if ((r = ad_parser_save(sc->parser, &sc->pstate)) != AD_OK)
+		return r;
+	return ad_store_file_parse_state_set(sc->store, fs->fp, sc->pstate.p,
+	    sc->pstate.len);
+}
+
+static int
+commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
+    struct ad_diag *diag)
+{
+	struct ad_agg_sink sink;
+	int r;
+
+	sink_init(sc, &sink, final);
+	if ((r = begin_batch(sc)) != AD_OK ||
+	    (r = ad_agg_checkpoint(sc->agg, &sink)) != AD_OK ||
+	    (r = ad_store_scan_horizon_set(sc->store,
+	    ad_agg_horizon(sc->agg))) != AD_OK ||
+	    (r = ad_store_file_save(sc->store, fs)) != AD_OK ||
+	    (r = save_parser(sc, fs)) != AD_OK)
+		return batch_fail(sc, fs, r, diag);
+	sc->in_txn = false;	/* the commit ends it, whatever happens */
 	if ((r = ad_store_commit(sc->store)) != AD_OK)
-		goto fail;
+		return batch_fail(sc, fs, r, diag);
 	sc->sum.batches++;
-	sc->sum.incidents_unstored += sink.dropped;
+	sc->sum.incidents_unstored += sc->dropped + sink.dropped;
+	sc->dropped = 0;
 	if (ad_fault(sc->ctx, AD_FAULT_SCAN_AFTER_BATCH))
 		return ad_diag_set(diag, AD_ERR_FAULT, fs->path, 0,
 		    "stopped after a batch (injected fault)");
 	return AD_OK;
-fail:
-	/*
-	 * The table may hold ids the rollback took back: start afresh, from
-	 * the held incidents of the last commit (reloaded by the next file).
-	 */
-	ad_agg_free(sc->agg);
-	sc->agg = ad_agg_new(sc->cfg, sc->opts.agg_budget);
-	sc->held_loaded = false;
-	return ad_diag_set(diag, r, fs->path, 0, "store: %s",
-	    ad_store_errmsg(sc->store));
 }
 
 /*
@@ -367,8 +408,10 @@ after_chunk(struct ad_scan *sc, const struct ad_file_info *info,
 	if (sc->opts.progress)
 		sc->opts.progress(sc->opts.progress_arg, fs->path, fs->offset,
 		    info->seekable ? info->size : -1);
+	if ((r = sweep_batch(sc, fs, diag)) != AD_OK)
+		return r;
 	if (*since_commit >= sc->opts.batch_bytes || ad_agg_full(sc->agg)) {
-		if ((r = commit_batch(sc, fs, diag)) != AD_OK)
+		if ((r = commit_batch(sc, fs, false, diag)) != AD_OK)
 			return r;
 		*since_commit = 0;
 	}
@@ -439,7 +482,7 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 	}
 	if (r < 0)
 		return r;
-	if ((r = commit_batch(sc, fs, diag)) != AD_OK)
+	if ((r = commit_batch(sc, fs, true, diag)) != AD_OK)
 		return r;
 	if (ad_reader_truncated(rd))
 		return ad_diag_set(diag, AD_ERR_IO, fs->path, fs->lines,
@@ -552,11 +595,23 @@ scan_path(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 	if (sc->parser2)
 		ad_parser_reset(sc->parser2, sc->opts.now > 0 ? sc->opts.now :
 		    info->mtime);
+	/* Resuming: the connections known at the committed offset. */
+	if (fs.offset > 0) {
+		if ((r = ad_store_file_parse_state(sc->store, fs.fp,
+		    &sc->pstate)) == AD_ERR_NOMEM)
+			goto out;
+		if (r != AD_OK || ad_parser_restore(sc->parser, sc->pstate.p,
+		    sc->pstate.len) != AD_OK)
+			ad_parser_reset(sc->parser, sc->opts.now > 0 ?
+			    sc->opts.now : info->mtime);	/* start afresh */
+	}
 	memset(&fallback, 0, sizeof(fallback));
 	fallback.utc = sc->opts.now > 0 ? sc->opts.now : info->mtime;
 	fallback.off_min = (int16_t)(ad_local_offset_at(fallback.utc) / 60);
 	fallback.valid = true;
 	r = scan_stream(sc, rd, &fs, &fallback, diag);
+	if (r != AD_OK && sc->in_txn)
+		discard_batch(sc);	/* rows without their offsets */
 out:
 	ad_reader_free(rd);
 	return r;

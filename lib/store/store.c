@@ -112,6 +112,14 @@ static const char *const migrations[] = {
 	"CREATE UNIQUE INDEX replies_msgid ON replies (message_id)"
 	"  WHERE message_id IS NOT NULL AND message_id != '';"
 	"CREATE INDEX replies_report ON replies (report_id);",
+	/*
+	 * 5 -> 6: what a scan keeps between runs besides files and held
+	 * records: the horizon (ad_agg_set_horizon), and per file the
+	 * parser's state at its offset (ad_parser_save).
+	 */
+	"CREATE TABLE scan_state (name TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL);"
+	"ALTER TABLE files ADD COLUMN parse_state BLOB;",
 };
 /*
  * Sample lines live in the incident row (JSON Lines text, appended by the
@@ -723,32 +731,75 @@ ad_store_held_each(struct ad_store *st,
 }
 
 int
-ad_store_incident_keys(struct ad_store *st,
-    int (*fn)(void *, const struct ad_addr *, enum ad_category), void *arg)
+ad_store_file_parse_state_set(struct ad_store *st, const char *fp,
+    const void *data, size_t len)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "UPDATE files SET parse_state = ?2"
+	    " WHERE fingerprint = ?1", -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "parser state");
+	sqlite3_bind_text(s, 1, fp, -1, SQLITE_STATIC);
+	sqlite3_bind_blob64(s, 2, data, len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? AD_OK : store_fail(st, "parser state");
+}
+
+int
+ad_store_file_parse_state(struct ad_store *st, const char *fp,
+    struct ad_buf *out)
 {
 	sqlite3_stmt *s;
 	int rc, r = AD_OK;
 
-	if (sqlite3_prepare_v2(st->db,
-	    "SELECT src, category FROM incidents", -1, &s, NULL) != SQLITE_OK)
-		return store_fail(st, "incident keys");
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		const char *a = (const char *)sqlite3_column_text(s, 0);
-		const char *c = (const char *)sqlite3_column_text(s, 1);
-		struct ad_addr src;
-		int cat;
-
-		if (a == NULL || c == NULL ||
-		    !ad_addr_parse(a, strlen(a), &src) ||
-		    (cat = ad_category_from_name(c)) < 0)
-			continue;	/* not ours to judge here */
-		if ((r = fn(arg, &src, (enum ad_category)cat)) != 0)
-			break;
-	}
-	if (r == AD_OK && rc != SQLITE_DONE)
-		r = store_fail(st, "incident keys");
+	ad_buf_reset(out);
+	if (sqlite3_prepare_v2(st->db, "SELECT parse_state FROM files"
+	    " WHERE fingerprint = ?1", -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "parser state");
+	sqlite3_bind_text(s, 1, fp, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW && sqlite3_column_bytes(s, 0) > 0)
+		r = ad_buf_add(out, sqlite3_column_blob(s, 0),
+		    (size_t)sqlite3_column_bytes(s, 0));
+	else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = store_fail(st, "parser state");
 	sqlite3_finalize(s);
 	return r;
+}
+
+int
+ad_store_scan_horizon(struct ad_store *st, int64_t *out)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	*out = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce((SELECT value FROM"
+	    " scan_state WHERE name = 'horizon'),"
+	    " (SELECT max(last_utc) FROM incidents), 0)", -1, &s,
+	    NULL) != SQLITE_OK)
+		return store_fail(st, "scan horizon");
+	if ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return rc == SQLITE_ROW ? AD_OK : store_fail(st, "scan horizon");
+}
+
+int
+ad_store_scan_horizon_set(struct ad_store *st, int64_t utc)
+{
+	sqlite3_stmt *s;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO scan_state (name, value)"
+	    " VALUES ('horizon', ?1) ON CONFLICT(name) DO UPDATE SET"
+	    " value = ?1", -1, &s, NULL) != SQLITE_OK)
+		return store_fail(st, "scan horizon");
+	sqlite3_bind_int64(s, 1, utc);
+	rc = sqlite3_step(s);
+	sqlite3_finalize(s);
+	return rc == SQLITE_DONE ? AD_OK : store_fail(st, "scan horizon");
 }
 
 /*

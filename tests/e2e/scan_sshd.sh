@@ -132,9 +132,10 @@ check "table leaves out below-threshold 203.0.113.200" \
 check "table shows the users of 203.0.113.5" \
     grep -qE '^ +users: root admin oracle$' "$W/table"
 
-# The evidence lines are the log's own lines, for held incidents too.
+# The evidence lines are the log's own lines, for held incidents too;
+# below its threshold an incident keeps its first line only.
 expect_eq "--evidence keeps the sample lines of held 203.0.113.200" \
-    "3 $(grep '203.0.113.200 port 3400' "$L" | head -n 1) null" \
+    "1 $(grep '203.0.113.200 port 3400' "$L" | head -n 1) null" \
     "$(ad incidents --db "$DB" --json --all --evidence | python3 -c '
 import json, sys
 for o in map(json.loads, sys.stdin):

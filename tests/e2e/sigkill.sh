@@ -28,6 +28,9 @@
 . "$(dirname "$0")/helpers.bash"
 need python3 sqlite3
 
+# Small checkpoints, so a kill can land between them.
+SCAN+=(--set checkpoint=4M)
+
 BIG=$W/auth.log
 gen_sshd_corpus "$BIG" 150
 SIZE=$(stat -c %s "$BIG")

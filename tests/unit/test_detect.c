@@ -221,7 +221,8 @@ test_aggregate(void)
 		ASSERT_INT_EQ(coll.inc[i].ports[0], 22);
 		ASSERT_INT_EQ(coll.inc[i].n_targets, 0);
 		ASSERT_INT_EQ(coll.inc[i].id, 0);
-		ASSERT_FALSE(coll.inc[i].merged);
+		/* Later than horizon + window: no stored row can absorb it. */
+		ASSERT_TRUE(coll.inc[i].merged);
 		ASSERT_TRUE(coll.inc[i].dirty);
 	}
 	i = find("198.51.100.9", AD_CAT_SSH_BRUTEFORCE, 0);
@@ -311,8 +312,9 @@ test_window(void)
 	ASSERT_INT_EQ(coll.inc[0].first.utc, T0);
 	ASSERT_INT_EQ(coll.inc[0].last.utc, T0 + 100);
 	ASSERT_INT_EQ(coll.inc[0].n_users, 2);
+	/* Below its threshold it kept its first line only. */
+	ASSERT_INT_EQ(coll.inc[0].n_samples, 1);
 	ASSERT_STR_EQ(coll.text[0][0], "w1");
-	ASSERT_STR_EQ(coll.text[0][1], "w2");
 	ASSERT_INT_EQ(coll.inc[1].events, 2);
 	ASSERT_INT_EQ(coll.inc[1].first.utc, T0 + 3701);
 	ASSERT_INT_EQ(coll.inc[1].last.utc, T0 + 7301);
@@ -342,13 +344,12 @@ test_window(void)
 		int i = find("203.0.113.5", AD_CAT_SSH_BRUTEFORCE,
 		    coll.n - 1);
 
-		/* The new window is a new incident: not merged, no id. */
+		/* The new window is a new incident: no id. */
 		ASSERT_TRUE(i >= 0);
 		if (i >= 0) {
 			ASSERT_INT_EQ(coll.inc[i].events, 1);
 			ASSERT_INT_EQ(coll.inc[i].first.utc, T0 + 10000);
 			ASSERT_INT_EQ(coll.inc[i].id, 0);
-			ASSERT_FALSE(coll.inc[i].merged);
 			ASSERT_INT_EQ(coll.inc[i].samples_stored, 0);
 			ASSERT_INT_EQ(coll.inc[i].n_users, 1);
 			ASSERT_STR_EQ(coll.inc[i].users[0], "b");
@@ -622,7 +623,7 @@ test_samples_counts(void)
 
 	ad_detect_config_defaults(&cfg);
 
-	TEST_START("sample lines capped at AD_SAMPLE_MEM per checkpoint");
+	TEST_START("sample lines: the first, then from the threshold on");
 	a = agg_new(&cfg, 64 << 20);
 	ASSERT_PTR_NOT_NULL(a);
 	if (a == NULL)
@@ -635,18 +636,19 @@ test_samples_counts(void)
 	}
 	ASSERT_INT_EQ(checkpoint(a), 0);
 	ASSERT_INT_EQ(coll.n, 1);
-	ASSERT_INT_EQ(coll.inc[0].n_samples, AD_SAMPLE_MEM);
+	/* Lines 2-4 came while it was below its threshold (5 events). */
+	ASSERT_INT_EQ(coll.inc[0].n_samples, 2);
 	ASSERT_INT_EQ(coll.inc[0].events, 5);
 	ASSERT_STR_EQ(coll.text[0][0], "line 1");
-	ASSERT_STR_EQ(coll.text[0][2], "line 3");
+	ASSERT_STR_EQ(coll.text[0][1], "line 5");
 	ASSERT_STR_EQ(coll.file[0][0], "/var/log/auth.log");
 	ASSERT_INT_EQ(coll.inc[0].samples[0].line, 10);
-	ASSERT_INT_EQ(coll.inc[0].samples[2].line, 30);
-	ASSERT_INT_EQ(coll.inc[0].samples[1].time.utc, T0 + 2);
+	ASSERT_INT_EQ(coll.inc[0].samples[1].line, 50);
+	ASSERT_INT_EQ(coll.inc[0].samples[1].time.utc, T0 + 5);
 	TEST_DONE();
 
-	TEST_START("sample lines stop at AD_SAMPLE_MAX stored");
-	/* 3 stored; then 3 + 3 + 1 more reach AD_SAMPLE_MAX (10). */
+	TEST_START("sample lines: AD_SAMPLE_MEM per write, AD_SAMPLE_MAX stored");
+	/* 2 stored; then 3 + 3 + 2 more reach AD_SAMPLE_MAX (10). */
 	for (round = 0; round < 4; round++) {
 		for (i = 1; i <= 5; i++) {
 			n++;
@@ -657,27 +659,11 @@ test_samples_counts(void)
 		ASSERT_INT_EQ(checkpoint(a), 0);
 		ASSERT_INT_EQ(coll.n, 1);
 		ASSERT_INT_EQ(coll.inc[0].n_samples,
-		    round < 2 ? 3 : round == 2 ? 1 : 0);
+		    round < 2 ? 3 : round == 2 ? 2 : 0);
 		ASSERT_INT_EQ(coll.inc[0].events, 5 + 5 * (round + 1));
 	}
 	ASSERT_STR_EQ(coll.text[0][0], "");
 	ad_agg_free(a);
-	TEST_DONE();
-
-	TEST_START("samples_wanted");
-	{
-		struct ad_incident inc;
-
-		memset(&inc, 0, sizeof(inc));
-		ASSERT_INT_EQ(ad_incident_samples_wanted(&inc), AD_SAMPLE_MAX);
-		inc.samples_stored = AD_SAMPLE_MAX - 1;
-		ASSERT_INT_EQ(ad_incident_samples_wanted(&inc), 1);
-		inc.samples_stored = AD_SAMPLE_MAX;
-		ASSERT_INT_EQ(ad_incident_samples_wanted(&inc), 0);
-		inc.samples_stored = AD_SAMPLE_MAX - 2;
-		inc.n_samples = 1;
-		ASSERT_INT_EQ(ad_incident_samples_wanted(&inc), 1);
-	}
 	TEST_DONE();
 
 	TEST_START("sample line taken by length, long lines cut");
@@ -745,14 +731,27 @@ count_cb(void *arg, struct ad_incident *d)
 	return 0;
 }
 
-/* Saves (like count_cb) and records whether the entry was merged. */
+/* How often a checkpoint asked for a stored row to merge with. */
+static int resolved;
+
 static int
-merged_cb(void *arg, struct ad_incident *d)
+resolve_cb(void *arg, struct ad_incident *d)
+{
+	(void)arg;
+	resolved++;
+	d->merged = true;
+	return 0;
+}
+
+/* Counts saves of changed incidents, which must all be merged by then. */
+static int
+count_resolved(void *arg, struct ad_incident *d)
 {
 	int *m = arg;
 
-	*m = d->merged ? 1 : 0;
-	d->merged = true;
+	if (!d->merged || !d->dirty)
+		return -1;
+	(*m)++;
 	return 0;
 }
 
@@ -873,10 +872,11 @@ test_many_and_budget(void)
 
 	TEST_START("eviction drops the least recently active entries");
 	{
-		size_t e = sizeof(struct ad_incident);
+		struct ad_agg_sink sk = { &n, count_resolved, no_blob,
+		    resolve_cb, true, true, 0 };
 		int m;
 
-		a = agg_new(&cfg, 300 * e);
+		a = agg_new(&cfg, 40000);
 		ASSERT_PTR_NOT_NULL(a);
 		if (a == NULL)
 			return;
@@ -893,18 +893,24 @@ test_many_and_budget(void)
 		ASSERT_FALSE(ad_agg_full(a));
 		ASSERT_TRUE(ad_agg_count(a) > 0);
 		ASSERT_TRUE(ad_agg_count(a) < 400);
-		/* The newest source is still there, merged ... */
+		/* The evicted rows' last events set the horizon. */
+		ASSERT_TRUE(ad_agg_horizon(a) >= T0 && ad_agg_horizon(a) < T0 + 399);
+		/* The newest source is still there: no row to look for ... */
 		ev = ev_ssh("198.18.1.143", T0 + 1000, NULL);
 		ASSERT_INT_EQ(add(a, &ev, 2, "z"), AD_OK);
-		m = -1;
-		ASSERT_INT_EQ(checkpoint_all(a, merged_cb, &m), 0);
+		resolved = 0;
+		m = 0;
+		sk.arg = &m;
+		ASSERT_INT_EQ(ad_agg_checkpoint(a, &sk), 0);
 		ASSERT_INT_EQ(m, 1);
-		/* ... the oldest was dropped and comes back unmerged. */
+		ASSERT_INT_EQ(resolved, 0);
+		/* ... the oldest was evicted: its row is looked for. */
 		ev = ev_ssh("198.18.0.0", T0 + 1000, NULL);
 		ASSERT_INT_EQ(add(a, &ev, 3, "z"), AD_OK);
-		m = -1;
-		ASSERT_INT_EQ(checkpoint_all(a, merged_cb, &m), 0);
-		ASSERT_INT_EQ(m, 0);
+		m = 0;
+		ASSERT_INT_EQ(ad_agg_checkpoint(a, &sk), 0);
+		ASSERT_INT_EQ(m, 1);
+		ASSERT_INT_EQ(resolved, 1);
 		ad_agg_free(a);
 	}
 	TEST_DONE();
@@ -1247,13 +1253,6 @@ hs_save(void *arg, struct ad_incident *inc)
 	return 0;
 }
 
-static bool
-hs_may_hold(void *arg, const struct ad_incident *inc)
-{
-	(void)arg;
-	return inc->events < 5 && (inc->held || !inc->merged);
-}
-
 static int
 hs_held(void *arg, bool first, const void *blob, size_t len)
 {
@@ -1283,8 +1282,10 @@ test_held(void)
 	ad_buf_init(&h.blob, 1u << 20);
 	sk.arg = &h;
 	sk.save = hs_save;
-	sk.may_hold = hs_may_hold;
 	sk.held = hs_held;
+	sk.resolve = NULL;
+	sk.final = true;
+	sk.store_below = false;
 	sk.dropped = 0;
 
 	TEST_START("below threshold and new: held in the blob, not saved");
@@ -1306,14 +1307,30 @@ test_held(void)
 	p = (const unsigned char *)h.blob.p;
 	end = p + h.blob.len;
 	ASSERT_INT_EQ(ad_incident_unpack(&p, end, AD_PACK_FORMAT, &back), AD_OK);
-	ASSERT_TRUE(p == end);
+	{
+		/* The stored open one follows, with its row id and no lines. */
+		const unsigned char *q = p;
+		struct ad_incident other;
+
+		ASSERT_INT_EQ(ad_incident_unpack(&q, end, AD_PACK_FORMAT,
+		    &other), AD_OK);
+		ASSERT_TRUE(q == end);
+		ASSERT_INT_EQ(other.id, 1001);
+		ASSERT_INT_EQ(other.events, 6);
+		ASSERT_INT_EQ(other.n_samples, 0);
+		ASSERT_INT_EQ(other.samples_stored, 3);
+		ASSERT_FALSE(other.dirty);
+		ad_incident_clear_samples(&other);
+	}
 	ASSERT_INT_EQ(back.events, 3);
+	ASSERT_INT_EQ(back.id, 0);
+	ASSERT_TRUE(back.dirty);
 	ASSERT_TRUE(back.held && back.merged);
-	ASSERT_INT_EQ(back.n_samples, 3);
-	ASSERT_STR_EQ(back.samples[2].text, "line one two");
-	ASSERT_STR_EQ(back.samples[2].file, "auth.log");
-	ASSERT_STR_EQ(back.samples[2].format, "sshd");
-	ASSERT_INT_EQ(back.samples[2].line, 3);
+	ASSERT_INT_EQ(back.n_samples, 1);	/* below threshold: the first */
+	ASSERT_STR_EQ(back.samples[0].text, "line one two");
+	ASSERT_STR_EQ(back.samples[0].file, "auth.log");
+	ASSERT_STR_EQ(back.samples[0].format, "sshd");
+	ASSERT_INT_EQ(back.samples[0].line, 1);
 	ASSERT_INT_EQ(back.n_users, 1);
 	ASSERT_STR_EQ(back.users[0], "pi");
 	ASSERT_INT_EQ(back.state, AD_STATE_BELOW);
@@ -1330,7 +1347,8 @@ test_held(void)
 	TEST_START("a held incident rejoins a new table and grows past its threshold");
 	b = ad_agg_new(&cfg, 1u << 20);
 	ASSERT_PTR_NOT_NULL(b);
-	ASSERT_INT_EQ(ad_agg_put(b, &back), AD_OK);	/* b owns the samples */
+	ASSERT_INT_EQ(ad_agg_put(b, &back), AD_OK);	/* b copies them */
+	ad_incident_clear_samples(&back);
 	for (i = 0; i < 7; i++) {
 		ev = ev_ssh("198.51.100.7", T0 + 10 + i, "pi");
 		ASSERT_INT_EQ(add(b, &ev, (uint64_t)i + 4, "later line"), AD_OK);
@@ -1338,7 +1356,13 @@ test_held(void)
 	h.saved = 0;
 	ASSERT_INT_EQ(ad_agg_checkpoint(b, &sk), 0);
 	ASSERT_INT_EQ(h.saved, 1);		/* 10 events: stored now */
-	ASSERT_INT_EQ(h.blob.len, 0);		/* nothing held any more */
+	p = (const unsigned char *)h.blob.p;	/* still open: packed, with id */
+	end = p + h.blob.len;
+	ASSERT_INT_EQ(ad_incident_unpack(&p, end, AD_PACK_FORMAT, &back), AD_OK);
+	ASSERT_TRUE(p == end);
+	ASSERT_INT_EQ(back.events, 10);
+	ASSERT_TRUE(back.id != 0);
+	ad_incident_clear_samples(&back);
 	ad_agg_free(b);
 	TEST_DONE();
 

@@ -959,6 +959,28 @@ test_alloc_failures(void)
 	TEST_DONE();
 }
 
+/* Whether s stands in the message with its line breaks read as spaces. */
+static bool
+has_flat(const struct ad_buf *m, const char *s)
+{
+	char *f = malloc(m->len + 1);
+	size_t i, j = 0;
+	bool r;
+
+	if (f == NULL)
+		return false;
+	for (i = 0; i < m->len; i++)
+		if (m->p[i] == '\r' && i + 1 < m->len && m->p[i + 1] == '\n') {
+			f[j++] = ' ';
+			i++;
+		} else
+			f[j++] = m->p[i];
+	f[j] = '\0';
+	r = strstr(f, s) != NULL;
+	free(f);
+	return r;
+}
+
 /*
  * Follow-ups and escalations (ad_report_compose_followup) in English and
  * every translation: a reminder (with events since the report), the
@@ -1057,6 +1079,23 @@ test_followups(void)
 			golden_in(GOLDEN_FU, name, &o.message);
 			TEST_DONE();
 		}
+		/* Every reason for the upstream is worded in the language
+		 * (a missing phrase would fail the composition). */
+		snprintf(name, sizeof(name), "upstream reasons, %s", all[l]);
+		TEST_START(name);
+		in.kind = AD_FU_UPSTREAM;
+		for (k = AD_UP_NOT_OURS; k <= AD_UP_STOPPED; k++) {
+			static const char *const en_why[] = { "",
+			    "not in their network", "could not be delivered",
+			    "asked us not to send further reports" };
+
+			in.why = (enum ad_upstream_why)k;
+			memset(&d, 0, sizeof(d));
+			ASSERT_INT_EQ(ad_report_compose_followup(&in, &o, &d),
+			    AD_OK);
+			ASSERT_TRUE(has_flat(&o.message, en_why[k]));
+		}
+		TEST_DONE();
 	}
 
 	TEST_START("follow-up: an unknown language is refused");

@@ -1,12 +1,25 @@
 /*
- * aggregate.c - the working table: (source, category) -> incident.
+ * aggregate.c - the working table: (source, category) -> open incident.
  *
  * Open addressing with linear probing over a power-of-two array; the key
  * is hashed with a 64-bit mix of the 16 address bytes and the category.
  * An event outside the window of its key's incident closes that incident
- * (it moves to the `closed` list, written and freed at the next checkpoint)
+ * (it moves to the `closed` list, written at the next sweep or checkpoint)
  * and opens a new one in the same slot, so probe chains never break.
- * Eviction rebuilds the table from the survivors.
+ * Sweeps and eviction rebuild the table from the survivors.
+ *
+ * Entries are compact (struct entry, ~130 bytes; ports, targets and user
+ * names allocated when an incident has them, sample lines as one node
+ * each) because the table must hold every attacker active within a window
+ * in a few MiB; the full struct ad_incident (~650 bytes) is built on the
+ * stack only when an entry is stored, packed or merged.
+ *
+ * Why open incidents are packed rather than written at each checkpoint:
+ * an attacker active across checkpoints would otherwise cost a row update
+ * (its whole row, sample lines included) per checkpoint, and a new key
+ * would need a look-up for a row to merge with. Packed, an incident is
+ * written once, when it closes, and needs a look-up only when its event
+ * is within a window of a row the table let go (the horizon).
  */
 #include <stdlib.h>
 #include <stdio.h>
@@ -18,20 +31,73 @@
 /* Held incidents go to the sink in chunks of about this size. */
 #define HELD_CHUNK	(128u << 10)
 
-/* Memory of a sample line beyond its text: NUL and its array slot. */
-#define SAMPLE_OVERHEAD	(1 + sizeof(struct ad_sample))
+/* One sample line, its text right behind it. */
+struct node {
+	struct node		*next;
+	uint64_t		 line;
+	struct ad_instant	 time;
+	const char		*file;		/* interned */
+	const char		*format;	/* interned */
+	uint32_t		 len;
+	char			 text[];	/* len bytes and a NUL */
+};
+
+enum {
+	E_DIRTY = 0x01, E_MERGED = 0x02, E_HELD = 0x04, E_COUNTED = 0x08,
+	E_PORTS_MORE = 0x10, E_TARGETS_MORE = 0x20, E_USERS_MORE = 0x40
+};
+
+struct entry {
+	int64_t			 id;
+	struct ad_instant	 first, last;
+	uint64_t		 events, proven, spoofable;
+	uint32_t		 services;
+	struct ad_addr		 src;
+	uint8_t			 category;
+	uint8_t			 state;
+	uint8_t			 flags;		/* E_* */
+	uint8_t			 n_ports, cap_ports;
+	uint8_t			 n_targets, cap_targets;
+	uint8_t			 n_users;
+	uint8_t			 samples_stored, n_samples;
+	uint16_t		 users_len, users_cap;	/* bytes */
+	uint16_t		*ports;
+	struct ad_addr		*targets;
+	char			*users;		/* n_users of (length byte, bytes) */
+	struct node		*samples;	/* pending, oldest first */
+};
 
 struct ad_agg {
 	const struct ad_detect_config	*cfg;
-	struct ad_incident		**slots;
+	struct entry			**slots;
 	size_t				  cap;		/* power of two */
 	size_t				  count;
-	struct ad_incident		**closed;
+	struct entry			**closed;
 	size_t				  n_closed, cap_closed;
 	size_t				  bytes;	/* memory held */
 	size_t				  budget;
 	int64_t				  newest;	/* latest event time seen */
+	int64_t				  horizon;	/* see ad_agg_set_horizon */
+	int64_t				  swept;	/* newest at the last sweep */
+	/* File and format names of sample lines, owned here. */
+	char				**names;
+	size_t				  n_names, cap_names;
+	const char			 *last_in[2];	/* caller's pointers ... */
+	const char			 *last_out[2];	/* ... and their copies */
 };
+
+/* The probe loop's test: category, then the 16 bytes as two words. */
+static bool
+same_key(const struct entry *e, const struct ad_addr *a, enum ad_category c)
+{
+	uint64_t x[2], y[2];
+
+	if (e->category != c || e->src.af != a->af)
+		return false;
+	memcpy(x, e->src.b, 16);
+	memcpy(y, a->b, 16);
+	return x[0] == y[0] && x[1] == y[1];
+}
 
 static uint64_t
 key_hash(const struct ad_addr *a, enum ad_category c)
@@ -64,13 +130,77 @@ ad_agg_new(const struct ad_detect_config *cfg, size_t budget)
 	return a;
 }
 
-static void
-incident_free(struct ad_incident *inc)
+/*
+ * The agg's copy of a name (a file path, a format). Callers pass the same
+ * pointer for many lines, so the last two answers are remembered; the list
+ * itself holds the few files and formats of a scan.
+ */
+static const char *
+intern(struct ad_agg *a, const char *s, int which)
 {
-	if (inc == NULL)
+	size_t i;
+	char *c;
+
+	if (s == NULL)
+		s = "";
+	if (a->last_in[which] == s)
+		return a->last_out[which];
+	for (i = 0; i < a->n_names; i++)
+		if (strcmp(a->names[i], s) == 0)
+			goto found;
+	if (a->n_names == a->cap_names) {
+		size_t n = a->cap_names ? a->cap_names * 2 : 8;
+		char **nn;
+
+		if ((nn = ad_reallocarray(a->names, n, sizeof(*nn))) == NULL)
+			return NULL;
+		a->names = nn;
+		a->cap_names = n;
+	}
+	if ((c = ad_strndup(s, strlen(s))) == NULL)
+		return NULL;
+	a->names[i = a->n_names++] = c;
+found:
+	a->last_in[which] = s;
+	a->last_out[which] = a->names[i];
+	return a->names[i];
+}
+
+static size_t
+entry_cost(const struct entry *e)
+{
+	size_t c = sizeof(*e) + e->cap_ports * sizeof(*e->ports) +
+	    e->cap_targets * sizeof(*e->targets) + e->users_cap;
+	const struct node *n;
+
+	for (n = e->samples; n != NULL; n = n->next)
+		c += sizeof(*n) + n->len + 1;
+	return c;
+}
+
+static void
+samples_free(struct entry *e)
+{
+	struct node *n, *next;
+
+	for (n = e->samples; n != NULL; n = next) {
+		next = n->next;
+		ad_free(n);
+	}
+	e->samples = NULL;
+	e->n_samples = 0;
+}
+
+static void
+entry_free(struct entry *e)
+{
+	if (e == NULL)
 		return;
-	ad_incident_clear_samples(inc);
-	ad_free(inc);
+	samples_free(e);
+	ad_free(e->ports);
+	ad_free(e->targets);
+	ad_free(e->users);
+	ad_free(e);
 }
 
 void
@@ -81,9 +211,12 @@ ad_agg_free(struct ad_agg *a)
 	if (a == NULL)
 		return;
 	for (i = 0; i < a->cap; i++)
-		incident_free(a->slots[i]);
+		entry_free(a->slots[i]);
 	for (i = 0; i < a->n_closed; i++)
-		incident_free(a->closed[i]);
+		entry_free(a->closed[i]);
+	for (i = 0; i < a->n_names; i++)
+		ad_free(a->names[i]);
+	ad_free(a->names);
 	ad_free(a->slots);
 	ad_free(a->closed);
 	ad_free(a);
@@ -101,20 +234,61 @@ ad_agg_count(const struct ad_agg *a)
 	return a->count + a->n_closed;
 }
 
-static void
-place(struct ad_incident **slots, size_t cap, struct ad_incident *inc)
+int64_t
+ad_agg_newest(const struct ad_agg *a)
 {
-	size_t j = key_hash(&inc->src, inc->category) & (cap - 1);
+	return a->newest;
+}
+
+void
+ad_agg_set_horizon(struct ad_agg *a, int64_t utc)
+{
+	a->horizon = utc;
+}
+
+int64_t
+ad_agg_horizon(const struct ad_agg *a)
+{
+	return a->horizon;
+}
+
+static void
+place(struct entry **slots, size_t cap, struct entry *e)
+{
+	size_t j = key_hash(&e->src, e->category) & (cap - 1);
 
 	while (slots[j] != NULL)
 		j = (j + 1) & (cap - 1);
-	slots[j] = inc;
+	slots[j] = e;
+}
+
+/*
+ * Empties slot i of a linear-probing table: the entries after it in its
+ * cluster move back when their home slot allows, so no probe chain breaks.
+ */
+static void
+remove_slot(struct ad_agg *a, size_t i)
+{
+	size_t mask = a->cap - 1, j = i, home;
+
+	for (;;) {
+		j = (j + 1) & mask;
+		if (a->slots[j] == NULL)
+			break;
+		home = key_hash(&a->slots[j]->src, a->slots[j]->category) & mask;
+		/* Stays when its home lies cyclically in (i, j]. */
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		a->slots[i] = a->slots[j];
+		i = j;
+	}
+	a->slots[i] = NULL;
 }
 
 static int
 grow(struct ad_agg *a)
 {
-	struct ad_incident **ns;
+	struct entry **ns;
 	size_t ncap = a->cap * 2, i;
 
 	if ((ns = ad_calloc(ncap, sizeof(*ns))) == NULL)
@@ -130,11 +304,11 @@ grow(struct ad_agg *a)
 }
 
 static int
-push_closed(struct ad_agg *a, struct ad_incident *inc)
+push_closed(struct ad_agg *a, struct entry *e)
 {
 	if (a->n_closed == a->cap_closed) {
 		size_t n = a->cap_closed ? a->cap_closed * 2 : 64;
-		struct ad_incident **c;
+		struct entry **c;
 
 		if ((c = ad_reallocarray(a->closed, n, sizeof(*c))) == NULL)
 			return AD_ERR_NOMEM;
@@ -142,86 +316,291 @@ push_closed(struct ad_agg *a, struct ad_incident *inc)
 		a->closed = c;
 		a->cap_closed = n;
 	}
-	a->closed[a->n_closed++] = inc;
+	a->closed[a->n_closed++] = e;
 	return AD_OK;
 }
 
-static void
-add_port(struct ad_incident *inc, uint16_t port)
+/* --- the capped sets ------------------------------------------------- */
+
+/* Room for one more element of a set whose capacity doubles up to max. */
+static int
+set_room(struct ad_agg *a, void **p, uint8_t *cap, uint8_t n, uint8_t max,
+    size_t size)
 {
-	uint8_t i;
+	void *np;
+	unsigned c;
 
-	if (port == 0)
-		return;
-	for (i = 0; i < inc->n_ports; i++)
-		if (inc->ports[i] == port)
-			return;
-	if (inc->n_ports < AD_INC_PORTS_MAX)
-		inc->ports[inc->n_ports++] = port;
-	else
-		inc->ports_more = true;
-}
-
-static void
-add_target(struct ad_incident *inc, const struct ad_addr *t)
-{
-	uint8_t i;
-
-	if (t->af == 0)
-		return;
-	for (i = 0; i < inc->n_targets; i++)
-		if (ad_addr_equal(&inc->targets[i], t))
-			return;
-	if (inc->n_targets < AD_INC_TARGETS_MAX)
-		inc->targets[inc->n_targets++] = *t;
-	else
-		inc->targets_more = true;
-}
-
-static void
-add_user(struct ad_incident *inc, const char *u, size_t n)
-{
-	uint8_t i;
-
-	if (u == NULL)
-		return;
-	if (n > AD_INC_USER_LEN)
-		n = AD_INC_USER_LEN;
-	for (i = 0; i < inc->n_users; i++)
-		if (strncmp(inc->users[i], u, n) == 0 && inc->users[i][n] == '\0')
-			return;
-	if (inc->n_users < AD_INC_USERS_MAX) {
-		memcpy(inc->users[inc->n_users], u, n);
-		inc->users[inc->n_users][n] = '\0';
-		inc->n_users++;
-	} else
-		inc->users_more = true;
+	if (n < *cap)
+		return AD_OK;
+	c = *cap ? *cap * 2u : 2u;
+	if (c > max)
+		c = max;
+	if ((np = ad_reallocarray(*p, c, size)) == NULL)
+		return AD_ERR_NOMEM;
+	a->bytes += (c - *cap) * size;
+	*p = np;
+	*cap = (uint8_t)c;
+	return AD_OK;
 }
 
 static int
-add_sample(struct ad_agg *a, struct ad_incident *inc, const char *file,
-    uint64_t lineno, const struct ad_instant *t, const char *format,
-    const char *line, size_t len)
+add_port(struct ad_agg *a, struct entry *e, uint16_t port)
 {
-	struct ad_sample *s;
+	uint8_t i;
+	void *p;
+	int r;
 
-	if (ad_incident_samples_wanted(inc) == 0)
+	if (port == 0)
 		return AD_OK;
+	for (i = 0; i < e->n_ports; i++)
+		if (e->ports[i] == port)
+			return AD_OK;
+	if (e->n_ports == AD_INC_PORTS_MAX) {
+		e->flags |= E_PORTS_MORE;
+		return AD_OK;
+	}
+	p = e->ports;
+	if ((r = set_room(a, &p, &e->cap_ports, e->n_ports, AD_INC_PORTS_MAX,
+	    sizeof(*e->ports))) != AD_OK)
+		return r;
+	e->ports = p;
+	e->ports[e->n_ports++] = port;
+	return AD_OK;
+}
+
+static int
+add_target(struct ad_agg *a, struct entry *e, const struct ad_addr *t)
+{
+	uint8_t i;
+	void *p;
+	int r;
+
+	if (t->af == 0)
+		return AD_OK;
+	for (i = 0; i < e->n_targets; i++)
+		if (ad_addr_equal(&e->targets[i], t))
+			return AD_OK;
+	if (e->n_targets == AD_INC_TARGETS_MAX) {
+		e->flags |= E_TARGETS_MORE;
+		return AD_OK;
+	}
+	p = e->targets;
+	if ((r = set_room(a, &p, &e->cap_targets, e->n_targets,
+	    AD_INC_TARGETS_MAX, sizeof(*e->targets))) != AD_OK)
+		return r;
+	e->targets = p;
+	e->targets[e->n_targets++] = *t;
+	return AD_OK;
+}
+
+static int
+add_user(struct ad_agg *a, struct entry *e, const char *u, size_t n)
+{
+	size_t off = 0, need;
+	uint8_t i;
+
+	if (u == NULL)
+		return AD_OK;
+	if (n > AD_INC_USER_LEN)
+		n = AD_INC_USER_LEN;
+	for (i = 0; i < e->n_users; i++) {
+		size_t l = (unsigned char)e->users[off];
+
+		if (l == n && memcmp(e->users + off + 1, u, n) == 0)
+			return AD_OK;
+		off += 1 + l;
+	}
+	if (e->n_users == AD_INC_USERS_MAX) {
+		e->flags |= E_USERS_MORE;
+		return AD_OK;
+	}
+	need = (size_t)e->users_len + 1 + n;
+	if (need > e->users_cap) {
+		size_t c = e->users_cap ? (size_t)e->users_cap * 2 : 16;
+		char *nu;
+
+		while (c < need)
+			c *= 2;
+		if ((nu = ad_reallocarray(e->users, c, 1)) == NULL)
+			return AD_ERR_NOMEM;
+		a->bytes += c - e->users_cap;
+		e->users = nu;
+		e->users_cap = (uint16_t)c;
+	}
+	e->users[e->users_len] = (char)n;
+	memcpy(e->users + e->users_len + 1, u, n);
+	e->users_len = (uint16_t)need;
+	e->n_users++;
+	return AD_OK;
+}
+
+/* As ad_incident_below, for an entry. */
+static bool
+entry_below(const struct ad_agg *a, const struct entry *e)
+{
+	uint32_t min_ev = a->cfg->min_events[e->category];
+	uint32_t min_ports = a->cfg->min_ports[e->category];
+
+	return !((min_ev && e->events >= min_ev) ||
+	    (min_ports && (e->n_ports >= min_ports ||
+	    (e->flags & E_PORTS_MORE))));
+}
+
+/*
+ * Does the entry take another pending sample line? Up to AD_SAMPLE_MEM,
+ * but only one while it is below its threshold: most such incidents close
+ * there and are never stored, and their lines were most of the table's
+ * memory. One that crosses its threshold keeps its first line and the
+ * ones after the crossing.
+ */
+static bool
+wants_sample(const struct ad_agg *a, const struct entry *e)
+{
+	if ((unsigned)e->samples_stored + e->n_samples >= AD_SAMPLE_MAX ||
+	    e->n_samples >= AD_SAMPLE_MEM)
+		return false;
+	return e->n_samples == 0 || !entry_below(a, e);
+}
+
+static int
+add_node(struct ad_agg *a, struct entry *e, const char *file, uint64_t lineno,
+    const struct ad_instant *t, const char *format, const char *text,
+    size_t len)
+{
+	struct node *n, **tail;
+
 	if (len > AD_SAMPLE_LINE_MAX)
 		len = AD_SAMPLE_LINE_MAX;
-	if (ad_incident_sample_room(inc) != AD_OK)
+	if ((n = ad_malloc(sizeof(*n) + len + 1)) == NULL)
 		return AD_ERR_NOMEM;
-	s = &inc->samples[inc->n_samples];
-	s->file_owned = false;
-	if ((s->text = ad_strndup(line, len)) == NULL)
+	if ((n->file = intern(a, file, 0)) == NULL ||
+	    (n->format = intern(a, format, 1)) == NULL) {
+		ad_free(n);
 		return AD_ERR_NOMEM;
-	s->len = len;
-	s->file = file;
-	s->line = lineno;
-	s->time = *t;
-	snprintf(s->format, sizeof(s->format), "%s", format ? format : "");
-	inc->n_samples++;
-	a->bytes += len + SAMPLE_OVERHEAD;
+	}
+	n->next = NULL;
+	n->line = lineno;
+	n->time = *t;
+	n->len = (uint32_t)len;
+	memcpy(n->text, text, len);
+	n->text[len] = '\0';
+	for (tail = &e->samples; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = n;
+	e->n_samples++;
+	a->bytes += sizeof(*n) + len + 1;
+	return AD_OK;
+}
+
+/* --- entries and the full incident ----------------------------------- */
+
+/*
+ * The whole incident of e, on the caller's stack: its sample lines point
+ * into e's nodes (valid while e is unchanged), through samples[].
+ */
+static void
+to_incident(const struct entry *e, struct ad_incident *inc,
+    struct ad_sample samples[AD_SAMPLE_MAX])
+{
+	const struct node *n;
+	size_t off = 0, l;
+	uint8_t i;
+
+	memset(inc, 0, sizeof(*inc));
+	inc->id = e->id;
+	inc->src = e->src;
+	inc->category = (enum ad_category)e->category;
+	inc->first = e->first;
+	inc->last = e->last;
+	inc->events = e->events;
+	inc->proven = e->proven;
+	inc->spoofable = e->spoofable;
+	inc->services = e->services;
+	inc->n_ports = e->n_ports;
+	if (e->n_ports)
+		memcpy(inc->ports, e->ports, e->n_ports * sizeof(*e->ports));
+	inc->ports_more = e->flags & E_PORTS_MORE;
+	inc->n_targets = e->n_targets;
+	if (e->n_targets)
+		memcpy(inc->targets, e->targets,
+		    e->n_targets * sizeof(*e->targets));
+	inc->targets_more = e->flags & E_TARGETS_MORE;
+	for (i = 0; i < e->n_users; i++) {
+		l = (unsigned char)e->users[off];
+		memcpy(inc->users[i], e->users + off + 1, l);
+		inc->users[i][l] = '\0';
+		off += 1 + l;
+	}
+	inc->n_users = e->n_users;
+	inc->users_more = e->flags & E_USERS_MORE;
+	inc->state = (enum ad_inc_state)e->state;
+	inc->samples_stored = e->samples_stored;
+	inc->counted = e->flags & E_COUNTED;
+	inc->dirty = e->flags & E_DIRTY;
+	inc->merged = e->flags & E_MERGED;
+	inc->held = e->flags & E_HELD;
+	for (i = 0, n = e->samples; n != NULL && i < AD_SAMPLE_MAX;
+	    n = n->next, i++) {
+		struct ad_sample *s = &samples[i];
+
+		s->file_owned = false;
+		s->file = n->file;
+		s->line = n->line;
+		s->time = n->time;
+		s->text = (char *)(uintptr_t)n->text;	/* read only */
+		s->len = n->len;
+		l = strnlen(n->format, sizeof(s->format) - 1);
+		memcpy(s->format, n->format, l);
+		s->format[l] = '\0';
+	}
+	inc->samples = i ? samples : NULL;
+	inc->n_samples = inc->cap_samples = i;
+}
+
+static uint8_t
+flag(bool on, uint8_t bit)
+{
+	return on ? bit : 0;
+}
+
+/*
+ * Copies inc's state (not its sample lines) into e, whose sets are
+ * rebuilt: a merge with a stored row can change all of them.
+ */
+static int
+from_incident(struct ad_agg *a, struct entry *e, const struct ad_incident *inc)
+{
+	uint8_t i;
+	int r;
+
+	e->id = inc->id;
+	e->src = inc->src;
+	e->category = (uint8_t)inc->category;
+	e->first = inc->first;
+	e->last = inc->last;
+	e->events = inc->events;
+	e->proven = inc->proven;
+	e->spoofable = inc->spoofable;
+	e->services = inc->services;
+	e->state = (uint8_t)inc->state;
+	e->samples_stored = inc->samples_stored;
+	e->flags = flag(inc->dirty, E_DIRTY) | flag(inc->merged, E_MERGED) |
+	    flag(inc->held, E_HELD) | flag(inc->counted, E_COUNTED) |
+	    flag(inc->ports_more, E_PORTS_MORE) |
+	    flag(inc->targets_more, E_TARGETS_MORE) |
+	    flag(inc->users_more, E_USERS_MORE);
+	e->n_ports = e->n_targets = e->n_users = 0;
+	e->users_len = 0;
+	for (i = 0; i < inc->n_ports && i < AD_INC_PORTS_MAX; i++)
+		if ((r = add_port(a, e, inc->ports[i])) != AD_OK)
+			return r;
+	for (i = 0; i < inc->n_targets && i < AD_INC_TARGETS_MAX; i++)
+		if ((r = add_target(a, e, &inc->targets[i])) != AD_OK)
+			return r;
+	for (i = 0; i < inc->n_users && i < AD_INC_USERS_MAX; i++)
+		if ((r = add_user(a, e, inc->users[i],
+		    strnlen(inc->users[i], AD_INC_USER_LEN))) != AD_OK)
+			return r;
 	return AD_OK;
 }
 
@@ -231,142 +610,256 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
     const char *line, size_t len)
 {
 	const struct ad_instant *t = ev->time.valid ? &ev->time : fallback;
-	struct ad_incident *inc;
+	struct entry *e;
 	size_t i;
 	int r;
 
 	if (a->count * 2 >= a->cap && (r = grow(a)) != AD_OK)
 		return r;
 	i = key_hash(&ev->src, ev->category) & (a->cap - 1);
-	while ((inc = a->slots[i]) != NULL) {
-		if (inc->category == ev->category &&
-		    ad_addr_equal(&inc->src, &ev->src))
+	while ((e = a->slots[i]) != NULL) {
+		if (same_key(e, &ev->src, ev->category))
 			break;
 		i = (i + 1) & (a->cap - 1);
 	}
-	if (inc == NULL || t->utc > inc->last.utc + a->cfg->window ||
-	    t->utc < inc->first.utc - a->cfg->window) {
-		struct ad_incident *fresh;
+	if (e == NULL || t->utc > e->last.utc + a->cfg->window ||
+	    t->utc < e->first.utc - a->cfg->window) {
+		struct entry *fresh;
 
 		if ((fresh = ad_calloc(1, sizeof(*fresh))) == NULL)
 			return AD_ERR_NOMEM;
 		/* Outside the window: that incident is done, a new one starts. */
-		if (inc != NULL && (r = push_closed(a, inc)) != AD_OK) {
+		if (e != NULL && (r = push_closed(a, e)) != AD_OK) {
 			ad_free(fresh);
 			return r;
 		}
-		if (inc == NULL)
+		if (e == NULL)
 			a->count++;
 		fresh->src = ev->src;
-		fresh->category = ev->category;
+		fresh->category = (uint8_t)ev->category;
 		fresh->first = fresh->last = *t;
-		a->slots[i] = inc = fresh;
-		a->bytes += sizeof(*inc);
+		/* Later than any let-go row's window: nothing to merge with. */
+		if (t->utc > a->horizon + a->cfg->window)
+			fresh->flags |= E_MERGED;
+		a->slots[i] = e = fresh;
+		a->bytes += sizeof(*e);
 	}
 	if (t->utc > a->newest)
 		a->newest = t->utc;
-	if (t->utc < inc->first.utc)
-		inc->first = *t;
-	if (t->utc >= inc->last.utc)
-		inc->last = *t;
-	inc->dirty = true;
-	inc->events += ev->count;
+	if (t->utc < e->first.utc)
+		e->first = *t;
+	if (t->utc >= e->last.utc)
+		e->last = *t;
+	e->flags |= E_DIRTY;
+	e->events += ev->count;
 	if (ev->evidence == AD_EVIDENCE_PROVEN)
-		inc->proven += ev->count;
+		e->proven += ev->count;
 	else
-		inc->spoofable += ev->count;
-	inc->services |= ad_service_bit(ev->service);
-	add_port(inc, ev->dst_port);
-	add_target(inc, &ev->dst);
-	add_user(inc, ev->user, ev->user_len);
-	return add_sample(a, inc, file, lineno, t, ev->format, line, len);
-}
-
-static int
-by_last(const void *x, const void *y)
-{
-	const struct ad_incident *a = *(struct ad_incident *const *)x;
-	const struct ad_incident *b = *(struct ad_incident *const *)y;
-
-	return (a->last.utc > b->last.utc) - (a->last.utc < b->last.utc);
-}
-
-/* What an incident's pending sample lines count against the budget. */
-static size_t
-samples_cost(const struct ad_incident *inc)
-{
-	size_t c = 0;
-	uint8_t k;
-
-	for (k = 0; k < inc->n_samples; k++)
-		c += inc->samples[k].len + SAMPLE_OVERHEAD;
-	return c;
+		e->spoofable += ev->count;
+	e->services |= ad_service_bit(ev->service);
+	if ((r = add_port(a, e, ev->dst_port)) != AD_OK ||
+	    (r = add_target(a, e, &ev->dst)) != AD_OK ||
+	    (r = add_user(a, e, ev->user, ev->user_len)) != AD_OK)
+		return r;
+	if (!wants_sample(a, e))
+		return AD_OK;
+	return add_node(a, e, file, lineno, t, ev->format, line, len);
 }
 
 int
 ad_agg_put(struct ad_agg *a, const struct ad_incident *inc)
 {
-	struct ad_incident *c;
+	struct entry *e;
+	uint8_t k;
 	int r;
 
 	if (a->count * 2 >= a->cap && (r = grow(a)) != AD_OK)
 		return r;
-	if ((c = ad_malloc(sizeof(*c))) == NULL)
+	if ((e = ad_calloc(1, sizeof(*e))) == NULL)
 		return AD_ERR_NOMEM;
-	*c = *inc;
-	place(a->slots, a->cap, c);
+	a->bytes += sizeof(*e);
+	r = from_incident(a, e, inc);
+	for (k = 0; k < inc->n_samples && r == AD_OK; k++) {
+		const struct ad_sample *s = &inc->samples[k];
+
+		r = add_node(a, e, s->file, s->line, &s->time, s->format,
+		    s->text, s->len);
+	}
+	if (r != AD_OK) {
+		a->bytes -= entry_cost(e);
+		entry_free(e);
+		return r;
+	}
+	place(a->slots, a->cap, e);
 	a->count++;
-	a->bytes += sizeof(*c) + samples_cost(c);
-	if (c->last.utc > a->newest)
-		a->newest = c->last.utc;
+	if (e->last.utc > a->newest)
+		a->newest = e->last.utc;
 	return AD_OK;
 }
 
-int64_t
-ad_agg_newest(const struct ad_agg *a)
+static int
+by_last(const void *x, const void *y)
 {
-	return a->newest;
+	const struct entry *a = *(struct entry *const *)x;
+	const struct entry *b = *(struct entry *const *)y;
+
+	return (a->last.utc > b->last.utc) - (a->last.utc < b->last.utc);
 }
 
 static void
-forget(struct ad_agg *a, struct ad_incident *inc)
+forget(struct ad_agg *a, struct entry *e)
 {
-	a->bytes -= sizeof(*inc) + samples_cost(inc);
-	incident_free(inc);
+	a->bytes -= entry_cost(e);
+	entry_free(e);
+}
+
+/* --- leaving the table ----------------------------------------------- */
+
+/* Merges e with a stored row that may absorb it, once. */
+static int
+resolve(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e)
+{
+	struct ad_sample samples[AD_SAMPLE_MAX];
+	struct ad_incident inc;
+	int r;
+
+	if (e->flags & E_MERGED)
+		return 0;
+	if (sk->resolve != NULL) {
+		to_incident(e, &inc, samples);
+		if ((r = sk->resolve(sk->arg, &inc)) != 0 ||
+		    (r = from_incident(a, e, &inc)) != AD_OK)
+			return r;
+	}
+	e->flags |= E_MERGED;
+	return 0;
+}
+
+/* Writes e; its pending sample lines are in the row now. */
+static int
+store(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e)
+{
+	struct ad_sample samples[AD_SAMPLE_MAX];
+	struct ad_incident inc;
+	size_t before = entry_cost(e);
+	int r;
+
+	to_incident(e, &inc, samples);
+	if ((r = sk->save(sk->arg, &inc)) != 0)
+		return r;
+	e->id = inc.id;
+	e->samples_stored = inc.samples_stored;
+	e->state = (uint8_t)inc.state;
+	e->flags = (uint8_t)((e->flags & ~(E_DIRTY | E_HELD | E_COUNTED)) |
+	    flag(inc.counted, E_COUNTED));
+	samples_free(e);
+	a->bytes -= before - entry_cost(e);
+	return 0;
+}
+
+/* True when e (never stored) need not be: below its threshold. */
+static bool
+may_hold(const struct ad_agg *a, const struct ad_agg_sink *sk,
+    const struct entry *e)
+{
+	return !sk->store_below && entry_below(a, e);
+}
+
+/*
+ * An incident leaves the table (closed, expired or evicted): stored if it
+ * has a row to bring up to date or is worth one, else only counted. A row
+ * it leaves behind moves the horizon.
+ */
+static int
+let_go(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e,
+    bool window_open)
+{
+	int r;
+
+	if ((r = resolve(a, sk, e)) != 0)
+		return r;
+	if (e->id == 0 && !window_open && may_hold(a, sk, e)) {
+		sk->dropped++;
+		return 0;
+	}
+	if ((e->id == 0 || (e->flags & E_DIRTY)) && (r = store(a, sk, e)) != 0)
+		return r;
+	if (e->last.utc > a->horizon)
+		a->horizon = e->last.utc;
+	return 0;
+}
+
+int
+ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
+{
+	int64_t expired = a->newest - a->cfg->window;
+	size_t i;
+	int r;
+
+	for (i = 0; i < a->n_closed; i++) {
+		if ((r = let_go(a, sk, a->closed[i], false)) != 0) {
+			/* The caller discards the table: keep it freeable. */
+			memmove(a->closed, a->closed + i,
+			    (a->n_closed - i) * sizeof(*a->closed));
+			a->n_closed -= i;
+			return r;
+		}
+		forget(a, a->closed[i]);
+	}
+	a->n_closed = 0;
+	/* A walk over the table every eighth of a window of log time. */
+	if (a->newest - a->swept < a->cfg->window / 8)
+		return 0;
+	a->swept = a->newest;
+	for (i = 0; i < a->cap; i++) {
+		struct entry *e = a->slots[i];
+
+		if (e == NULL || e->last.utc >= expired)
+			continue;
+		if ((r = let_go(a, sk, e, false)) != 0)
+			return r;	/* the table is intact */
+		forget(a, e);
+		a->count--;
+		/*
+		 * Backward-shift deletion keeps probe chains whole; an entry
+		 * moved into slot i is looked at again.
+		 */
+		remove_slot(a, i);
+		i--;
+	}
+	return 0;
 }
 
 /*
  * One checkpoint, in the order that keeps the store and the table in step:
- *  1. closed incidents are final: stored, or counted when they were never
- *     stored and stayed below threshold (may_hold);
- *  2. open ones are sorted by last activity; those whose window passed, and
- *     over budget the least recently active, will be evicted;
- *  3. an open incident that may be held is held (packed into the blob) if
- *     it stays, stored if it is evicted while its window is open, counted
- *     if its window passed; any other changed incident is stored;
- *  4. the blob of every held incident goes to the sink;
- *  5. only then is memory released.
+ *  1. closed incidents are final: stored (merged first with a row that may
+ *     absorb them), or counted when they were never stored and stayed
+ *     below threshold;
+ *  2. open ones are sorted by last activity; those whose window passed are
+ *     let go like closed ones, and over budget the least recently active
+ *     are stored and evicted (a returning source finds its row again
+ *     through the horizon);
+ *  3. the rest stay: stored first if this is the scan's last checkpoint
+ *     and they are worth a row, then packed for sk->held;
+ *  4. only then is memory of the leavers released.
+ * On failure the caller discards the table, so freeing sample lines as
+ * soon as they are stored is safe.
  */
 int
 ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 {
-	struct ad_incident **all;
+	struct ad_sample samples[AD_SAMPLE_MAX];
+	struct ad_incident inc;
+	struct entry **all;
 	size_t n = 0, i, cut;
 	size_t bytes;
 	int64_t expired = a->newest - a->cfg->window;
 	struct ad_buf blob;
-	bool first = true;
-	uint8_t k;
+	bool first = true, over;
 	int r = AD_OK;
 
-	for (i = 0; i < a->n_closed; i++) {
-		struct ad_incident *c = a->closed[i];
-
-		if (c->id == 0 && sk->may_hold(sk->arg, c))
-			sk->dropped++;
-		else if ((r = sk->save(sk->arg, c)) != 0)
-			return r;
-	}
+	if ((r = ad_agg_sweep(a, sk)) != 0)
+		return r;
 	if ((all = ad_reallocarray(NULL, a->count ? a->count : 1,
 	    sizeof(*all))) == NULL)
 		return AD_ERR_NOMEM;
@@ -376,38 +869,37 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 	qsort(all, n, sizeof(*all), by_last);
 	/* all[0 .. cut) leave the table. */
 	bytes = a->bytes;
+	over = ad_agg_full(a);
 	for (cut = 0; cut < n && (all[cut]->last.utc < expired ||
-	    bytes > a->budget / 2); cut++)
-		bytes -= sizeof(*all[cut]) + samples_cost(all[cut]);
+	    (over && bytes > a->budget / 2)); cut++)
+		bytes -= entry_cost(all[cut]);
 	ad_buf_init(&blob, (size_t)1 << 30);
 	for (i = 0; i < n && r == AD_OK; i++) {
-		struct ad_incident *inc = all[i];
+		struct entry *e = all[i];
 
-		if (inc->id == 0 && sk->may_hold(sk->arg, inc)) {
-			if (inc->last.utc < expired) {
-				sk->dropped++;
-				continue;
-			}
-			if (i >= cut) {
-				inc->held = inc->merged = true;
-				ad_incident_assess(inc, a->cfg);
-				for (k = 0; k < inc->n_samples && r == AD_OK; k++)
-					r = ad_sample_own_file(&inc->samples[k]);
-				if (r == AD_OK)
-					r = ad_incident_pack(inc, &blob);
-				/* Chunks keep the buffer small. */
-				if (r == AD_OK && blob.len >= HELD_CHUNK) {
-					r = sk->held(sk->arg, first, blob.p,
-					    blob.len);
-					first = false;
-					ad_buf_reset(&blob);
-				}
-				continue;
-			}
-			inc->held = false;
-		} else if (!inc->dirty)
+		if (i < cut) {
+			r = let_go(a, sk, e, e->last.utc >= expired);
 			continue;
-		r = sk->save(sk->arg, inc);
+		}
+		if ((r = resolve(a, sk, e)) != 0)
+			break;
+		if (sk->final && (e->flags & E_DIRTY) && (e->id != 0 ||
+		    !may_hold(a, sk, e)) && (r = store(a, sk, e)) != 0)
+			break;
+		if (e->id == 0)
+			e->flags |= E_HELD;
+		to_incident(e, &inc, samples);
+		if (e->id == 0) {
+			ad_incident_assess(&inc, a->cfg);
+			e->state = (uint8_t)inc.state;
+		}
+		r = ad_incident_pack(&inc, &blob);
+		/* Chunks keep the buffer small. */
+		if (r == AD_OK && blob.len >= HELD_CHUNK) {
+			r = sk->held(sk->arg, first, blob.p, blob.len);
+			first = false;
+			ad_buf_reset(&blob);
+		}
 	}
 	if (r == AD_OK && (first || blob.len > 0))
 		r = sk->held(sk->arg, first, blob.p, blob.len);
@@ -417,23 +909,12 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 		return r;
 	}
 	/* Everything is stored: now forget what is no longer needed. */
-	for (i = 0; i < a->n_closed; i++)
-		forget(a, a->closed[i]);
-	a->n_closed = 0;
 	memset(a->slots, 0, a->cap * sizeof(*a->slots));
 	for (i = 0; i < n; i++) {
-		struct ad_incident *inc = all[i];
-
-		if (i < cut) {
-			forget(a, inc);
-			continue;
-		}
-		if (!inc->held) {
-			a->bytes -= samples_cost(inc);
-			ad_incident_clear_samples(inc);
-		}
-		inc->dirty = false;
-		place(a->slots, a->cap, inc);
+		if (i < cut)
+			forget(a, all[i]);
+		else
+			place(a->slots, a->cap, all[i]);
 	}
 	a->count = n - cut;
 	ad_free(all);

@@ -49,44 +49,6 @@ ad_incident_clear_samples(struct ad_incident *inc)
 	inc->n_samples = inc->cap_samples = 0;
 }
 
-int
-ad_incident_sample_room(struct ad_incident *inc)
-{
-	struct ad_sample *s;
-	unsigned n;
-
-	if (inc->n_samples < inc->cap_samples)
-		return AD_OK;
-	n = inc->cap_samples ? inc->cap_samples * 2u : 2u;
-	if (n > AD_SAMPLE_MAX)
-		n = AD_SAMPLE_MAX;
-	if (n <= inc->n_samples)
-		return AD_ERR_NOMEM;	/* callers ask samples_wanted first */
-	if ((s = ad_reallocarray(inc->samples, n, sizeof(*s))) == NULL)
-		return AD_ERR_NOMEM;
-	inc->samples = s;
-	inc->cap_samples = (uint8_t)n;
-	return AD_OK;
-}
-
-int
-ad_sample_own_file(struct ad_sample *s)
-{
-	size_t fl;
-	char *t;
-
-	if (s->file_owned)
-		return AD_OK;
-	fl = s->file ? strlen(s->file) : 0;
-	if ((t = ad_reallocarray(s->text, s->len + 1 + fl + 1, 1)) == NULL)
-		return AD_ERR_NOMEM;
-	memcpy(t + s->len + 1, s->file ? s->file : "", fl + 1);
-	s->text = t;
-	s->file = t + s->len + 1;
-	s->file_owned = true;
-	return AD_OK;
-}
-
 /* --- held incidents as bytes ---------------------------------------- */
 
 /* Little-endian integers, so a store can move between machines. */
@@ -175,7 +137,10 @@ ad_incident_pack(const struct ad_incident *inc, struct ad_buf *b)
 		    (r = put_bytes(b, e->format, strlen(e->format), 1)))
 			return r;
 	}
-	return AD_OK;
+	if ((r = put_u(b, (uint64_t)inc->id, 8)) != AD_OK ||
+	    (r = put_u(b, inc->samples_stored, 1)) != AD_OK)
+		return r;
+	return put_u(b, inc->dirty, 1);
 }
 
 struct reader {
@@ -342,26 +307,23 @@ ad_incident_unpack(const unsigned char **p, const unsigned char *end,
 		e->file_owned = true;
 		out->n_samples++;
 	}
+	if (format >= 3) {
+		out->id = (int64_t)get_u(&rd, 8);
+		out->samples_stored = (uint8_t)get_u(&rd, 1);
+		out->dirty = get_u(&rd, 1) != 0;
+		if (out->id < 0 || out->samples_stored > AD_SAMPLE_MAX ||
+		    (out->id == 0 && out->samples_stored != 0))
+			rd.bad = true;
+	} else
+		out->dirty = true;	/* never stored */
 	if (rd.bad) {
 		ad_incident_clear_samples(out);
 		return AD_ERR_PARSE;
 	}
 	out->held = true;
-	out->merged = true;	/* no stored row: it is the whole truth */
+	out->merged = true;	/* it holds its row's state, if it has one */
 	*p = rd.p;
 	return AD_OK;
-}
-
-unsigned
-ad_incident_samples_wanted(const struct ad_incident *inc)
-{
-	unsigned have = (unsigned)inc->samples_stored + inc->n_samples;
-
-	if (have >= AD_SAMPLE_MAX)
-		return 0;
-	if (!inc->held && inc->n_samples >= AD_SAMPLE_MEM)
-		return 0;
-	return AD_SAMPLE_MAX - have;
 }
 
 void
@@ -596,7 +558,7 @@ ad_incident_to_json(struct ad_buf *b, const struct ad_incident *inc)
 	int r, n;
 
 	if ((r = ad_buf_addc(b, '{')) != AD_OK ||
-	    (r = inc->held ? ad_json_kv_null(b, &first, "id") :
+	    (r = inc->id == 0 ? ad_json_kv_null(b, &first, "id") :
 	    ad_json_kv_int(b, &first, "id", inc->id)) != AD_OK ||
 	    (r = ad_json_kv_str(b, &first, "src",
 	    ad_addr_format(&inc->src, a))) != AD_OK ||

@@ -499,6 +499,72 @@ conn_recall(const struct conn *c, struct ad_addr *out, bool *auth)
 	return true;
 }
 
+/*
+ * The connection map as bytes: a version, then per known connection its
+ * key (8, little-endian), address family (1), address (16) and auth flag
+ * (1). A slot is a function of its key, so restoring reproduces the map.
+ */
+#define CONN_SAVE_VERSION	1
+#define CONN_SAVE_REC		26
+
+int
+ad_parser_save(const struct ad_parser *p, struct ad_buf *out)
+{
+	unsigned char rec[CONN_SAVE_REC];
+	size_t i;
+	int k, r;
+
+	if ((r = ad_buf_addc(out, CONN_SAVE_VERSION)) != AD_OK)
+		return r;
+	for (i = 0; i < CONN_SLOTS; i++) {
+		if (p->conns.key[i] == 0)
+			continue;
+		for (k = 0; k < 8; k++)
+			rec[k] = (unsigned char)(p->conns.key[i] >> (8 * k));
+		rec[8] = p->conns.addr[i].af;
+		memcpy(rec + 9, p->conns.addr[i].b, 16);
+		rec[25] = p->conns.auth[i];
+		if ((r = ad_buf_add(out, rec, sizeof(rec))) != AD_OK)
+			return r;
+	}
+	return AD_OK;
+}
+
+int
+ad_parser_restore(struct ad_parser *p, const void *data, size_t len)
+{
+	const unsigned char *b = data, *rec;
+	struct conn_map *m = &p->conns;
+	size_t n, i, slot;
+	uint64_t key;
+	int k;
+
+	if (len == 0)
+		return AD_OK;
+	if (b[0] != CONN_SAVE_VERSION || (len - 1) % CONN_SAVE_REC != 0)
+		return AD_ERR_PARSE;
+	n = (len - 1) / CONN_SAVE_REC;
+	for (i = 0; i < n; i++) {	/* check everything first */
+		rec = b + 1 + i * CONN_SAVE_REC;
+		if ((rec[8] != 4 && rec[8] != 6) || rec[25] > 1)
+			return AD_ERR_PARSE;
+	}
+	memset(m->key, 0, sizeof(m->key));
+	for (i = 0; i < n; i++) {
+		rec = b + 1 + i * CONN_SAVE_REC;
+		for (key = 0, k = 0; k < 8; k++)
+			key |= (uint64_t)rec[k] << (8 * k);
+		if (key == 0)
+			continue;
+		slot = (size_t)(key >> 7) % CONN_SLOTS;
+		m->key[slot] = key;
+		m->addr[slot].af = rec[8];
+		memcpy(m->addr[slot].b, rec + 9, 16);
+		m->auth[slot] = rec[25] != 0;
+	}
+	return AD_OK;
+}
+
 /* --- names and legends ---------------------------------------------- */
 
 const char *

@@ -697,11 +697,23 @@ sum_events(void *arg, const struct ad_incident *inc)
 	return 0;
 }
 
+/* The events of the incidents in report id, now. */
+static int
+report_events(struct draft_run *d, int64_t id, uint64_t *ev)
+{
+	struct ad_incident_filter fi;
+
+	*ev = 0;
+	memset(&fi, 0, sizeof(fi));
+	fi.category = -1;
+	fi.report_id = id;
+	return ad_store_incident_each(d->st, &fi, sum_events, ev);
+}
+
 static int
 refresh_grown(struct draft_run *d)
 {
 	struct ad_report_filter f;
-	struct ad_incident_filter fi;
 	int64_t *ids = NULL;
 	size_t n_ids = 0;
 	struct ad_report_row row;
@@ -713,13 +725,9 @@ refresh_grown(struct draft_run *d)
 	if ((r = ad_store_report_ids(d->st, &f, &ids, &n_ids)) != AD_OK)
 		goto out;
 	for (i = 0; i < n_ids; i++) {
-		uint64_t ev = 0;
+		uint64_t ev;
 
-		memset(&fi, 0, sizeof(fi));
-		fi.category = -1;
-		fi.report_id = ids[i];
-		if ((r = ad_store_incident_each(d->st, &fi, sum_events,
-		    &ev)) != AD_OK)
+		if ((r = report_events(d, ids[i], &ev)) != AD_OK)
 			goto out;
 		if ((r = ad_store_report_get(d->st, ids[i], NULL, &row)) < 0)
 			goto out;
@@ -777,7 +785,6 @@ static int
 note_sent_growth(struct draft_run *d)
 {
 	struct ad_report_filter f;
-	struct ad_incident_filter fi;
 	int64_t *ids = NULL;
 	size_t n_ids = 0;
 	struct ad_report_row row;
@@ -790,13 +797,9 @@ note_sent_growth(struct draft_run *d)
 	if ((r = ad_store_report_ids(d->st, &f, &ids, &n_ids)) != AD_OK)
 		goto out;
 	for (i = 0; i < n_ids; i++) {
-		uint64_t ev = 0, seen;
+		uint64_t ev, seen;
 
-		memset(&fi, 0, sizeof(fi));
-		fi.category = -1;
-		fi.report_id = ids[i];
-		if ((r = ad_store_incident_each(d->st, &fi, sum_events,
-		    &ev)) != AD_OK)
+		if ((r = report_events(d, ids[i], &ev)) != AD_OK)
 			goto out;
 		if ((r = ad_store_report_get(d->st, ids[i], NULL, &row)) < 0)
 			goto out;

@@ -195,7 +195,7 @@ static int
 lang_vars(struct fu *f, const char *lang)
 {
 	static const char *const why_key[] = { "upstream.no_answer",
-	    "upstream.not_ours", "upstream.bounced" };
+	    "upstream.not_ours", "upstream.bounced", "upstream.stopped" };
 	const struct ad_followup_input *in = f->in;
 	int r;
 
@@ -263,7 +263,7 @@ ad_report_compose_followup(const struct ad_followup_input *in,
 	f.ts.diag = diag;
 	f.ts.dir = in ? in->template_dir : NULL;
 	if (in == NULL || in->me == NULL || in->original == NULL ||
-	    (unsigned)in->kind > AD_FU_RESEND || (unsigned)in->why > AD_UP_BOUNCED) {
+	    (unsigned)in->kind > AD_FU_RESEND || (unsigned)in->why > AD_UP_STOPPED) {
 		r = ad_diag_set(diag, AD_ERR_USAGE, "followup", 0, "missing input");
 		goto out;
 	}

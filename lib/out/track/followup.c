@@ -33,6 +33,7 @@ struct thread {
 	/* Every address the thread has a message to, in any state. */
 	char			 used[STEPS_MAX][AD_EMAIL_MAX + 1];
 	size_t			 n_used;
+	bool			 escalated;	/* an upstream or CERT message */
 };
 
 static int
@@ -47,6 +48,8 @@ thread_row(void *arg, const struct ad_report_row *r)
 	if (r->to[0] && t->n_used < STEPS_MAX)
 		ad_fmt_cut(t->used[t->n_used++], sizeof(t->used[0]), "%s",
 		    r->to);
+	if (strcmp(r->kind, "upstream") == 0 || strcmp(r->kind, "cert") == 0)
+		t->escalated = true;
 	if (r->state == AD_RS_SENT || r->state == AD_RS_UNCONFIRMED ||
 	    r->state == AD_RS_SENDING) {
 		int64_t when = r->sent ? r->sent : r->updated;
@@ -209,8 +212,9 @@ draft_step(struct pass *p, const struct ad_report_row *F,
 		ad_fmt_cut(row.reasons, sizeof(row.reasons), "%s",
 		    why == AD_UP_NOT_OURS ? "the holder says it is not their"
 		    " network" : why == AD_UP_BOUNCED ? "our report to the"
-		    " holder bounced" : "the holder did not answer the report"
-		    " nor the reminder");
+		    " holder bounced" : why == AD_UP_STOPPED ? "the holder"
+		    " asked us to stop sending reports" : "the holder did not"
+		    " answer the report nor the reminder");
 		break;
 	case AD_STEP_RESEND:
 		ad_fmt_cut(row.reasons, sizeof(row.reasons), "our report to %s"
@@ -313,12 +317,14 @@ one_case(struct pass *p, int64_t id)
 	holder = t.holder_to[0] ? t.holder_to : F.to;
 	if (strcmp(lc, AD_LC_BOUNCED) == 0) {
 		/* The holder's own mailbox bounced (inbox suppressed it):
-		 * its next one first; else something later did: upstream. */
+		 * its next one first; else something later did: upstream.
+		 * Once escalated we do not go back to the holder (its
+		 * mailbox may be suppressed because they asked us to stop). */
 		if ((s = ad_store_suppressed(p->st, holder)) < 0) {
 			r = s;
 			goto out;
 		}
-		step = s ? AD_STEP_RESEND : AD_STEP_UPSTREAM;
+		step = s && !t.escalated ? AD_STEP_RESEND : AD_STEP_UPSTREAM;
 		why = AD_UP_BOUNCED;
 	} else if (strcmp(lc, AD_LC_NOT_OURS) == 0) {
 		step = AD_STEP_UPSTREAM;
@@ -338,19 +344,6 @@ one_case(struct pass *p, int64_t id)
 	memset(&who, 0, sizeof(who));
 	who.err = AD_ERR_NOTFOUND;
 	rdns[0] = '\0';
-	if (step != AD_STEP_REMINDER)
-		p->contact(p->contact_arg, &F.src, &who, rdns, sizeof(rdns));
-	if (step == AD_STEP_RESEND) {
-		if ((s = next_mailbox(p, &t, &who, &next)) < 0) {
-			r = s;
-			goto out;
-		}
-		if (s > 0) {
-			r = draft_step(p, &F, &t, step, why, next, &who, NULL);
-			goto out;
-		}
-		step = AD_STEP_UPSTREAM;	/* no mailbox of theirs left */
-	}
 	if (step == AD_STEP_REMINDER) {
 		if ((s = ad_store_suppressed(p->st, holder)) < 0) {
 			r = s;
@@ -361,6 +354,20 @@ one_case(struct pass *p, int64_t id)
 			goto out;
 		}
 		step = AD_STEP_UPSTREAM;	/* they asked us to stop */
+		why = AD_UP_STOPPED;
+	}
+	/* Past the reminder the network's contacts are needed. */
+	p->contact(p->contact_arg, &F.src, &who, rdns, sizeof(rdns));
+	if (step == AD_STEP_RESEND) {
+		if ((s = next_mailbox(p, &t, &who, &next)) < 0) {
+			r = s;
+			goto out;
+		}
+		if (s > 0) {
+			r = draft_step(p, &F, &t, step, why, next, &who, NULL);
+			goto out;
+		}
+		step = AD_STEP_UPSTREAM;	/* no mailbox of theirs left */
 	}
 	if (step == AD_STEP_UPSTREAM) {
 		const char *up = who.err == AD_OK && who.n_parent_abuse ?

@@ -60,6 +60,8 @@ struct sent_to {
 	int64_t	first;
 	char	addr[16][AD_EMAIL_MAX + 1];
 	size_t	n;
+	char	last[AD_EMAIL_MAX + 1];	/* of the newest message sent */
+	int64_t	last_sent;
 };
 
 static int
@@ -71,6 +73,12 @@ sent_to_row(void *arg, const struct ad_report_row *r)
 
 	if (r->id != t->first && r->thread_id != t->first)
 		return 0;
+	if ((r->state == AD_RS_SENT || r->state == AD_RS_UNCONFIRMED ||
+	    r->state == AD_RS_SENDING) && (r->sent ? r->sent : r->updated) >=
+	    t->last_sent) {
+		t->last_sent = r->sent ? r->sent : r->updated;
+		ad_fmt_cut(t->last, sizeof(t->last), "%s", r->to);
+	}
 	for (i = 0; i < 2; i++)
 		if (a[i][0] && t->n < sizeof(t->addr) / sizeof(t->addr[0]))
 			ad_fmt_cut(t->addr[t->n++], sizeof(t->addr[0]), "%s",
@@ -81,14 +89,16 @@ sent_to_row(void *arg, const struct ad_report_row *r)
 /*
  * A permanent bounce: every failed recipient we wrote to in this thread is
  * put on the suppression list (never written to again; the next followup
- * tries the holder's next mailbox, then the upstream). Sets *fresh when an
- * address was not known bad before, *named when the bounce names one of
+ * tries the holder's next mailbox, then the upstream). Sets *current when
+ * the bounce names the address of the thread's newest sent message (the
+ * case is then bounced; an older one, e.g. a second copy of a bounce the
+ * case has moved on from, changes nothing), *named when it names one of
  * ours at all; why gets the addresses and the server's words.
  */
 static int
 bounced(struct ad_store *st, const struct ad_reply *rp,
-    const struct ad_report_row *thread, int64_t now, bool *fresh, bool *named,
-    char *why, size_t n)
+    const struct ad_report_row *thread, int64_t now, bool *current,
+    bool *named, char *why, size_t n)
 {
 	struct ad_report_filter f;
 	struct sent_to t;
@@ -96,7 +106,7 @@ bounced(struct ad_store *st, const struct ad_reply *rp,
 	size_t i, j, len;
 	int r, s;
 
-	*fresh = *named = false;
+	*current = *named = false;
 	memset(&t, 0, sizeof(t));
 	memset(&f, 0, sizeof(f));
 	t.first = f.thread = thread->id;
@@ -114,6 +124,8 @@ bounced(struct ad_store *st, const struct ad_reply *rp,
 		if (j == t.n)
 			continue;
 		*named = true;
+		if (strcasecmp(rc->addr, t.last) == 0)
+			*current = true;
 		if ((s = ad_store_suppressed(st, rc->addr)) < 0)
 			return s;
 		len = strlen(why);
@@ -128,7 +140,6 @@ bounced(struct ad_store *st, const struct ad_reply *rp,
 		if ((r = ad_store_suppress_add(st, rc->addr, now, reason)) !=
 		    AD_OK)
 			return r;
-		*fresh = true;
 	}
 	return AD_OK;
 }
@@ -139,7 +150,7 @@ apply(struct ad_store *st, const struct ad_reply *rp,
     struct ad_report_row *thread, int64_t now, char *effect, size_t n)
 {
 	char why[400];
-	bool fresh, named;
+	bool current, named;
 	size_t i;
 	int r = AD_OK;
 
@@ -213,15 +224,14 @@ apply(struct ad_store *st, const struct ad_reply *rp,
 			    thread->lifecycle, why);
 			break;
 		}
-		if ((r = bounced(st, rp, thread, now, &fresh, &named, why,
+		if ((r = bounced(st, rp, thread, now, &current, &named, why,
 		    sizeof(why))) != AD_OK)
 			break;
 		if (!named)
 			ad_fmt_cut(why, sizeof(why), "bounced (no address of ours"
 			    " named)");
-		/* Addresses that bounced before (and were left behind)
-		 * change nothing: the case has moved on from them. */
-		if (named && !fresh)
+		/* Addresses the case has moved on from change nothing. */
+		if (named && !current)
 			r = ad_store_report_log(st, thread->id, now,
 			    thread->lifecycle, why);
 		else
