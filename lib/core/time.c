@@ -194,13 +194,47 @@ infer_year(struct ad_clockref *cr, int mon, int day)
 	return ry;
 }
 
+/*
+ * "hh:mm:ss[.frac]" at q, the clock of the bsd, mdy, ctime and bind
+ * stamps: fills hms and *usec, returns the end of it or NULL.
+ */
+static const char *
+scan_clock(const char *q, const char *end, int hms[3], int32_t *usec)
+{
+	if ((hms[0] = num(q, end, 2)) < 0 || q + 2 >= end || q[2] != ':' ||
+	    (hms[1] = num(q + 3, end, 2)) < 0 || q + 5 >= end || q[5] != ':' ||
+	    (hms[2] = num(q + 6, end, 2)) < 0)
+		return NULL;
+	q += 8;
+	*usec = 0;
+	if (q < end && *q == '.')
+		q = fraction(q + 1, end, usec);
+	return q;
+}
+
+/*
+ * A year-less local stamp (y 0: placed by cr) that spans [p, q): its
+ * length, or 0 when the fields are impossible.
+ */
+static size_t
+local_stamp(struct ad_clockref *cr, int y, int mon, int day, const int hms[3],
+    int32_t usec, struct ad_instant *out, const char *p, const char *q)
+{
+	if (y == 0)
+		y = infer_year(cr, mon, day);
+	if (!ad_local_to_instant(cr, y, mon, day, hms[0], hms[1], hms[2], usec,
+	    out))
+		return 0;
+	return (size_t)(q - p);
+}
+
 size_t
 ad_time_scan_bsd(const char *p, const char *end, struct ad_clockref *cr,
     struct ad_instant *out)
 {
 	const char *q = p;
-	int mon, day, h, mi, s, y = 0;
-	int32_t usec = 0;
+	int mon, day, hms[3], y = 0;
+	int32_t usec;
 
 	if (end - q < 14 || (mon = month_of(q)) == 0 || q[3] != ' ')
 		return 0;
@@ -223,18 +257,10 @@ ad_time_scan_bsd(const char *p, const char *end, struct ad_clockref *cr,
 		q += 5;
 	else
 		y = 0;
-	if ((h = num(q, end, 2)) < 0 || q + 2 >= end || q[2] != ':' ||
-	    (mi = num(q + 3, end, 2)) < 0 || q + 5 >= end || q[5] != ':' ||
-	    (s = num(q + 6, end, 2)) < 0)
+	/* "Mar  1 00:01:52.123": a fraction after the seconds */
+	if ((q = scan_clock(q, end, hms, &usec)) == NULL)
 		return 0;
-	q += 8;
-	if (q < end && *q == '.')	/* "Mar  1 00:01:52.123" */
-		q = fraction(q + 1, end, &usec);
-	if (y == 0)
-		y = infer_year(cr, mon, day);
-	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
-		return 0;
-	return (size_t)(q - p);
+	return local_stamp(cr, y, mon, day, hms, usec, out, p, q);
 }
 
 size_t
@@ -242,8 +268,8 @@ ad_time_scan_mdy(const char *p, const char *end, struct ad_clockref *cr,
     struct ad_instant *out)
 {
 	const char *q = p;
-	int mon, day, y = 0, h, mi, s;
-	int32_t usec = 0;
+	int mon, day, y = 0, hms[3];
+	int32_t usec;
 
 	if ((mon = num(q, end, 2)) < 0 || end - q < 14 || q[2] != '/' ||
 	    (day = num(q + 3, end, 2)) < 0)
@@ -259,20 +285,11 @@ ad_time_scan_mdy(const char *p, const char *end, struct ad_clockref *cr,
 			return 0;
 	}
 	if (q >= end || *q != '-' ||
-	    (h = num(q + 1, end, 2)) < 0 || q + 3 >= end || q[3] != ':' ||
-	    (mi = num(q + 4, end, 2)) < 0 || q + 6 >= end || q[6] != ':' ||
-	    (s = num(q + 7, end, 2)) < 0)
+	    (q = scan_clock(q + 1, end, hms, &usec)) == NULL)
 		return 0;
-	q += 9;
-	if (q < end && *q == '.')
-		q = fraction(q + 1, end, &usec);
 	if (mon < 1 || mon > 12 || day < 1 || day > 31)
 		return 0;
-	if (y == 0)
-		y = infer_year(cr, mon, day);
-	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
-		return 0;
-	return (size_t)(q - p);
+	return local_stamp(cr, y, mon, day, hms, usec, out, p, q);
 }
 
 size_t
@@ -385,8 +402,8 @@ ad_time_scan_ctime(const char *p, const char *end, struct ad_clockref *cr,
     struct ad_instant *out)
 {
 	const char *q = p;
-	int y, mon, day, h, mi, s, n;
-	int32_t usec = 0;
+	int y, mon, day, hms[3], n;
+	int32_t usec;
 
 	/* Www Mmm dd hh:mm:ss[.frac] yyyy */
 	if (end - q < 24 || q[3] != ' ' || (mon = month_of(q + 4)) == 0 ||
@@ -399,17 +416,14 @@ ad_time_scan_ctime(const char *p, const char *end, struct ad_clockref *cr,
 	if ((day = num(q, end, n)) < 0)
 		return 0;
 	q += n;
-	if (q >= end || *q++ != ' ' || (h = num(q, end, 2)) < 0 ||
-	    q + 2 >= end || q[2] != ':' || (mi = num(q + 3, end, 2)) < 0 ||
-	    q + 5 >= end || q[5] != ':' || (s = num(q + 6, end, 2)) < 0)
+	if (q >= end || *q++ != ' ' ||
+	    (q = scan_clock(q, end, hms, &usec)) == NULL)
 		return 0;
-	q += 8;
-	if (q < end && *q == '.')
-		q = fraction(q + 1, end, &usec);
 	if (q >= end || *q++ != ' ' || (y = num(q, end, 4)) < 0)
 		return 0;
 	q += 4;
-	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
+	if (!ad_local_to_instant(cr, y, mon, day, hms[0], hms[1], hms[2], usec,
+	    out))
 		return 0;
 	return (size_t)(q - p);
 }
@@ -419,22 +433,17 @@ ad_time_scan_bind(const char *p, const char *end, struct ad_clockref *cr,
     struct ad_instant *out)
 {
 	const char *q = p;
-	int mon, day, h, mi, s, y;
-	int32_t usec = 0;
+	int mon, day, hms[3], y;
+	int32_t usec;
 
 	if (end - q < 20 || (day = num(q, end, 2)) < 0 || q[2] != '-' ||
 	    (mon = month_of(q + 3)) == 0 || q[6] != '-' ||
 	    (y = num(q + 7, end, 4)) < 0 || q[11] != ' ')
 		return 0;
-	q += 12;
-	if ((h = num(q, end, 2)) < 0 || q + 2 >= end || q[2] != ':' ||
-	    (mi = num(q + 3, end, 2)) < 0 || q + 5 >= end || q[5] != ':' ||
-	    (s = num(q + 6, end, 2)) < 0)
+	if ((q = scan_clock(q + 12, end, hms, &usec)) == NULL)
 		return 0;
-	q += 8;
-	if (q < end && *q == '.')
-		q = fraction(q + 1, end, &usec);
-	if (!ad_local_to_instant(cr, y, mon, day, h, mi, s, usec, out))
+	if (!ad_local_to_instant(cr, y, mon, day, hms[0], hms[1], hms[2], usec,
+	    out))
 		return 0;
 	return (size_t)(q - p);
 }

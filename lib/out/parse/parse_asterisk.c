@@ -223,8 +223,7 @@ parse_asterisk(struct pline *pl, struct ad_event *ev)
 	struct ad_instant t;
 	enum pr_result r;
 
-	while (end > m && (end[-1] == ' ' || end[-1] == '\r'))
-		end--;
+	end = trim_end(m, end);
 	if (end - m < 20)
 		return PR_NONE;
 	ev->format = "asterisk";

@@ -110,11 +110,7 @@ parse_courier(struct pline *pl, struct ad_event *ev)
 	    starts(p, end, LIT("Excessive login failures ")) ||
 	    starts(p, end, LIT("AUTHENTICATE ")))
 		return fam_uwimap.parse(pl, ev);	/* UW IMAP as "imapd" */
-	ev->service = "imap";
-	if (pl->env != NULL && pl->env->prog != NULL &&
-	    memchr(pl->env->prog, 'p', pl->env->prog_len) != NULL &&
-	    find(pl->env->prog, pl->env->prog + pl->env->prog_len, LIT("pop3")))
-		ev->service = "pop3";
+	ev->service = imap_or_pop3(pl);
 	ev->format = "courier";
 	ev->proto = AD_PROTO_TCP;
 	ev->evidence = AD_EVIDENCE_PROVEN;	/* a TCP session took place */

@@ -41,11 +41,8 @@ parse_cucipop(struct pline *pl, struct ad_event *ev)
 		return PR_BADADDR;
 	ev->user = p;
 	ev->user_len = (size_t)(a - 1 - p);
-	ev->service = "pop3";
-	ev->format = "cucipop";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;
-	return hit(ev, AD_CAT_MAIL_BRUTEFORCE, "failed-auth");
+	return tcp_hit(ev, "pop3", "cucipop", AD_CAT_MAIL_BRUTEFORCE,
+	    "failed-auth");
 }
 
 static bool

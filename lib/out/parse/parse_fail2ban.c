@@ -32,8 +32,7 @@ parse_fail2ban(struct pline *pl, struct ad_event *ev)
 	const char *m = pl->msg, *end = pl->msg + pl->len, *p, *j, *a;
 	enum pr_result r;
 
-	while (end > m && (end[-1] == ' ' || end[-1] == '\r'))
-		end--;
+	end = trim_end(m, end);
 	if ((p = find(m, end, LIT("] Ban "))) == NULL)
 		return PR_NONE;
 	for (j = p; j > m && j[-1] != '['; j--)

@@ -199,10 +199,39 @@ hit(struct ad_event *ev, enum ad_category cat, const char *kind)
 	return PR_EVENT;
 }
 
+/*
+ * hit() for a server's own record of a client (a TCP session took place,
+ * so the evidence is proven), naming the service and the log format.
+ */
+static inline enum pr_result
+tcp_hit(struct ad_event *ev, const char *service, const char *format,
+    enum ad_category cat, const char *kind)
+{
+	ev->service = service;
+	ev->format = format;
+	ev->proto = AD_PROTO_TCP;
+	ev->evidence = AD_EVIDENCE_PROVEN;
+	return hit(ev, cat, kind);
+}
+
 /* Last occurrence of s in [p, end), or NULL. */
 const char *rfind(const char *p, const char *end, const char *s, size_t n);
 /* First occurrence of s in [p, end), or NULL. */
 const char *find(const char *p, const char *end, const char *s, size_t n);
+
+/*
+ * The mail service of an IMAP/POP3 server's line: "pop3" when its program
+ * tag names POP (pop3d, ipop3d, perdition.pop3s), else "imap".
+ */
+static inline const char *
+imap_or_pop3(const struct pline *pl)
+{
+	const struct envelope *e = pl->env;
+
+	return e != NULL && e->prog != NULL &&
+	    find(e->prog, e->prog + e->prog_len, LIT("pop")) != NULL ?
+	    "pop3" : "imap";
+}
 
 /*
  * Reads the source address at *p into ev->src; what follows must be the end,

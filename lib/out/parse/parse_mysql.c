@@ -35,8 +35,7 @@ parse_mysql(struct pline *pl, struct ad_event *ev)
 	struct ad_instant t;
 	enum pr_result r;
 
-	while (end > m && (end[-1] == ' ' || end[-1] == '\r'))
-		end--;
+	end = trim_end(m, end);
 	if ((p = find(m, end, LIT("Access denied for user '"))) == NULL)
 		return PR_NONE;
 	p += 24;

@@ -65,8 +65,7 @@ parse_named(struct pline *pl, struct ad_event *ev)
 	enum pr_result r;
 	size_t l = 0;
 
-	while (end > m && (end[-1] == ' ' || end[-1] == '\r'))
-		end--;
+	end = trim_end(m, end);
 	if (end - m < 20)
 		return PR_NONE;
 	memset(&t, 0, sizeof(t));

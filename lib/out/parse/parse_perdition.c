@@ -90,14 +90,8 @@ parse_perdition(struct pline *pl, struct ad_event *ev)
 		kind = "auth-aborted";
 	} else
 		return PR_NONE;
-	ev->service = "imap";
-	if (pl->env != NULL && pl->env->prog != NULL &&
-	    find(pl->env->prog, pl->env->prog + pl->env->prog_len, LIT("pop")))
-		ev->service = "pop3";
-	ev->format = "perdition";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;
-	return hit(ev, AD_CAT_MAIL_BRUTEFORCE, kind);
+	return tcp_hit(ev, imap_or_pop3(pl), "perdition", AD_CAT_MAIL_BRUTEFORCE,
+	    kind);
 }
 
 static bool

@@ -30,11 +30,7 @@ qmail_addr(const char *a, const char *end, struct ad_event *ev,
 
 	if ((r = take_src(&a, end, ev, after)) != PR_EVENT)
 		return r == PR_HOSTNAME ? PR_BADADDR : r;
-	ev->service = "smtp";
-	ev->format = "qmail";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;
-	return hit(ev, AD_CAT_MAIL_SPAM, "rbl-reject");
+	return tcp_hit(ev, "smtp", "qmail", AD_CAT_MAIL_SPAM, "rbl-reject");
 }
 
 /* After "rblsmtpd: " */

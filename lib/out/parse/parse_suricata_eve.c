@@ -436,6 +436,36 @@ scan_number(struct scan *s, bool *integer, long long *i)
 	return SC_OK;
 }
 
+/* At '{' or '[': steps in; true (and past it) when `close` follows at once. */
+static bool
+opens_empty(struct scan *s, char close)
+{
+	s->p++;
+	ws(s);
+	if (s->p < s->end && *s->p == close) {
+		s->p++;
+		return true;
+	}
+	return false;
+}
+
+/* After a member or element: 0 at ',' (another follows), 1 past `close`, -1 else. */
+static int
+next_item(struct scan *s, char close)
+{
+	ws(s);
+	if (s->p >= s->end)
+		return -1;
+	if (*s->p == close) {
+		s->p++;
+		return 1;
+	}
+	if (*s->p++ != ',')
+		return -1;
+	ws(s);
+	return 0;
+}
+
 /* Which object is being read: its wanted members go into the record. */
 enum obj_kind { OBJ_OTHER = 0, OBJ_ROOT, OBJ_ALERT };
 
@@ -482,6 +512,7 @@ scan_value(struct scan *s, int depth, int want)
 	ssize_t dn;
 	char *buf;
 	size_t cap;
+	int r;
 
 	if (s->p >= s->end)
 		return SC_FALLBACK;
@@ -521,26 +552,13 @@ scan_value(struct scan *s, int depth, int want)
 			return SC_FALLBACK;
 		if (v != NULL)
 			v->type = ET_OTHER;
-		s->p++;
-		ws(s);
-		if (s->p < s->end && *s->p == ']') {
-			s->p++;
+		if (opens_empty(s, ']'))
 			return SC_OK;
-		}
-		for (;;) {
+		do {
 			if (scan_value(s, depth + 1, -1) != SC_OK)
 				return SC_FALLBACK;
-			ws(s);
-			if (s->p >= s->end)
-				return SC_FALLBACK;
-			if (*s->p == ']') {
-				s->p++;
-				return SC_OK;
-			}
-			if (*s->p++ != ',')
-				return SC_FALLBACK;
-			ws(s);
-		}
+		} while ((r = next_item(s, ']')) == 0);
+		return r < 0 ? SC_FALLBACK : SC_OK;
 	case 't':
 		if (!starts(s->p, s->end, LIT("true")))
 			return SC_FALLBACK;
@@ -584,15 +602,11 @@ scan_object(struct scan *s, int depth, enum obj_kind kind)
 	const char *k;
 	size_t kn, nk = 0, j;
 	bool esc;
-	int want;
+	int want, r;
 
-	s->p++;
-	ws(s);
-	if (s->p < s->end && *s->p == '}') {
-		s->p++;
+	if (opens_empty(s, '}'))
 		return SC_OK;
-	}
-	for (;;) {
+	do {
 		if (s->p >= s->end || *s->p != '"' ||
 		    scan_string(s, &k, &kn, &esc) != SC_OK || esc ||
 		    nk >= EVE_KEYS_MAX)
@@ -616,17 +630,8 @@ scan_object(struct scan *s, int depth, enum obj_kind kind)
 				return SC_FALLBACK;
 		} else if (scan_value(s, depth, want) != SC_OK)
 			return SC_FALLBACK;
-		ws(s);
-		if (s->p >= s->end)
-			return SC_FALLBACK;
-		if (*s->p == '}') {
-			s->p++;
-			return SC_OK;
-		}
-		if (*s->p++ != ',')
-			return SC_FALLBACK;
-		ws(s);
-	}
+	} while ((r = next_item(s, '}')) == 0);
+	return r < 0 ? SC_FALLBACK : SC_OK;
 }
 
 static enum pr_result

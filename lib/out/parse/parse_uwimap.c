@@ -64,14 +64,8 @@ parse_uwimap(struct pline *pl, struct ad_event *ev)
 		ev->user = u;
 		ev->user_len = (size_t)(ue - u);
 	}
-	ev->service = "imap";
-	if (pl->env != NULL && pl->env->prog != NULL &&
-	    find(pl->env->prog, pl->env->prog + pl->env->prog_len, LIT("pop")))
-		ev->service = "pop3";
-	ev->format = "uw-imap";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;
-	return hit(ev, AD_CAT_MAIL_BRUTEFORCE, kind);
+	return tcp_hit(ev, imap_or_pop3(pl), "uw-imap", AD_CAT_MAIL_BRUTEFORCE,
+	    kind);
 }
 
 static bool

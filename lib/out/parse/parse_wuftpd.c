@@ -47,8 +47,7 @@ parse_wuftpd(struct pline *pl, struct ad_event *ev)
 	ev->proto = AD_PROTO_TCP;
 	ev->evidence = AD_EVIDENCE_PROVEN;
 	ev->category = AD_CAT_FTP_BRUTEFORCE;
-	while (end > m && (end[-1] == ' ' || end[-1] == '\r'))
-		end--;
+	end = trim_end(m, end);
 	if (end - m < 16)
 		return PR_NONE;
 	switch (m[0]) {

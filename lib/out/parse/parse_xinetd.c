@@ -37,8 +37,7 @@ parse_xinetd(struct pline *pl, struct ad_event *ev)
 	const char *m = pl->msg, *end = pl->msg + pl->len, *p = m, *s, *f;
 	enum pr_result r;
 
-	while (end > m && (end[-1] == ' ' || end[-1] == '\r'))
-		end--;
+	end = trim_end(m, end);
 	if (!eat(&p, end, LIT("FAIL: ")))
 		return PR_NONE;
 	s = p;
