@@ -40,7 +40,29 @@ collect_src(void *arg, const struct ad_incident *inc)
 	return 0;
 }
 
-/* Looks up the contact of every reportable incident's source (cached). */
+struct tally {
+	size_t	found, failed;
+};
+
+/* ad_lookup_many's callback: counts answers with and without a mailbox. */
+static int
+tally_answer(void *arg, size_t i, const struct ad_lookup_answer *a, int rc)
+{
+	struct tally *t = arg;
+
+	(void)i;
+	(void)rc;
+	if (a->n_abuse)
+		t->found++;
+	else
+		t->failed++;
+	return AD_OK;
+}
+
+/*
+ * Looks up the contact of every reportable incident's source (cached),
+ * lookup.parallel at a time.
+ */
 static int
 lookup_sources(struct cli *c, struct ad_store *st)
 {
@@ -48,7 +70,10 @@ lookup_sources(struct cli *c, struct ad_store *st)
 	struct ad_registry *reg = NULL;
 	struct ad_lookup *l = NULL;
 	struct srcs s = { 0 };
-	size_t i, found = 0, failed = 0;
+	struct tally t = { 0, 0 };
+	char (*text)[AD_ADDR_STRLEN] = NULL;
+	const char **q = NULL;
+	size_t i;
 	int r, ret;
 
 	memset(&f, 0, sizeof(f));
@@ -62,23 +87,24 @@ lookup_sources(struct cli *c, struct ad_store *st)
 		free(s.a);
 		return ret;
 	}
-	for (i = 0; i < s.n; i++) {
-		struct ad_lookup_answer a;
-		char t[AD_ADDR_STRLEN];
-
-		r = ad_lookup_query(l, ad_addr_format(&s.a[i], t), &a);
-		if (r == AD_ERR_NOMEM || r == AD_ERR_STORE)
-			break;
-		if (a.n_abuse)
-			found++;
-		else
-			failed++;
+	r = AD_OK;
+	if (s.n > 0) {
+		text = calloc(s.n, sizeof(*text));
+		q = calloc(s.n, sizeof(*q));
+		if (text == NULL || q == NULL)
+			r = AD_ERR_NOMEM;
+		for (i = 0; r == AD_OK && i < s.n; i++)
+			q[i] = ad_addr_format(&s.a[i], text[i]);
+		if (r == AD_OK)
+			r = ad_lookup_many(l, q, s.n, tally_answer, &t);
 	}
 	if (!c->quiet)
 		fprintf(stderr, "  lookup: %zu source(s), %zu with an abuse "
-		    "contact, %zu without\n", s.n, found, failed);
+		    "contact, %zu without\n", s.n, t.found, t.failed);
 	ad_lookup_free(l);
 	ad_registry_free(reg);
+	free(q);
+	free(text);
 	free(s.a);
 	return r == AD_ERR_NOMEM || r == AD_ERR_STORE ? cli_exit_for(r) :
 	    EXIT_OK;

@@ -59,6 +59,9 @@ int	ad_addr_cmp(const struct ad_addr *a, const struct ad_addr *b);
 /* Parses "addr/prefix" or a bare address (full-length prefix). */
 bool	ad_cidr_parse(const char *s, size_t n, struct ad_cidr *out);
 bool	ad_cidr_contains(const struct ad_cidr *c, const struct ad_addr *a);
+/* Whether the first bits (of 128; IPv4-mapped) of a are those of net. */
+bool	ad_prefix_match(const uint8_t net[16], unsigned bits,
+	    const uint8_t a[16]);
 
 enum ad_addr_class ad_addr_classify(const struct ad_addr *a);
 /* "public", "private", ... ; static string. */

@@ -243,15 +243,12 @@ ad_cidr_parse(const char *s, size_t n, struct ad_cidr *out)
 	return true;
 }
 
-static bool prefix_match(const uint8_t net[16], unsigned bits,
-    const uint8_t a[16]);
-
 bool
 ad_cidr_contains(const struct ad_cidr *c, const struct ad_addr *a)
 {
 	if (c->addr.af != a->af)
 		return false;
-	return prefix_match(c->addr.b, c->addr.af == 4 ? c->prefix + 96u :
+	return ad_prefix_match(c->addr.b, c->addr.af == 4 ? c->prefix + 96u :
 	    c->prefix, a->b);
 }
 
@@ -299,8 +296,8 @@ static const struct special specials[] = {
 	V6(0xff00, 0, 0, 8, AD_ADDR_MULTICAST),
 };
 
-static bool
-prefix_match(const uint8_t net[16], unsigned bits, const uint8_t a[16])
+bool
+ad_prefix_match(const uint8_t net[16], unsigned bits, const uint8_t a[16])
 {
 	unsigned full = bits / 8, rest = bits % 8;
 
@@ -320,7 +317,7 @@ ad_addr_classify(const struct ad_addr *a)
 		if ((specials[i].bits >= 96 && specials[i].b[10] == 0xff) !=
 		    (a->af == 4))
 			continue;
-		if (prefix_match(specials[i].b, specials[i].bits, a->b))
+		if (ad_prefix_match(specials[i].b, specials[i].bits, a->b))
 			return specials[i].cls;
 	}
 	return AD_ADDR_PUBLIC;

@@ -8,12 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "abusedesk/ad_email.h"
-#include "abusedesk/ad_ip.h"
 #include "abusedesk/ad_netinfo.h"
 #include "test_helper.h"
-
-static struct ad_netinfo ni;
+#include "test_ni.h"
 
 static int
 parse(const char *base, const char *json)
@@ -22,38 +19,6 @@ parse(const char *base, const char *json)
 
 	memset(&d, 0, sizeof(d));
 	return ad_rdap_parse(json, strlen(json), base, &ni, &d);
-}
-
-static const struct ad_abuse_contact *
-contact(const char *email)
-{
-	size_t i;
-
-	for (i = 0; i < ni.ncontacts; i++)
-		if (strcmp(ni.contacts[i].email, email) == 0)
-			return &ni.contacts[i];
-	return NULL;
-}
-
-static const char *
-best(void)
-{
-	const struct ad_abuse_contact *c = ad_netinfo_best(&ni);
-
-	return c != NULL ? c->email : "(none)";
-}
-
-static const char *
-range0(void)
-{
-	static char t[AD_ADDR_STRLEN + 8];
-	char a[AD_ADDR_STRLEN];
-
-	if (ni.nranges == 0)
-		return "(none)";
-	snprintf(t, sizeof(t), "%s/%u", ad_addr_format(&ni.ranges[0].addr, a),
-	    (unsigned)ni.ranges[0].prefix);
-	return t;
 }
 
 #define ARIN	"https://rdap.arin.net/registry/"
@@ -226,6 +191,7 @@ test_entities(void)
 	    "{\"roles\":\"abuse\"},\"junk\",{\"vcardArray\":\"x\"}],"
 	    "\"links\":{\"rel\":\"up\"},\"events\":[1]}"), AD_OK);
 	ASSERT_INT_EQ(ni.ncontacts, 1);
+	ASSERT_TRUE(contacts_safe());
 	ASSERT_STR_EQ(best(), "Abuse@isp-one.net");
 	ASSERT_INT_EQ(ni.nranges, 0);
 	TEST_DONE();

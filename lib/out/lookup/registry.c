@@ -400,17 +400,6 @@ ad_registry_load_shipped(struct ad_registry *r, const char *dir,
 	    ad_table_whois, strlen(ad_table_whois), "whois-servers.tsv", diag);
 }
 
-static bool
-prefix_match(const uint8_t net[16], unsigned bits, const uint8_t a[16])
-{
-	unsigned full = bits / 8, rest = bits % 8;
-
-	if (memcmp(net, a, full) != 0)
-		return false;
-	return rest == 0 ||
-	    ((net[full] ^ a[full]) & (uint8_t)(0xff00u >> rest)) == 0;
-}
-
 static int
 give(const struct entry *e, const char **out, size_t max, size_t *n)
 {
@@ -434,7 +423,7 @@ ad_registry_find(const struct ad_registry *r, enum ad_registry_kind kind,
 		const struct entry *e = &r->e[i];
 
 		if (e->kind != kind || e->af != addr->af ||
-		    !prefix_match(e->net, e->prefix, addr->b))
+		    !ad_prefix_match(e->net, e->prefix, addr->b))
 			continue;
 		if (best == NULL || e->origin > best->origin ||
 		    (e->origin == best->origin && e->prefix >= best->prefix))
