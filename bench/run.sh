@@ -44,10 +44,12 @@ ours=$(awk -F'|' '$2 ~ /^ ours / {gsub(/ /, "", $7); print $7}' <<<"$table")
 awk -F'|' -v o="$ours" '$2 ~ /^ (sshguard|f2b|crowdsec|grep|wc|cat) / {
 	gsub(/ /, "", $2); gsub(/ /, "", $7);
 	if ($7 > 0) printf "abusedesk / %s: %.2fx\n", $2, o / $7 }' <<<"$table"
-# Every attacker of the truth must be an incident (any state).
+# Attackers of the truth against public sources with a stored incident.
+# Incidents that closed below their threshold are counted, not stored: an
+# attacker whose bursts never reach it within a window has none.
 want=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['distinct_attack_ips'])" "$CORPUS.truth.json")
 got=$("$BIN" incidents --db "$W/ours.db" --all --json | python3 -c "
 import json, sys, ipaddress
 print(len({json.loads(l)['src'] for l in sys.stdin
            if not ipaddress.ip_address(json.loads(l)['src']).is_private}))")
-echo "attacker addresses: truth $want, incidents from public sources $got"
+echo "attacker addresses: truth $want, public sources with a stored incident $got"

@@ -800,6 +800,44 @@ test_many_and_budget(void)
 	ad_agg_free(a);
 	TEST_DONE();
 
+	TEST_START("a sweep lets expired entries go and keeps every other findable");
+	{
+		struct ad_detect_config wcfg = cfg;
+		struct ad_agg_sink sk = { &n, count_cb, no_blob, NULL, false,
+		    true, 0 };
+
+		wcfg.window = 100;
+		a = agg_new(&wcfg, (size_t)1 << 30);
+		ASSERT_PTR_NOT_NULL(a);
+		if (a == NULL)
+			return;
+		ok = true;
+		for (i = 0; i < 2000; i++) {
+			snprintf(src, sizeof(src), "2001:db8::%x:%x", i / 256, i % 256);
+			ev = ev_ssh(src, T0 + i, NULL);
+			if (add(a, &ev, (uint64_t)i, "x") != AD_OK)
+				ok = false;
+		}
+		ev = ev_ssh("203.0.113.99", T0 + 2050, NULL);	/* newest */
+		ASSERT_INT_EQ(add(a, &ev, 1, "x"), AD_OK);
+		ASSERT_TRUE(ok);
+		n = 0;
+		ASSERT_INT_EQ(ad_agg_sweep(a, &sk), 0);
+		ASSERT_INT_EQ(n, 1950);			/* last < 2050 - 100 */
+		ASSERT_INT_EQ(ad_agg_count(a), 51);
+		/* The survivors are found again, not added twice. */
+		for (i = 1950; i < 2000; i++) {
+			snprintf(src, sizeof(src), "2001:db8::%x:%x", i / 256, i % 256);
+			ev = ev_ssh(src, T0 + 2040, NULL);
+			if (add(a, &ev, (uint64_t)i, "x") != AD_OK)
+				ok = false;
+		}
+		ASSERT_TRUE(ok);
+		ASSERT_INT_EQ(ad_agg_count(a), 51);
+		ad_agg_free(a);
+	}
+	TEST_DONE();
+
 	TEST_START("checkpoint stops at the first failing save");
 	a = agg_new(&cfg, 64 << 20);
 	ASSERT_PTR_NOT_NULL(a);
