@@ -22,11 +22,7 @@ need python3 sqlite3
 
 CASES=$(cd "$(dirname "$0")/../cases/replies" && pwd)
 DB=$W/db
-cat >"$W/sendmail" <<EOF
-#!/bin/sh
-cat >/dev/null
-EOF
-chmod +x "$W/sendmail"
+fake_sendmail "$W/sendmail"
 cat >"$W/contacts" <<'EOF'
 203.0.113.0/24   abuse@holder.example     upstream=noc@transit.example  country=DE  Holder Net
 203.0.113.0/24   security@holder.example
@@ -38,15 +34,9 @@ Q=(--db "$DB" --set documentation_as_public=yes --set report.contacts="$W/contac
    --set relay.sendmail="$W/sendmail" --set assess.rdns=no
    --set report.email=abuse-reports@reporter.example.org --set report.name="Jane Doe"
    --set report.translate=yes)
-for s in 203.0.113.7 203.0.113.8 198.51.100.9 192.0.2.99; do
-	for i in 1 2 3 4 5 6; do
-		sshd_line "Mar  3 10:00:0$i" 100 "Failed password for root from $s port 4000$i ssh2"
-	done
-done >"$W/auth.log"
+ssh_attacks "Mar  3 10:00" 100 203.0.113.7 203.0.113.8 198.51.100.9 192.0.2.99 >"$W/auth.log"
 scan -q --db "$DB" "$W/auth.log"
-ad draft "${Q[@]}" --offline --now 2025-03-03T12:00:00Z >/dev/null 2>&1
-ad approve "${Q[@]}" --all 2>/dev/null
-ad send "${Q[@]}" --now 2025-03-03T12:05:00Z >/dev/null 2>&1
+report_all 2025-03-03T12:00:00Z 2025-03-03T12:05:00Z "${Q[@]}"
 tok() { sq "$DB" "SELECT token FROM reports WHERE src = '$1' AND seq = 1"; }
 T1=$(tok 203.0.113.7) T2=$(tok 198.51.100.9) T3=$(tok 192.0.2.99)
 T4=$(tok 203.0.113.8)	# a second case of the same network
@@ -109,9 +99,7 @@ expect_eq "a second DSN for the same address: nothing more drafted" "" "$(fu 202
 expect_eq "two messages in the thread" 2 "$(rows "$T1")"
 
 # Meanwhile a new address of the network goes to the second mailbox.
-for i in 1 2 3 4 5 6; do
-	sshd_line "Mar  4 10:00:0$i" 300 "Failed password for root from 203.0.113.50 port 4000$i ssh2"
-done >"$W/b.log"
+ssh_attacks "Mar  4 10:00" 300 203.0.113.50 >"$W/b.log"
 scan -q --db "$DB" "$W/b.log"
 ad draft "${Q[@]}" --offline --now 2025-03-04T14:00:00Z >/dev/null 2>&1
 expect_eq "a new report for the network skips the bounced mailbox" security@holder.example \

@@ -17,14 +17,7 @@ need python3 sqlite3
 
 CASES=$(cd "$(dirname "$0")/../cases/replies" && pwd)
 DB=$W/db
-OUT=$W/sent
-mkdir -p "$OUT"
-cat >"$W/sendmail" <<EOF
-#!/bin/sh
-n=\$(ls "$OUT" | wc -l)
-cat >"$OUT/msg.\$n"
-EOF
-chmod +x "$W/sendmail"
+fake_sendmail "$W/sendmail" "$W/sent"
 cat >"$W/contacts" <<'EOF'
 203.0.113.0/24   abuse@holder.example   upstream=noc@transit.example  country=DE  Holder Net
 198.51.100.0/24  abuse@other.example    upstream=noc@transit2.example country=FR  Other Net
@@ -33,15 +26,9 @@ EOF
 Q=(--db "$DB" --set documentation_as_public=yes --set report.contacts="$W/contacts"
    --set relay.sendmail="$W/sendmail" --set assess.rdns=no
    --set report.email=abuse-reports@reporter.example.org --set report.name="Jane Doe")
-for s in 203.0.113.7 198.51.100.9 192.0.2.99; do
-	for i in 1 2 3 4 5 6; do
-		sshd_line "Mar  3 10:00:0$i" 100 "Failed password for root from $s port 4000$i ssh2"
-	done
-done >"$W/auth.log"
+ssh_attacks "Mar  3 10:00" 100 203.0.113.7 198.51.100.9 192.0.2.99 >"$W/auth.log"
 scan -q --db "$DB" "$W/auth.log"
-ad draft "${Q[@]}" --offline --now 2025-03-03T12:00:00Z >/dev/null 2>&1
-ad approve "${Q[@]}" --all 2>/dev/null
-ad send "${Q[@]}" --now 2025-03-03T12:05:00Z >/dev/null 2>&1
+report_all 2025-03-03T12:00:00Z 2025-03-03T12:05:00Z "${Q[@]}"
 tok() { sq "$DB" "SELECT token FROM reports WHERE src = '$1' AND seq = 1"; }
 T1=$(tok 203.0.113.7) T2=$(tok 198.51.100.9) T3=$(tok 192.0.2.99)
 lc() { sq "$DB" "SELECT lifecycle FROM reports WHERE token = '$1' AND seq = 1"; }

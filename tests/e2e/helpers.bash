@@ -191,3 +191,39 @@ with open(sys.argv[1], "w") as f:
     f.write("".join(out))
 EOF
 }
+
+# fake_sendmail PATH [DIR]: a program for relay.sendmail that keeps each
+# message it is given as DIR/msg.N (N from 0), or without DIR drops it.
+fake_sendmail() {
+	if [ $# -gt 1 ]; then
+		mkdir -p "$2"
+		printf '#!/bin/sh\nn=$(ls "%s" | wc -l)\ncat >"%s/msg.$n"\n' \
+		    "$2" "$2" >"$1"
+	else
+		printf '#!/bin/sh\ncat >/dev/null\n' >"$1"
+	fi
+	chmod +x "$1"
+}
+
+# ssh_attacks "Mon DD HH:MM" PID SOURCE...: six failed root logins from
+# each source, a second apart (an SSH brute force worth a report each).
+ssh_attacks() {
+	local stamp=$1 pid=$2 s i
+	shift 2
+	for s in "$@"; do
+		for i in 1 2 3 4 5 6; do
+			sshd_line "$stamp:0$i" "$pid" \
+			    "Failed password for root from $s port 4000$i ssh2"
+		done
+	done
+}
+
+# report_all DRAFT_TIME SEND_TIME OPTION...: drafts (offline), approves and
+# sends every report, with the options given (--db, --set ...).
+report_all() {
+	local d=$1 s=$2
+	shift 2
+	"$ABUSEDESK" draft "$@" --offline --now "$d" >/dev/null 2>&1
+	"$ABUSEDESK" approve "$@" --all 2>/dev/null
+	"$ABUSEDESK" send "$@" --now "$s" >/dev/null 2>&1
+}

@@ -144,6 +144,17 @@ bounced(struct ad_store *st, const struct ad_reply *rp,
 	return AD_OK;
 }
 
+/* The classes that only move the case, with the reason they give. */
+static const struct {
+	enum ad_reply_class	 cls;
+	const char		*lc, *why;
+} moves[] = {
+	{ AD_REPLY_RESOLVED, AD_LC_RESOLVED, "they say it is resolved" },
+	{ AD_REPLY_NOT_OUR_NETWORK, AD_LC_NOT_OURS,
+	    "they say it is not their network: the upstream is next" },
+	{ AD_REPLY_MORE_INFO, AD_LC_MORE_INFO, "they ask for more information" },
+};
+
 /* What a class does to the case; fills effect. */
 static int
 apply(struct ad_store *st, const struct ad_reply *rp,
@@ -178,17 +189,12 @@ apply(struct ad_store *st, const struct ad_reply *rp,
 			r = ad_track_set(st, thread->id, AD_LC_MANUAL, now, why);
 		break;
 	case AD_REPLY_RESOLVED:
-		ad_fmt_cut(why, sizeof(why), "they say it is resolved");
-		r = ad_track_set(st, thread->id, AD_LC_RESOLVED, now, why);
-		break;
 	case AD_REPLY_NOT_OUR_NETWORK:
-		ad_fmt_cut(why, sizeof(why), "they say it is not their network:"
-		    " the upstream is next");
-		r = ad_track_set(st, thread->id, AD_LC_NOT_OURS, now, why);
-		break;
 	case AD_REPLY_MORE_INFO:
-		ad_fmt_cut(why, sizeof(why), "they ask for more information");
-		r = ad_track_set(st, thread->id, AD_LC_MORE_INFO, now, why);
+		for (i = 0; moves[i].cls != rp->cls; i++)
+			;
+		ad_fmt_cut(why, sizeof(why), "%s", moves[i].why);
+		r = ad_track_set(st, thread->id, moves[i].lc, now, why);
 		break;
 	case AD_REPLY_STOP:
 		/* At once: the sender and the address we wrote to. */
