@@ -211,7 +211,8 @@ int	ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk);
 
 /*
  * Lets go of what needs no checkpoint to leave: closed incidents, and
- * (every eighth of a window of log time) open ones whose window passed.
+ * open ones whose window passed (found cheaply, least recently active
+ * first).
  * They are stored through sk as in ad_agg_checkpoint (sk->held and
  * sk->final unused) and freed, so memory holds only open incidents while
  * the store's transaction gathers the rows until the next checkpoint.

@@ -23,7 +23,7 @@
 
 #include "ad_ctx.h"
 
-#define AD_READ_BUF	(2u * 1024 * 1024)
+#define AD_READ_BUF	(1024u * 1024)	/* a chunk; two when double-buffered */
 #define AD_FP_BYTES	1024	/* fingerprint: first line, at most this much */
 
 struct ad_reader;
@@ -64,8 +64,11 @@ int	ad_reader_skip(struct ad_reader *r, uint64_t off, struct ad_diag *diag) AD_W
 
 /*
  * Next chunk of whole lines. Returns 1 with c filled, 0 at end of input,
- * or a negative error (diag filled).
+ * or a negative error (diag filled). The chunk's bytes stay valid until
+ * the next call; after ad_reader_double_buffer, until the call after that
+ * (a second thread can work on one chunk while the next is read).
  */
+int	ad_reader_double_buffer(struct ad_reader *r) AD_WUR;
 int	ad_reader_chunk(struct ad_reader *r, struct ad_chunk *c,
 	    struct ad_diag *diag) AD_WUR;
 

@@ -19,16 +19,24 @@ struct hit {
 	uint64_t	 rel;		/* line number within the chunk */
 };
 
-struct half {
-	struct ad_parser	*parser;
-	const char		*data;
+/*
+ * One chunk on its way from the parser to the table. With two threads a
+ * worker reads and parses chunks into two slots in turn while the main
+ * thread aggregates and stores the other; with one thread the main thread
+ * does both, in slot 0.
+ */
+struct slot {
+	const char		*data;		/* the chunk's lines (the reader's) */
 	size_t			 len;
 	uint64_t		 end_offset;	/* stream offset after the chunk */
 	uint64_t		 dropped_before; /* too-long lines before it */
 	uint64_t		 lines;
 	struct hit		*hits;
 	size_t			 n, cap;
-	int			 err;
+	struct ad_buf		 pstate;	/* parser state after it (two threads) */
+	int			 status;	/* 1: a chunk; 0: the end; <0: error */
+	struct ad_diag		 diag;		/* the reader's error */
+	bool			 full;		/* filled, not yet taken */
 };
 
 struct ad_scan {
@@ -40,9 +48,14 @@ struct ad_scan {
 	struct ad_agg			*agg;
 	struct ad_scan_summary		 sum;
 	int				 depth;	/* PATH.1 recursion guard */
-	struct ad_parser		*parser2;	/* the worker's */
-	struct half			 halves[2];	/* main, worker */
-	char				*copy;		/* the worker's chunk; NULL: one thread */
+	struct slot			 slots[2];
+	/* Two threads: the worker's reader, and the hand-over of slots. */
+	struct ad_reader		*rd;
+	uint64_t			 dropped_seen;	/* reader's too-long lines counted */
+	pthread_mutex_t			 mu;
+	pthread_cond_t			 cv;
+	bool				 stop;		/* the main thread gave up */
+	bool				 threaded;	/* slots hand over between threads */
 	bool				 held_loaded;	/* the store's held incidents are in agg */
 	bool				 in_txn;	/* a batch's transaction is open */
 	struct ad_buf			 pstate;	/* the parser's saved state */
@@ -84,22 +97,17 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 		ad_scan_free(sc);
 		return NULL;
 	}
-	sc->halves[0].parser = sc->parser;
 	if (ad_parser_options(sc->parser, opts->parse_opts, opts->n_parse_opts,
 	    NULL) != AD_OK) {
 		ad_scan_free(sc);
 		return NULL;
 	}
+	ad_buf_init(&sc->slots[0].pstate, 1u << 20);
+	ad_buf_init(&sc->slots[1].pstate, 1u << 20);
 	if (opts->threads != 1) {
-		sc->parser2 = ad_parser_new(opts->family, opts->now, opts->year);
-		sc->copy = ad_malloc(AD_READ_BUF);
-		if (sc->parser2 == NULL || sc->copy == NULL ||
-		    ad_parser_options(sc->parser2, opts->parse_opts,
-		    opts->n_parse_opts, NULL) != AD_OK) {
-			ad_scan_free(sc);
-			return NULL;
-		}
-		sc->halves[1].parser = sc->parser2;
+		pthread_mutex_init(&sc->mu, NULL);
+		pthread_cond_init(&sc->cv, NULL);
+		sc->threaded = true;
 	}
 	if (load_horizon(sc) != AD_OK) {
 		ad_scan_free(sc);
@@ -111,17 +119,23 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 void
 ad_scan_free(struct ad_scan *sc)
 {
+	int k;
+
 	if (sc == NULL)
 		return;
 	if (sc->in_txn)
 		ad_store_rollback(sc->store);
 	ad_parser_free(sc->parser);
-	ad_parser_free(sc->parser2);
 	ad_buf_free(&sc->pstate);
 	ad_agg_free(sc->agg);
-	ad_free(sc->halves[0].hits);
-	ad_free(sc->halves[1].hits);
-	ad_free(sc->copy);
+	for (k = 0; k < 2; k++) {
+		ad_free(sc->slots[k].hits);
+		ad_buf_free(&sc->slots[k].pstate);
+	}
+	if (sc->threaded) {
+		pthread_mutex_destroy(&sc->mu);
+		pthread_cond_destroy(&sc->cv);
+	}
 	ad_free(sc);
 }
 
@@ -287,20 +301,28 @@ sweep_batch(struct ad_scan *sc, const struct ad_file_state *fs,
  * then knows the sshd connections opened before that offset.
  */
 static int
-save_parser(struct ad_scan *sc, const struct ad_file_state *fs)
+save_parser(struct ad_scan *sc, const struct ad_file_state *fs,
+    const struct ad_buf *at)
 {
 	int r;
 
-	ad_buf_reset(&sc->pstate);
-	if ((r = ad_parser_save(sc->parser, &sc->pstate)) != AD_OK)
-		return r;
-	return ad_store_file_parse_state_set(sc->store, fs->fp, sc->pstate.p,
-	    sc->pstate.len);
+	if (at == NULL) {	/* one thread: the parser is at the offset */
+		ad_buf_reset(&sc->pstate);
+		if ((r = ad_parser_save(sc->parser, &sc->pstate)) != AD_OK)
+			return r;
+		at = &sc->pstate;
+	}
+	return ad_store_file_parse_state_set(sc->store, fs->fp, at->p, at->len);
 }
 
+/*
+ * Ends the batch: the table's checkpoint, the horizon, the file's offset
+ * and the parser's state there (pstate: its saved bytes, or NULL when the
+ * parser itself is at the offset), in one commit.
+ */
 static int
 commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
-    struct ad_diag *diag)
+    const struct ad_buf *pstate, struct ad_diag *diag)
 {
 	struct ad_agg_sink sink;
 	int r;
@@ -311,7 +333,7 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 	    (r = ad_store_scan_horizon_set(sc->store,
 	    ad_agg_horizon(sc->agg))) != AD_OK ||
 	    (r = ad_store_file_save(sc->store, fs)) != AD_OK ||
-	    (r = save_parser(sc, fs)) != AD_OK)
+	    (r = save_parser(sc, fs, pstate)) != AD_OK)
 		return batch_fail(sc, fs, r, diag);
 	sc->in_txn = false;	/* the commit ends it, whatever happens */
 	if ((r = ad_store_commit(sc->store)) != AD_OK)
@@ -326,83 +348,154 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 }
 
 /*
- * Two cores: while the main thread parses one chunk in the reader's
- * buffer, a worker parses a copy of the chunk before it with a parser of
- * its own. Both collect their hits; the main thread then aggregates the
- * earlier chunk's hits before the later one's, so line numbers, sample
- * lines and windows come out exactly as with one thread. (The one thing
- * two parsers cannot share is the sshd connection map: a connection whose
- * lines straddle the two chunks loses its address for address-less lines.)
+ * Reads and parses the next chunk into sl (the parser's thread). With two
+ * threads the reader is double-buffered (the main thread works on one
+ * chunk while the next is read), and the parser's state after the chunk
+ * is saved in the slot for the checkpoint that may follow it.
  */
 static void
-parse_half(struct half *h)
+fill_slot(struct ad_scan *sc, struct slot *sl)
 {
-	const char *p = h->data, *end = h->data + h->len, *line;
+	const struct ad_file_info *info = ad_reader_info(sc->rd);
+	const char *p, *end, *line;
+	struct ad_chunk c;
 	struct ad_event ev;
 	size_t len;
+	uint64_t dropped;
 
-	h->n = 0;
-	h->lines = 0;
-	h->err = AD_OK;
+	sl->n = 0;
+	sl->lines = 0;
+	if ((sl->status = ad_reader_chunk(sc->rd, &c, &sl->diag)) != 1)
+		return;
+	if (c.no_newline && info->seekable) {
+		/* Maybe still being written: read it next time. */
+		ad_parser_count_skip(sc->parser, AD_SKIP_TRUNCATED);
+		sl->status = 0;
+		return;
+	}
+	dropped = ad_reader_dropped_lines(sc->rd);
+	sl->dropped_before = dropped - sc->dropped_seen;
+	for (; sc->dropped_seen < dropped; sc->dropped_seen++)
+		ad_parser_count_skip(sc->parser, AD_SKIP_TOO_LONG);
+	sl->end_offset = c.offset + c.len;
+	sl->len = c.len;
+	sl->data = c.data;
+	p = sl->data;
+	end = p + sl->len;
 	while (ad_line_next(&p, end, &line, &len)) {
-		h->lines++;
-		if (ad_parse_line(h->parser, line, len, &ev) == 1) {
-			if (h->n == h->cap) {
-				size_t cap = h->cap ? h->cap * 2 : 1024;
-				struct hit *nh;
+		sl->lines++;
+		if (ad_parse_line(sc->parser, line, len, &ev) != 1)
+			continue;
+		if (sl->n == sl->cap) {
+			size_t cap = sl->cap ? sl->cap * 2 : 1024;
+			struct hit *nh;
 
-				if ((nh = ad_reallocarray(h->hits, cap,
-				    sizeof(*nh))) == NULL) {
-					h->err = AD_ERR_NOMEM;
-					return;
-				}
-				h->hits = nh;
-				h->cap = cap;
+			if ((nh = ad_reallocarray(sl->hits, cap,
+			    sizeof(*nh))) == NULL) {
+				sl->status = ad_diag_set(&sl->diag,
+				    AD_ERR_NOMEM, NULL, 0, "out of memory");
+				return;
 			}
-			h->hits[h->n].ev = ev;
-			h->hits[h->n].line = line;
-			h->hits[h->n].len = len;
-			h->hits[h->n].rel = h->lines;
-			h->n++;
+			sl->hits = nh;
+			sl->cap = cap;
 		}
+		sl->hits[sl->n].ev = ev;
+		sl->hits[sl->n].line = line;
+		sl->hits[sl->n].len = len;
+		sl->hits[sl->n].rel = sl->lines;
+		sl->n++;
+	}
+	if (sc->threaded) {
+		ad_buf_reset(&sl->pstate);
+		if (ad_parser_save(sc->parser, &sl->pstate) != AD_OK)
+			sl->status = ad_diag_set(&sl->diag, AD_ERR_NOMEM, NULL,
+			    0, "out of memory");
 	}
 }
 
+/*
+ * Two cores: the worker reads and parses chunk after chunk into the two
+ * slots in turn, while the main thread aggregates and stores the other
+ * slot's hits. One parser sees every line in order, so the result is the
+ * same as with one thread, the sshd connection map included.
+ */
 static void *
-half_thread(void *arg)
+worker(void *arg)
 {
-	parse_half(arg);
+	struct ad_scan *sc = arg;
+	struct slot *sl;
+	int k = 0;
+
+	for (;;) {
+		sl = &sc->slots[k];
+		pthread_mutex_lock(&sc->mu);
+		while (sl->full && !sc->stop)
+			pthread_cond_wait(&sc->cv, &sc->mu);
+		if (sc->stop) {
+			pthread_mutex_unlock(&sc->mu);
+			break;
+		}
+		pthread_mutex_unlock(&sc->mu);
+		fill_slot(sc, sl);
+		pthread_mutex_lock(&sc->mu);
+		sl->full = true;
+		pthread_cond_broadcast(&sc->cv);
+		pthread_mutex_unlock(&sc->mu);
+		if (sl->status != 1)
+			break;
+		k ^= 1;
+	}
 	return NULL;
+}
+
+/* The next filled slot, in order (waits for the worker). */
+static struct slot *
+take_slot(struct ad_scan *sc, int k)
+{
+	struct slot *sl = &sc->slots[k];
+
+	pthread_mutex_lock(&sc->mu);
+	while (!sl->full)
+		pthread_cond_wait(&sc->cv, &sc->mu);
+	pthread_mutex_unlock(&sc->mu);
+	return sl;
+}
+
+static void
+give_back(struct ad_scan *sc, struct slot *sl)
+{
+	pthread_mutex_lock(&sc->mu);
+	sl->full = false;
+	pthread_cond_broadcast(&sc->cv);
+	pthread_mutex_unlock(&sc->mu);
 }
 
 /* Aggregates a parsed chunk; advances the file state past it. */
 static int
-absorb(struct ad_scan *sc, struct half *h, struct ad_file_state *fs,
+absorb(struct ad_scan *sc, struct slot *sl, struct ad_file_state *fs,
     const struct ad_instant *fallback, struct ad_diag *diag)
 {
 	size_t i;
 	int r;
 
-	if (h->err != AD_OK)
-		return ad_diag_set(diag, h->err, fs->path, fs->lines, "%s",
-		    ad_strerror(h->err));
-	fs->lines += h->dropped_before;
-	for (i = 0; i < h->n; i++)
-		if ((r = ad_agg_add(sc->agg, &h->hits[i].ev, fallback, fs->path,
-		    fs->lines + h->hits[i].rel, h->hits[i].line,
-		    h->hits[i].len)) != AD_OK)
+	fs->lines += sl->dropped_before;
+	for (i = 0; i < sl->n; i++)
+		if ((r = ad_agg_add(sc->agg, &sl->hits[i].ev, fallback, fs->path,
+		    fs->lines + sl->hits[i].rel, sl->hits[i].line,
+		    sl->hits[i].len)) != AD_OK)
 			return ad_diag_set(diag, r, fs->path,
-			    fs->lines + h->hits[i].rel, "%s", ad_strerror(r));
-	fs->lines += h->lines;
-	fs->offset = h->end_offset;
+			    fs->lines + sl->hits[i].rel, "%s", ad_strerror(r));
+	fs->lines += sl->lines;
+	fs->offset = sl->end_offset;
 	return AD_OK;
 }
 
-/* After a chunk: progress, and a checkpoint when one is due. */
+/* After a chunk: progress, sweep, and a checkpoint when one is due. */
 static int
-after_chunk(struct ad_scan *sc, const struct ad_file_info *info,
+after_chunk(struct ad_scan *sc, const struct slot *sl,
     struct ad_file_state *fs, uint64_t *since_commit, struct ad_diag *diag)
 {
+	const struct ad_file_info *info = ad_reader_info(sc->rd);
 	int r;
 
 	if (sc->opts.progress)
@@ -410,8 +503,10 @@ after_chunk(struct ad_scan *sc, const struct ad_file_info *info,
 		    info->seekable ? info->size : -1);
 	if ((r = sweep_batch(sc, fs, diag)) != AD_OK)
 		return r;
+	*since_commit += sl->len;
 	if (*since_commit >= sc->opts.batch_bytes || ad_agg_full(sc->agg)) {
-		if ((r = commit_batch(sc, fs, false, diag)) != AD_OK)
+		if ((r = commit_batch(sc, fs, false,
+		    sc->threaded ? &sl->pstate : NULL, diag)) != AD_OK)
 			return r;
 		*since_commit = 0;
 	}
@@ -423,66 +518,58 @@ static int
 scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
     const struct ad_instant *fallback, struct ad_diag *diag)
 {
-	const struct ad_file_info *info = ad_reader_info(rd);
-	uint64_t since_commit = 0, dropped = ad_reader_dropped_lines(rd);
-	struct half *main_half = &sc->halves[0], *early = &sc->halves[1];
-	pthread_t worker;
-	bool pending = false;
-	struct ad_chunk c;
-	int r, r2;
+	uint64_t since_commit = 0;
+	struct slot *sl;
+	pthread_t tid;
+	bool threaded = sc->threaded;
+	int k = 0, r = AD_OK;
 
-	while ((r = ad_reader_chunk(rd, &c, diag)) == 1) {
-		struct half *h;
-
-		if (c.no_newline && info->seekable) {
-			/* Maybe still being written: read it next time. */
-			ad_parser_count_skip(sc->parser, AD_SKIP_TRUNCATED);
+	sc->rd = rd;
+	sc->dropped_seen = ad_reader_dropped_lines(rd);
+	sc->stop = false;
+	sc->slots[0].full = sc->slots[1].full = false;
+	if (threaded && (ad_reader_double_buffer(rd) != AD_OK ||
+	    pthread_create(&tid, NULL, worker, sc) != 0))
+		threaded = false;	/* no thread: do it here */
+	for (;;) {
+		if (threaded)
+			sl = take_slot(sc, k);
+		else {
+			sl = &sc->slots[0];
+			fill_slot(sc, sl);
+		}
+		if (sl->status != 1) {
+			if (sl->status < 0) {
+				*diag = sl->diag;
+				if (diag->where[0] == '\0')
+					snprintf(diag->where, sizeof(diag->where),
+					    "%.*s", (int)sizeof(diag->where) - 1,
+					    fs->path);
+				r = sl->status;
+			}
 			break;
 		}
-		h = (sc->copy != NULL && !pending) ? early : main_half;
-		h->dropped_before = ad_reader_dropped_lines(rd) - dropped;
-		for (; dropped < ad_reader_dropped_lines(rd); dropped++)
-			ad_parser_count_skip(sc->parser, AD_SKIP_TOO_LONG);
-		h->end_offset = c.offset + c.len;
-		since_commit += c.len;
-		sc->sum.bytes_read += c.len;
-		if (h == early) {
-			/* The reader reuses its buffer: the worker gets a copy. */
-			memcpy(sc->copy, c.data, c.len);
-			h->data = sc->copy;
-			h->len = c.len;
-			if (pthread_create(&worker, NULL, half_thread, h) == 0) {
-				pending = true;
-				continue;
-			}
-			parse_half(h);		/* no thread: do it here */
-			if ((r = absorb(sc, h, fs, fallback, diag)) != AD_OK ||
-			    (r = after_chunk(sc, info, fs, &since_commit,
-			    diag)) != AD_OK)
-				return r;
-			continue;
+		sc->sum.bytes_read += sl->len;
+		if ((r = absorb(sc, sl, fs, fallback, diag)) != AD_OK ||
+		    (r = after_chunk(sc, sl, fs, &since_commit, diag)) != AD_OK)
+			break;
+		if (threaded) {
+			give_back(sc, sl);
+			k ^= 1;
 		}
-		h->data = c.data;
-		h->len = c.len;
-		parse_half(h);
-		if (pending) {
-			pthread_join(worker, NULL);
-			pending = false;
-			if ((r = absorb(sc, early, fs, fallback, diag)) != AD_OK)
-				return r;
-		}
-		if ((r = absorb(sc, h, fs, fallback, diag)) != AD_OK ||
-		    (r = after_chunk(sc, info, fs, &since_commit, diag)) != AD_OK)
-			return r;
 	}
-	if (pending) {
-		pthread_join(worker, NULL);
-		if ((r2 = absorb(sc, early, fs, fallback, diag)) != AD_OK)
-			return r2;
+	if (threaded) {
+		pthread_mutex_lock(&sc->mu);
+		sc->stop = true;
+		pthread_cond_broadcast(&sc->cv);
+		pthread_mutex_unlock(&sc->mu);
+		pthread_join(tid, NULL);
 	}
-	if (r < 0)
+	sc->rd = NULL;
+	if (r != AD_OK)
 		return r;
-	if ((r = commit_batch(sc, fs, true, diag)) != AD_OK)
+	/* The worker is done: the parser itself is at the end now. */
+	if ((r = commit_batch(sc, fs, true, NULL, diag)) != AD_OK)
 		return r;
 	if (ad_reader_truncated(rd))
 		return ad_diag_set(diag, AD_ERR_IO, fs->path, fs->lines,
@@ -592,9 +679,6 @@ scan_path(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 	if ((r = ad_reader_skip(rd, fs.offset, diag)) != AD_OK)
 		goto out;
 	ad_parser_reset(sc->parser, sc->opts.now > 0 ? sc->opts.now : info->mtime);
-	if (sc->parser2)
-		ad_parser_reset(sc->parser2, sc->opts.now > 0 ? sc->opts.now :
-		    info->mtime);
 	/* Resuming: the connections known at the committed offset. */
 	if (fs.offset > 0) {
 		if ((r = ad_store_file_parse_state(sc->store, fs.fp,
@@ -635,7 +719,5 @@ ad_scan_file(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 
 	/* The summary always reflects what was parsed, even after an error. */
 	sc->sum.parse = *ad_parser_stats(sc->parser);
-	if (sc->parser2)
-		ad_parse_stats_add(&sc->sum.parse, ad_parser_stats(sc->parser2));
 	return r;
 }

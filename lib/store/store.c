@@ -299,7 +299,7 @@ setup(struct ad_store *st)
 	    (r = store_exec(st, "PRAGMA synchronous = NORMAL")) != AD_OK ||
 	    /* Fewer, larger WAL checkpoints: a scan writes in bursts. */
 	    (r = store_exec(st, "PRAGMA wal_autocheckpoint = 4096")) != AD_OK ||
-	    (r = store_exec(st, "PRAGMA cache_size = -4096")) != AD_OK ||
+	    (r = store_exec(st, "PRAGMA cache_size = -2048")) != AD_OK ||
 	    (r = store_exec(st, "PRAGMA foreign_keys = ON")) != AD_OK)
 		return r;
 	return migrate(st);

@@ -48,6 +48,7 @@ enum {
 };
 
 struct entry {
+	struct entry		*older, *newer;	/* the table's activity list */
 	int64_t			 id;
 	struct ad_instant	 first, last;
 	uint64_t		 events, proven, spoofable;
@@ -56,14 +57,16 @@ struct entry {
 	uint8_t			 category;
 	uint8_t			 state;
 	uint8_t			 flags;		/* E_* */
-	uint8_t			 n_ports, cap_ports;
+	uint8_t			 n_ports;
 	uint8_t			 n_targets, cap_targets;
 	uint8_t			 n_users;
 	uint8_t			 samples_stored, n_samples;
 	uint16_t		 users_len, users_cap;	/* bytes */
-	uint16_t		*ports;
+	uint16_t		 ports[AD_INC_PORTS_MAX];
 	struct ad_addr		*targets;
-	char			*users;		/* n_users of (length byte, bytes) */
+	char			*users;		/* n_users of (length byte, bytes):
+						   users_in, or allocated */
+	char			 users_in[32];
 	struct node		*samples;	/* pending, oldest first */
 };
 
@@ -78,7 +81,8 @@ struct ad_agg {
 	size_t				  budget;
 	int64_t				  newest;	/* latest event time seen */
 	int64_t				  horizon;	/* see ad_agg_set_horizon */
-	int64_t				  swept;	/* newest at the last sweep */
+	/* Open entries, least recently active first (see lru_touch). */
+	struct entry			 *oldest, *newest_e;
 	/* File and format names of sample lines, owned here. */
 	char				**names;
 	size_t				  n_names, cap_names;
@@ -166,11 +170,52 @@ found:
 	return a->names[i];
 }
 
+/*
+ * The activity list: an entry moves to its end when an event makes it
+ * newer, so a sweep finds the expired ones at its start without walking
+ * the table. Lines slightly out of order leave it nearly sorted, which is
+ * all a sweep needs (a late one is let go at a later sweep).
+ */
+static void
+lru_unlink(struct ad_agg *a, struct entry *e)
+{
+	if (e->older != NULL)
+		e->older->newer = e->newer;
+	else if (a->oldest == e)
+		a->oldest = e->newer;
+	if (e->newer != NULL)
+		e->newer->older = e->older;
+	else if (a->newest_e == e)
+		a->newest_e = e->older;
+	e->older = e->newer = NULL;
+}
+
+static void
+lru_append(struct ad_agg *a, struct entry *e)
+{
+	e->newer = NULL;
+	e->older = a->newest_e;
+	if (a->newest_e != NULL)
+		a->newest_e->newer = e;
+	else
+		a->oldest = e;
+	a->newest_e = e;
+}
+
+static void
+lru_touch(struct ad_agg *a, struct entry *e)
+{
+	if (a->newest_e == e)
+		return;
+	lru_unlink(a, e);
+	lru_append(a, e);
+}
+
 static size_t
 entry_cost(const struct entry *e)
 {
-	size_t c = sizeof(*e) + e->cap_ports * sizeof(*e->ports) +
-	    e->cap_targets * sizeof(*e->targets) + e->users_cap;
+	size_t c = sizeof(*e) + e->cap_targets * sizeof(*e->targets) +
+	    (e->users != e->users_in ? e->users_cap : 0);
 	const struct node *n;
 
 	for (n = e->samples; n != NULL; n = n->next)
@@ -197,9 +242,9 @@ entry_free(struct entry *e)
 	if (e == NULL)
 		return;
 	samples_free(e);
-	ad_free(e->ports);
 	ad_free(e->targets);
-	ad_free(e->users);
+	if (e->users != e->users_in)
+		ad_free(e->users);
 	ad_free(e);
 }
 
@@ -347,9 +392,8 @@ static int
 add_port(struct ad_agg *a, struct entry *e, uint16_t port)
 {
 	uint8_t i;
-	void *p;
-	int r;
 
+	(void)a;
 	if (port == 0)
 		return AD_OK;
 	for (i = 0; i < e->n_ports; i++)
@@ -359,11 +403,6 @@ add_port(struct ad_agg *a, struct entry *e, uint16_t port)
 		e->flags |= E_PORTS_MORE;
 		return AD_OK;
 	}
-	p = e->ports;
-	if ((r = set_room(a, &p, &e->cap_ports, e->n_ports, AD_INC_PORTS_MAX,
-	    sizeof(*e->ports))) != AD_OK)
-		return r;
-	e->ports = p;
 	e->ports[e->n_ports++] = port;
 	return AD_OK;
 }
@@ -415,15 +454,26 @@ add_user(struct ad_agg *a, struct entry *e, const char *u, size_t n)
 		return AD_OK;
 	}
 	need = (size_t)e->users_len + 1 + n;
+	if (e->users == NULL) {
+		e->users = e->users_in;
+		e->users_cap = sizeof(e->users_in);
+	}
 	if (need > e->users_cap) {
-		size_t c = e->users_cap ? (size_t)e->users_cap * 2 : 16;
+		size_t c = (size_t)e->users_cap * 2;
 		char *nu;
 
 		while (c < need)
 			c *= 2;
-		if ((nu = ad_reallocarray(e->users, c, 1)) == NULL)
-			return AD_ERR_NOMEM;
-		a->bytes += c - e->users_cap;
+		if (e->users == e->users_in) {
+			if ((nu = ad_malloc(c)) == NULL)
+				return AD_ERR_NOMEM;
+			memcpy(nu, e->users_in, e->users_len);
+			a->bytes += c;
+		} else {
+			if ((nu = ad_reallocarray(e->users, c, 1)) == NULL)
+				return AD_ERR_NOMEM;
+			a->bytes += c - e->users_cap;
+		}
 		e->users = nu;
 		e->users_cap = (uint16_t)c;
 	}
@@ -633,6 +683,9 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 			ad_free(fresh);
 			return r;
 		}
+		if (e != NULL)
+			lru_unlink(a, e);
+		lru_append(a, fresh);
 		if (e == NULL)
 			a->count++;
 		fresh->src = ev->src;
@@ -648,8 +701,10 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 		a->newest = t->utc;
 	if (t->utc < e->first.utc)
 		e->first = *t;
-	if (t->utc >= e->last.utc)
+	if (t->utc >= e->last.utc) {
 		e->last = *t;
+		lru_touch(a, e);
+	}
 	e->flags |= E_DIRTY;
 	e->events += ev->count;
 	if (ev->evidence == AD_EVIDENCE_PROVEN)
@@ -691,6 +746,7 @@ ad_agg_put(struct ad_agg *a, const struct ad_incident *inc)
 		return r;
 	}
 	place(a->slots, a->cap, e);
+	lru_append(a, e);
 	a->count++;
 	if (e->last.utc > a->newest)
 		a->newest = e->last.utc;
@@ -793,6 +849,7 @@ int
 ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
 {
 	int64_t expired = a->newest - a->cfg->window;
+	struct entry *e;
 	size_t i;
 	int r;
 
@@ -807,25 +864,17 @@ ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
 		forget(a, a->closed[i]);
 	}
 	a->n_closed = 0;
-	/* A walk over the table every eighth of a window of log time. */
-	if (a->newest - a->swept < a->cfg->window / 8)
-		return 0;
-	a->swept = a->newest;
-	for (i = 0; i < a->cap; i++) {
-		struct entry *e = a->slots[i];
-
-		if (e == NULL || e->last.utc >= expired)
-			continue;
+	/* Expired entries: from the start of the activity list. */
+	while ((e = a->oldest) != NULL && e->last.utc < expired) {
 		if ((r = let_go(a, sk, e, false)) != 0)
 			return r;	/* the table is intact */
+		i = key_hash(&e->src, e->category) & (a->cap - 1);
+		while (a->slots[i] != e)
+			i = (i + 1) & (a->cap - 1);
+		remove_slot(a, i);
+		lru_unlink(a, e);
 		forget(a, e);
 		a->count--;
-		/*
-		 * Backward-shift deletion keeps probe chains whole; an entry
-		 * moved into slot i is looked at again.
-		 */
-		remove_slot(a, i);
-		i--;
 	}
 	return 0;
 }
@@ -911,9 +960,10 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 	/* Everything is stored: now forget what is no longer needed. */
 	memset(a->slots, 0, a->cap * sizeof(*a->slots));
 	for (i = 0; i < n; i++) {
-		if (i < cut)
+		if (i < cut) {
+			lru_unlink(a, all[i]);
 			forget(a, all[i]);
-		else
+		} else
 			place(a->slots, a->cap, all[i]);
 	}
 	a->count = n - cut;

@@ -21,6 +21,8 @@ struct ad_reader {
 	int			 fd;
 	gzFile			 gz;
 	char			*buf;
+	char			*alt;		/* the second buffer, or NULL */
+	bool			 handed;	/* a chunk of buf was returned */
 	size_t			 start, end;	/* unread bytes are buf[start, end) */
 	uint64_t		 offset;	/* stream offset of buf[start] */
 	bool			 eof;
@@ -36,7 +38,17 @@ fill(struct ad_reader *r, struct ad_diag *diag)
 
 	if (r->eof)
 		return AD_OK;
-	if (r->start > 0) {
+	if (r->alt != NULL && r->handed) {
+		/* The last chunk stays readable: go on in the other buffer. */
+		char *t = r->buf;
+
+		memcpy(r->alt, r->buf + r->start, r->end - r->start);
+		r->buf = r->alt;
+		r->alt = t;
+		r->end -= r->start;
+		r->start = 0;
+		r->handed = false;
+	} else if (r->start > 0) {
 		memmove(r->buf, r->buf + r->start, r->end - r->start);
 		r->end -= r->start;
 		r->start = 0;
@@ -187,8 +199,17 @@ ad_reader_free(struct ad_reader *r)
 	if (r->fd >= 0)
 		close(r->fd);
 	ad_free(r->buf);
+	ad_free(r->alt);
 	ad_free(r->path);
 	ad_free(r);
+}
+
+int
+ad_reader_double_buffer(struct ad_reader *r)
+{
+	if (r->alt == NULL && (r->alt = ad_malloc(AD_READ_BUF)) == NULL)
+		return AD_ERR_NOMEM;
+	return AD_OK;
 }
 
 const struct ad_file_info *
@@ -290,6 +311,7 @@ ad_reader_chunk(struct ad_reader *r, struct ad_chunk *c, struct ad_diag *diag)
 				c->no_newline = false;
 				r->start += c->len;
 				r->offset += c->len;
+				r->handed = true;
 				return 1;
 			}
 			if (r->eof) {
@@ -299,6 +321,7 @@ ad_reader_chunk(struct ad_reader *r, struct ad_chunk *c, struct ad_diag *diag)
 				c->no_newline = true;
 				r->start = r->end;
 				r->offset += n;
+				r->handed = true;
 				return 1;
 			}
 			if (n == AD_READ_BUF) {
