@@ -259,17 +259,9 @@ parse_asa(struct pline *pl, struct ad_event *ev)
 		return flow(p, end, 0, LIT(" to "), ev);
 	case 106010:	/* Deny inbound protocol N src I:A dst I:B */
 	case 106014:	/* Deny inbound icmp src I:A dst I:B (type 8, code 0) */
-		if (!eat(&p, end, LIT("Deny inbound ")))
-			return PR_NONE;
-		(void)eat(&p, end, LIT("protocol "));
-		if ((p = proto(p, end, ev)) == NULL || !eat(&p, end, LIT("src ")))
-			return PR_NONE;
-		as_drop(ev);
-		if (ev->proto == AD_PROTO_ICMP && find(p, end, LIT("::")))
-			ev->proto = AD_PROTO_ICMPV6;
-		return flow(p, end, ':', LIT(" dst "), ev);
 	case 106023:	/* Deny tcp src I:A/p dst I:B/p by access-group "X" */
-		if (!eat(&p, end, LIT("Deny ")))
+		if (!eat(&p, end, LIT("Deny ")) ||
+		    (id != 106023 && !eat(&p, end, LIT("inbound "))))
 			return PR_NONE;
 		(void)eat(&p, end, LIT("protocol "));
 		if ((p = proto(p, end, ev)) == NULL || !eat(&p, end, LIT("src ")))

@@ -110,10 +110,7 @@ parse_courier(struct pline *pl, struct ad_event *ev)
 	    starts(p, end, LIT("Excessive login failures ")) ||
 	    starts(p, end, LIT("AUTHENTICATE ")))
 		return fam_uwimap.parse(pl, ev);	/* UW IMAP as "imapd" */
-	ev->service = imap_or_pop3(pl);
-	ev->format = "courier";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;	/* a TCP session took place */
+	tcp_session(ev, imap_or_pop3(pl), "courier");
 	if (eat(&p, end, LIT("LOGIN FAILED, ")))
 		return login_failed(p, end, ev);
 	if (eat(&p, end, LIT("error,relay=")))

@@ -25,10 +25,7 @@ parse_cyrus(struct pline *pl, struct ad_event *ev)
 	enum pr_result r;
 
 	end = trim_end(p, end);
-	ev->service = "imap";
-	ev->format = "cyrus";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;	/* a TCP session took place */
+	tcp_session(ev, "imap", "cyrus");
 	if (pl->env != NULL && pl->env->prog != NULL) {
 		const char *t = pl->env->prog, *te = t + pl->env->prog_len;
 

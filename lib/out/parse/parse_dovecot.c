@@ -248,10 +248,7 @@ parse_dovecot(struct pline *pl, struct ad_event *ev)
 	enum pr_result r;
 
 	end = trim_end(p, end);
-	ev->service = "mail-auth";
-	ev->format = "dovecot";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;	/* a TCP session took place */
+	tcp_session(ev, "mail-auth", "dovecot");
 	if (env != NULL && env->prog != NULL) {
 		if (env->prog_len == 10 && memcmp(env->prog, "imap-login", 10) == 0)
 			ev->service = "imap";

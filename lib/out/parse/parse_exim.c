@@ -356,10 +356,7 @@ parse_exim(struct pline *pl, struct ad_event *ev)
 	end = trim_end(p, end);
 	if (end - p < 12)
 		return PR_NONE;
-	ev->service = "smtp";
-	ev->format = "exim";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;	/* an SMTP session took place */
+	tcp_session(ev, "smtp", "exim");	/* an SMTP session took place */
 	return exim_msg(p, end, ev);
 }
 

@@ -200,17 +200,24 @@ hit(struct ad_event *ev, enum ad_category cat, const char *kind)
 }
 
 /*
- * hit() for a server's own record of a client (a TCP session took place,
- * so the evidence is proven), naming the service and the log format.
+ * A server's own record of a client: a TCP session took place, so the
+ * evidence is proven. Names the service and the log format.
  */
-static inline enum pr_result
-tcp_hit(struct ad_event *ev, const char *service, const char *format,
-    enum ad_category cat, const char *kind)
+static inline void
+tcp_session(struct ad_event *ev, const char *service, const char *format)
 {
 	ev->service = service;
 	ev->format = format;
 	ev->proto = AD_PROTO_TCP;
 	ev->evidence = AD_EVIDENCE_PROVEN;
+}
+
+/* tcp_session() and hit() at once. */
+static inline enum pr_result
+tcp_hit(struct ad_event *ev, const char *service, const char *format,
+    enum ad_category cat, const char *kind)
+{
+	tcp_session(ev, service, format);
 	return hit(ev, cat, kind);
 }
 

@@ -191,10 +191,7 @@ parse_opensmtpd(struct pline *pl, struct ad_event *ev)
 	const char *q, *b;
 	uint64_t id;
 
-	ev->service = "smtp";
-	ev->format = "opensmtpd";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;
+	tcp_session(ev, "smtp", "opensmtpd");
 	if (eat(&p, end, LIT("smtp-in: "))) {
 		if (eat(&p, end, LIT("New session "))) {
 			/* "ID from host NAME [ADDR]" */

@@ -386,10 +386,7 @@ parse_postfix(struct pline *pl, struct ad_event *ev)
 	end = trim_end(p, end);
 	if (end - p < 12)
 		return PR_NONE;
-	ev->service = "smtp";
-	ev->format = "postfix";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;	/* an SMTP session took place */
+	tcp_session(ev, "smtp", "postfix");	/* an SMTP session took place */
 	if (env != NULL && env->prog_len > 11 &&
 	    memcmp(env->prog + env->prog_len - 11, "/postscreen", 11) == 0)
 		ev->format = "postscreen";

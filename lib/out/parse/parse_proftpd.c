@@ -75,10 +75,7 @@ parse_proftpd(struct pline *pl, struct ad_event *ev)
 	const char *m = pl->msg, *end = pl->msg + pl->len, *p = m, *u, *q;
 	enum pr_result r;
 
-	ev->service = "ftp";
-	ev->format = "proftpd";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;
+	tcp_session(ev, "ftp", "proftpd");
 	ev->category = AD_CAT_FTP_BRUTEFORCE;
 	end = trim_end(m, end);
 	if (end - m < 12)

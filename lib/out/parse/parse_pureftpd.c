@@ -22,10 +22,7 @@ parse_pureftpd(struct pline *pl, struct ad_event *ev)
 	const char *m = pl->msg, *end = pl->msg + pl->len, *p, *close, *at, *u;
 	enum pr_result r;
 
-	ev->service = "ftp";
-	ev->format = "pure-ftpd";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;
+	tcp_session(ev, "ftp", "pure-ftpd");
 	ev->category = AD_CAT_FTP_BRUTEFORCE;
 	end = trim_end(m, end);
 	if (end - m < 12 || m[0] != '(')

@@ -199,10 +199,7 @@ parse_sendmail(struct pline *pl, struct ad_event *ev)
 	end = trim_end(p, end);
 	if (end - p < 12)
 		return PR_NONE;
-	ev->service = "smtp";
-	ev->format = "sendmail";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;	/* an SMTP session took place */
+	tcp_session(ev, "smtp", "sendmail");	/* an SMTP session took place */
 	return sendmail_msg(p, end, ev);
 }
 

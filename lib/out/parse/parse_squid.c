@@ -95,10 +95,7 @@ parse_squid(struct pline *pl, struct ad_event *ev)
 	ev->category = AD_CAT_PROXY_ABUSE;
 	ev->kind = status == 407 ? "failed-auth" : "denied";
 	ev->label = status == 407 ? "proxy-auth" : "proxy-denied";
-	ev->service = "proxy";
-	ev->format = "squid";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;
+	tcp_session(ev, "proxy", "squid");
 	ev->status = (uint16_t)status;
 	ev->detail = ms;
 	ev->detail_len = (size_t)(xe - ms);

@@ -556,10 +556,7 @@ parse_sshd(struct pline *pl, struct ad_event *ev)
 	size_t n = pl->len;
 	enum pr_result r;
 
-	ev->service = "ssh";
-	ev->format = "sshd";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;	/* sshd logs after accept() */
+	tcp_session(ev, "ssh", "sshd");	/* sshd logs after accept() */
 	while (n > 0 && (m[n - 1] == ' ' || m[n - 1] == '\r' || m[n - 1] == '\t'))
 		n--;		/* CRLF logs, trailing blanks */
 	r = sshd_msg(m, n, ev, conn);

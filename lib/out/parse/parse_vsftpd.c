@@ -90,10 +90,7 @@ parse_vsftpd(struct pline *pl, struct ad_event *ev)
 	enum pr_result r;
 	size_t l;
 
-	ev->service = "ftp";
-	ev->format = "vsftpd";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;
+	tcp_session(ev, "ftp", "vsftpd");
 	ev->category = AD_CAT_FTP_BRUTEFORCE;
 	end = trim_end(m, end);
 	if (end - m < 16)

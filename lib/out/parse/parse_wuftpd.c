@@ -42,10 +42,7 @@ parse_wuftpd(struct pline *pl, struct ad_event *ev)
 	const char *m = pl->msg, *end = pl->msg + pl->len, *p = m, *c;
 	enum pr_result r;
 
-	ev->service = "ftp";
-	ev->format = "wu-ftpd";
-	ev->proto = AD_PROTO_TCP;
-	ev->evidence = AD_EVIDENCE_PROVEN;
+	tcp_session(ev, "ftp", "wu-ftpd");
 	ev->category = AD_CAT_FTP_BRUTEFORCE;
 	end = trim_end(m, end);
 	if (end - m < 16)
