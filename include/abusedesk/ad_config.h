@@ -15,7 +15,7 @@
  *   own_networks = 192.0.2.0/24 2001:db8::/32
  *   allowlist = 198.51.100.7           # e.g. the audit we ordered
  *   documentation_as_public = no       # examples and tests only
- *   threads = 1                        # scan: parsing threads, 1 or 2
+ *   threads = 2                        # scan: 1, or 2 (parse and store in parallel)
  *   checkpoint = 256M                  # scan: bytes between commits
  *   parse.web-access.format = %h %l %u %t "%r" %>s %b   # family options
  *
@@ -198,7 +198,7 @@ struct ad_config_assess {
 struct ad_config {
 	char			db[1024];	/* "" = default */
 	char			tz[128];	/* "" = the machine's */
-	int			threads;	/* scan: 1 or 2 parsing threads */
+	int			threads;	/* scan: 1, or 2 (a pipeline) */
 	uint64_t		checkpoint;	/* scan: bytes between commits
 						   (0: AD_SCAN_BATCH_DEFAULT) */
 	struct ad_detect_config	detect;		/* own/allow point at the lists below */

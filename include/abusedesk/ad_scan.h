@@ -38,7 +38,8 @@ struct ad_scan_opts {
 	uint64_t	 batch_bytes;	/* commit at least this often (0: the
 					   default) */
 	size_t		 agg_budget;	/* working-table memory (0: 16 MiB) */
-	int		 threads;	/* 1: parse on one thread; else two */
+	int		 threads;	/* 1: one thread; else the parser runs
+					   on a second one, ahead of the table */
 	/* parse.* options (ad_config.h), checked by the caller beforehand. */
 	const struct ad_parse_opt *parse_opts;
 	size_t		 n_parse_opts;

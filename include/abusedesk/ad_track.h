@@ -142,8 +142,11 @@ struct ad_followup_stats {
  * mailbox; none known: straight to the CERT); still none -> the national
  * CERT of the source's country. Each is a draft (approved at once when
  * auto_send says so for that step), with the thread's token and the next
- * Message-ID. Acknowledged, resolved, manual-submission and more-info cases
- * wait for a person. Returns AD_OK or the first store error.
+ * Message-ID, and (qo->translate) a leading translation in the report's
+ * language, the CERT's in its country's. A holder that asked us to stop
+ * gets no reminder: the upstream is next. Acknowledged, resolved,
+ * manual-submission and more-info cases wait for a person. Returns AD_OK
+ * or the first store error.
  */
 int	ad_track_followup(struct ad_ctx *ctx, struct ad_store *st,
 	    const struct ad_queue_opts *qo, const struct ad_followup_opts *fo,

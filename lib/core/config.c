@@ -17,7 +17,7 @@ void
 ad_config_init(struct ad_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
-	cfg->threads = 1;
+	cfg->threads = 2;
 	ad_detect_config_defaults(&cfg->detect);
 }
 
