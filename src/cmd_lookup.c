@@ -327,7 +327,8 @@ emit(void *arg, size_t i, const struct ad_lookup_answer *a, int rc)
 
 /*
  * Queries from stdin, one a line, in batches of STDIN_BATCH (read ahead so
- * the workers have work; with lookup.parallel = 1 line by line).
+ * the workers have work; line by line with lookup.parallel = 1 or when
+ * someone types them).
  */
 #define STDIN_BATCH	256
 #define LINE_MAX_LEN	512
@@ -441,7 +442,8 @@ cmd_lookup(struct cli *c, int argc, char **argv)
 	e.failed = false;
 	r = ad_lookup_many(l, queries, (size_t)nq, emit, &e);
 	if (from_stdin && r == AD_OK)
-		r = lookup_stdin(l, &e, o.parallel > 1 ? STDIN_BATCH : 1);
+		r = lookup_stdin(l, &e, o.parallel > 1 && !isatty(0) ?
+		    STDIN_BATCH : 1);
 	failed = e.failed;
 	fflush(stdout);
 	ad_buf_free(&out);

@@ -49,6 +49,8 @@ Mar  3 10:00:04 mx smtpd[1]: 1111111111111111 smtp authentication user=eve resul
 Mar  3 10:00:05 mx smtpd[2]: smtp-in: New session 1f55bdcdf16e28a3 from host y.example.net [203.0.113.61]
 Mar  3 10:00:06 mx smtpd[2]: smtp-in: Failed command on session 1f55bdcdf16e28a3: "RCPT TO:<a@example.org>" => 550 5.7.1 Delivery not authorized, message refused
 Mar  3 10:00:07 mx smtpd[2]: smtp-in: Failed command on session 1f55bdcdf16e28a3: "MAIL FROM:<root@example.org>  " => 421 4.3.0: Temporary Error
+Mar  3 10:00:08 mx smtpd[2]: smtp-in: Authentication failed for user bob on session 1f55bdcdf16e28a3
+Mar  3 10:00:09 mx smtpd[2]: smtp-in: Authentication failed for user bob\040on\040session\0401111111111111111 on session 2222222222222222
 X
 out=$(ad parse --json -q --year 2025 smtpd.log | python3 -c '
 import json, sys
@@ -58,7 +60,8 @@ for l in sys.stdin:
 expect_eq "OpenSMTPD: session addresses" "\
 2 203.0.113.60 failed-auth mail-bruteforce
 3 203.0.113.60 failed-auth mail-bruteforce
-7 203.0.113.61 rcpt-rejected mail-spam" "$out"
+7 203.0.113.61 rcpt-rejected mail-spam
+9 203.0.113.61 failed-auth mail-bruteforce" "$out"
 
 # fail2ban.log lines and fail2ban's syslog lines in one syslog stream.
 cat > stream.log <<'X'

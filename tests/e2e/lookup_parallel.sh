@@ -8,13 +8,16 @@
 #   - with parallel = 1, no two queries overlap at all;
 #   - answers come in input order, the same as with parallel = 1, and an
 #     address of a network another worker is resolving is answered from
-#     the cache (no second query for it).
+#     the cache (no second query for it);
+#   - two networks under one upstream (tests/cases/lookup, ours): the
+#     upstream is asked once, whichever worker gets there first.
 # No durations are asserted: only the order of start and end events.
 . "$(dirname "$0")/helpers.bash"
 need python3 openssl
 [ -d "$SHARED/fixtures" ] || skip "no \$SHARED/fixtures"
+CASES=$(cd "$(dirname "$0")/../cases/lookup" && pwd)
 . "$(dirname "$0")/../servers/start.bash"
-replay_start "$W" "$SHARED/fixtures" || { echo "FAIL: replay servers"; exit 1; }
+replay_start "$W" "$SHARED/fixtures" "$CASES" || { echo "FAIL: replay servers"; exit 1; }
 
 # Two networks each at RIPE, LACNIC, APNIC; one each at AFRINIC and ARIN;
 # 62.239.237.200 is in 62.239.237.1's network (BT).
@@ -98,4 +101,12 @@ expect_eq "the second BT address came from the cache" "True" \
 q1=$(grep -o '[0-9]* sent' "$W/par1.err")
 q4=$(grep -o '[0-9]* sent' "$W/par4.err")
 expect_eq "as many queries sent with 4 workers as with 1" "$q1" "$q4"
+
+# One upstream for two customer networks: its handle asked once.
+n=$(replay_queries 'n ! NET-100-42-0-0-1')
+"${LOOKUP[@]}" --db "$W/db-up" --json --timeout 10 --set lookup.parallel=4 \
+    100.42.0.7 100.42.1.7 >"$W/up.jsonl" 2>"$W/up.err"
+expect_eq "upstream asked once for both" $((n + 1)) "$(replay_queries 'n ! NET-100-42-0-0-1')"
+expect_eq "both name the upstream's abuse desk" "abuse@upstream.example abuse@upstream.example" \
+    "$(python3 -c 'import json,sys; print(" ".join(",".join(json.loads(l)["parent"]["abuse"]) for l in open(sys.argv[1])))' "$W/up.jsonl")"
 finish

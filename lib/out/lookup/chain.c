@@ -63,6 +63,7 @@ struct server {
 };
 
 struct parent_memo {
+	bool	pending;	/* a worker is fetching it: wait */
 	char	url[AD_NI_URL_MAX];
 	char	handle[AD_NI_NAME_MAX];
 	char	name[AD_NI_NAME_MAX];
@@ -1286,21 +1287,45 @@ resolve_handles(struct ad_lookup *l, struct walker *w, const struct hop *h,
 	}
 }
 
-/* The memoised parent under key, copied to *out; false if none. */
+/* The memo entry under key, or NULL. Under l->mu. */
+static struct parent_memo *
+memo_at(struct ad_lookup *l, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < l->n_memo; i++)
+		if (strcmp(l->memo[i].url, key) == 0)
+			return &l->memo[i];
+	return NULL;
+}
+
+/*
+ * The memoised parent under key, copied to *out: true. While another
+ * worker is fetching it, waits for that. Else false, and the key is ours
+ * to fetch: the caller must end with memo_put or memo_drop, so that
+ * workers waiting for it go on.
+ */
 static bool
 memo_find(struct ad_lookup *l, const char *key, struct parent_memo *out)
 {
-	bool found = false;
-	size_t i;
+	struct parent_memo *m;
 
 	lock(l);
-	for (i = 0; i < l->n_memo && !found; i++)
-		if (strcmp(l->memo[i].url, key) == 0) {
-			*out = l->memo[i];
-			found = true;
-		}
+	while ((m = memo_at(l, key)) != NULL && m->pending)
+		wait_until(l, -1);
+	if (m != NULL) {
+		*out = *m;
+		unlock(l);
+		return true;
+	}
+	if (l->n_memo < PARENT_MEMO_MAX) {
+		m = &l->memo[l->n_memo++];
+		memset(m, 0, sizeof(*m));
+		snprintf(m->url, sizeof(m->url), "%s", key);
+		m->pending = true;
+	}
 	unlock(l);
-	return found;
+	return false;
 }
 
 /* Memoises the parent answer ni under key; *out gets the entry. */
@@ -1308,6 +1333,8 @@ static void
 memo_put(struct ad_lookup *l, const char *key, const struct ad_netinfo *ni,
     struct parent_memo *out)
 {
+	struct parent_memo *m;
+
 	memset(out, 0, sizeof(*out));
 	snprintf(out->url, sizeof(out->url), "%s", key);
 	copy_clean(out->handle, sizeof(out->handle), ni->handle);
@@ -1316,12 +1343,33 @@ memo_put(struct ad_lookup *l, const char *key, const struct ad_netinfo *ni,
 		snprintf(out->abuse, sizeof(out->abuse), "%s",
 		    ad_netinfo_best(ni)->email);
 	lock(l);
-	l->memo[l->n_memo < PARENT_MEMO_MAX ? l->n_memo++ :
-	    PARENT_MEMO_MAX - 1] = *out;
+	if ((m = memo_at(l, key)) == NULL)
+		m = &l->memo[l->n_memo < PARENT_MEMO_MAX ? l->n_memo++ :
+		    PARENT_MEMO_MAX - 1];
+	*m = *out;
+	(void)pthread_cond_broadcast(&l->cv);
 	unlock(l);
 }
 
-/* The parent's contact through its RDAP "up" link, memoised per URL. */
+/* The fetch of key failed: forget the claim (the next query tries again). */
+static void
+memo_drop(struct ad_lookup *l, const char *key)
+{
+	struct parent_memo *m;
+
+	lock(l);
+	if ((m = memo_at(l, key)) != NULL && m->pending) {
+		*m = l->memo[l->n_memo - 1];
+		l->n_memo--;
+	}
+	(void)pthread_cond_broadcast(&l->cv);
+	unlock(l);
+}
+
+/*
+ * The parent's contact through its RDAP "up" link, memoised per URL (one
+ * fetch, however many workers' networks share the parent).
+ */
 static void
 fetch_parent(struct ad_lookup *l, struct walker *w,
     struct ad_lookup_answer *a, int *hops, int64_t total_deadline)
@@ -1335,16 +1383,20 @@ fetch_parent(struct ad_lookup *l, struct walker *w,
 		return;
 	if (memo_find(l, url, &m))
 		goto give;
-	if (*hops >= AD_LOOKUP_HOPS_MAX)
+	if (*hops >= AD_LOOKUP_HOPS_MAX) {
+		memo_drop(l, url);
 		return;
+	}
 	memset(&h, 0, sizeof(h));
 	h.p = P_RDAP;
 	snprintf(h.url, sizeof(h.url), "%s", url);
 	url_base(url, h.base, sizeof(h.base));
 	url_host(url, h.host, sizeof(h.host));
 	(*hops)++;
-	if (exchange(l, w, &h, total_deadline, err, sizeof(err)) != O_ANSWER)
+	if (exchange(l, w, &h, total_deadline, err, sizeof(err)) != O_ANSWER) {
+		memo_drop(l, url);
 		return;
+	}
 	memo_put(l, url, w->cur, &m);
  give:
 	if (pm->handle[0])
@@ -1413,8 +1465,10 @@ fetch_parent_handle(struct ad_lookup *l, struct walker *w,
 	snprintf(key, sizeof(key), "whois.arin.net n ! %s", handle);
 	if (memo_find(l, key, &m))
 		goto give;
-	if (*hops >= AD_LOOKUP_HOPS_MAX || ad_fetch_now_ms() >= total_deadline)
+	if (*hops >= AD_LOOKUP_HOPS_MAX || ad_fetch_now_ms() >= total_deadline) {
+		memo_drop(l, key);
 		return;
+	}
 	memset(&h, 0, sizeof(h));
 	h.p = P_WHOIS;
 	snprintf(h.host, sizeof(h.host), "whois.arin.net");
@@ -1422,11 +1476,14 @@ fetch_parent_handle(struct ad_lookup *l, struct walker *w,
 	(*hops)++;
 	if (exchange(l, w, &h, total_deadline, err, sizeof(err)) != O_ANSWER) {
 		ad_log(l->ctx, AD_LOG_INFO, "parent %s: %s", handle, err);
+		memo_drop(l, key);
 		return;
 	}
 	/* The answer must be the network asked for, not a search result. */
-	if (strcasecmp(w->cur->handle, handle) != 0)
+	if (strcasecmp(w->cur->handle, handle) != 0) {
+		memo_drop(l, key);
 		return;
+	}
 	memo_put(l, key, w->cur, &m);
  give:
 	copy_clean(a->parent_handle, sizeof(a->parent_handle), pm->handle);

@@ -7,6 +7,7 @@
  *   smtpd[22704]: 38dd06274cde1fd7 smtp event=failed-command address=192.0.2.7 host=x.example.net command="AUTH PLAIN (...)" result="535 Authentication failed"
  *   smtpd[28882]: smtp-in: New session 1f55bdcdf16e28a3 from host x.example.net [192.0.2.7]
  *   smtpd[28882]: smtp-in: Failed command on session 1f55bdcdf16e28a3: "RCPT TO:<a@b>" => 550 Invalid recipient
+ *   smtpd[28882]: smtp-in: Authentication failed for user bob on session 1f55bdcdf16e28a3
  *
  * Tag "smtpd" (Postfix's smtpd writes as "postfix/smtpd", never bare).
  * Lines are about a session (the hex id); most name no address, so the
@@ -17,7 +18,8 @@
  * right after the session id and event name, before any client text.
  *
  * Events:
- *  - "authentication user=U result=permfail": a failed SMTP AUTH
+ *  - "authentication user=U result=permfail" (older: "Authentication
+ *    failed for user U on session ID"): a failed SMTP AUTH
  *    (mail-bruteforce, kind failed-auth);
  *  - a failed AUTH command with a 5xx result (535 wrong credentials, 503
  *    AUTH where it is not offered: a password guesser that does not read
@@ -205,6 +207,19 @@ parse_opensmtpd(struct pline *pl, struct ad_event *ev)
 				remember(st, id, &ev->src);
 			return PR_NONE;
 		}
+		if (eat(&p, end, LIT("Authentication failed for user "))) {
+			/* "USER on session ID": USER is strnvis()ed (no blanks) */
+			if ((q = rfind(p, end, LIT(" on session "))) == NULL)
+				return PR_NONE;
+			b = q + 12;
+			if ((id = session_id(&b, end)) == 0 || b != end ||
+			    !recall(st, id, &ev->src))
+				return PR_NONE;
+			ev->user = p;
+			ev->user_len = (size_t)(q - p);
+			ev->service = "smtp-auth";
+			return hit(ev, AD_CAT_MAIL_BRUTEFORCE, "failed-auth");
+		}
 		if (eat(&p, end, LIT("Failed command on session "))) {
 			/* "ID: \"CMD\" => RESULT" */
 			if ((id = session_id(&p, end)) == 0 ||
@@ -244,8 +259,9 @@ static const struct legend opensmtpd_legends[] = {
 	  "(the command is what the client sent, the result the server's\n"
 	  "answer: 5xx permanent, 4xx temporary); \"authentication user=NAME\n"
 	  "result=permfail\" is a failed SMTP login. Older versions write\n"
-	  "\"smtp-in: New session ID from host NAME [ADDRESS]\" and \"Failed\n"
-	  "command on session ID: \\\"COMMAND\\\" => RESULT\".\n" },
+	  "\"smtp-in: New session ID from host NAME [ADDRESS]\", \"Failed\n"
+	  "command on session ID: \\\"COMMAND\\\" => RESULT\" and\n"
+	  "\"Authentication failed for user NAME on session ID\".\n" },
 	{ NULL, NULL }
 };
 
