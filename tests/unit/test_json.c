@@ -325,6 +325,8 @@ test_kv(void)
 	ASSERT_FALSE(first);
 	ASSERT_INT_EQ(ad_json_kv_int(&b, &first, "n", -5), AD_OK);
 	ASSERT_INT_EQ(ad_json_kv_int(&b, &first, "big", INT64_MIN), AD_OK);
+	ASSERT_INT_EQ(ad_json_kv_int(&b, &first, "o", 0), AD_OK);
+	ASSERT_INT_EQ(ad_json_kv_int(&b, &first, "m", INT64_MAX), AD_OK);
 	ASSERT_INT_EQ(ad_json_kv_bool(&b, &first, "t", true), AD_OK);
 	ASSERT_INT_EQ(ad_json_kv_bool(&b, &first, "f", false), AD_OK);
 	ASSERT_INT_EQ(ad_json_kv_null(&b, &first, "z"), AD_OK);
@@ -334,7 +336,7 @@ test_kv(void)
 	ASSERT_INT_EQ(ad_buf_addc(&b, '}'), AD_OK);
 	ASSERT_STR_EQ(ad_buf_str(&b),
 	    "{\"a\":\"x\\\"y\",\"n\":-5,\"big\":-9223372036854775808,"
-	    "\"t\":true,\"f\":false,\"z\":null,\"s\":null,\"p\":\"abc\","
+	    "\"o\":0,\"m\":9223372036854775807,\"t\":true,\"f\":false,\"z\":null,\"s\":null,\"p\":\"abc\","
 	    "\"q\\n\":null}");
 	ad_buf_free(&b);
 	TEST_DONE();
