@@ -131,6 +131,11 @@ static const char scan_help[] =
 "                 incident's source (abusedesk lookup; the lookup.* keys\n"
 "                 apply); incidents --json shows it as \"contact\"\n"
 "\n"
+"Configuration keys: threads = 2 (default: one thread reads and parses\n"
+"ahead while the other aggregates and stores; 1 gives the same store on\n"
+"one core), checkpoint = 256M (bytes between commits: a killed scan\n"
+"redoes at most this much), window, threshold.*, own_networks, allowlist.\n"
+"\n"
 "Prints a summary to stderr (lines, events, skipped lines by reason,\n"
 "incidents new/updated, MB/s) and a progress line when stderr is a terminal.\n"
 "List the result with 'abusedesk incidents'.\n";
