@@ -230,9 +230,14 @@ int	ad_agg_put(struct ad_agg *a, const struct ad_incident *inc) AD_WUR;
 
 /* Merges delta into inc (counters, times, capped sets; not samples). */
 void	ad_incident_merge(struct ad_incident *inc, const struct ad_incident *delta);
-/* True when inc is below its category's threshold (whatever its state). */
-bool	ad_incident_below(const struct ad_incident *inc,
-	    const struct ad_detect_config *cfg);
+/*
+ * True when an incident of category cat with these counts is below the
+ * category's threshold (whatever its state): the one threshold test, for
+ * whole incidents and the scan's compact working entries alike.
+ */
+bool	ad_below_threshold(const struct ad_detect_config *cfg,
+	    enum ad_category cat, uint64_t events, unsigned n_ports,
+	    bool ports_more);
 /* Decides state, reportable and reason from cfg (keeps later states). */
 void	ad_incident_assess(struct ad_incident *inc,
 	    const struct ad_detect_config *cfg);

@@ -6,12 +6,13 @@
  * An event outside the window of its key's incident closes that incident
  * (it moves to the `closed` list, written at the next sweep or checkpoint)
  * and opens a new one in the same slot, so probe chains never break.
- * Sweeps and eviction rebuild the table from the survivors.
+ * A sweep removes expired entries in place (backward-shift deletion); a
+ * checkpoint that evicts rebuilds the table from the survivors.
  *
- * Entries are compact (struct entry, ~130 bytes; ports, targets and user
- * names allocated when an incident has them, sample lines as one node
- * each) because the table must hold every attacker active within a window
- * in a few MiB; the full struct ad_incident (~650 bytes) is built on the
+ * Entries are compact (struct entry, ~190 bytes: ports and the first user
+ * names inline, targets allocated when an incident has them, sample lines
+ * as one node each) because the table must hold every attacker active
+ * within a window in a few MiB; the full struct ad_incident (~650 bytes) is built on the
  * stack only when an entry is stored, packed or merged.
  *
  * Why open incidents are packed rather than written at each checkpoint:
@@ -388,23 +389,21 @@ set_room(struct ad_agg *a, void **p, uint8_t *cap, uint8_t n, uint8_t max,
 	return AD_OK;
 }
 
-static int
-add_port(struct ad_agg *a, struct entry *e, uint16_t port)
+/* Ports live in the entry: nothing to allocate. */
+static void
+add_port(struct entry *e, uint16_t port)
 {
 	uint8_t i;
 
-	(void)a;
 	if (port == 0)
-		return AD_OK;
+		return;
 	for (i = 0; i < e->n_ports; i++)
 		if (e->ports[i] == port)
-			return AD_OK;
-	if (e->n_ports == AD_INC_PORTS_MAX) {
+			return;
+	if (e->n_ports == AD_INC_PORTS_MAX)
 		e->flags |= E_PORTS_MORE;
-		return AD_OK;
-	}
-	e->ports[e->n_ports++] = port;
-	return AD_OK;
+	else
+		e->ports[e->n_ports++] = port;
 }
 
 static int
@@ -484,16 +483,11 @@ add_user(struct ad_agg *a, struct entry *e, const char *u, size_t n)
 	return AD_OK;
 }
 
-/* As ad_incident_below, for an entry. */
 static bool
 entry_below(const struct ad_agg *a, const struct entry *e)
 {
-	uint32_t min_ev = a->cfg->min_events[e->category];
-	uint32_t min_ports = a->cfg->min_ports[e->category];
-
-	return !((min_ev && e->events >= min_ev) ||
-	    (min_ports && (e->n_ports >= min_ports ||
-	    (e->flags & E_PORTS_MORE))));
+	return ad_below_threshold(a->cfg, (enum ad_category)e->category,
+	    e->events, e->n_ports, e->flags & E_PORTS_MORE);
 }
 
 /*
@@ -642,8 +636,7 @@ from_incident(struct ad_agg *a, struct entry *e, const struct ad_incident *inc)
 	e->n_ports = e->n_targets = e->n_users = 0;
 	e->users_len = 0;
 	for (i = 0; i < inc->n_ports && i < AD_INC_PORTS_MAX; i++)
-		if ((r = add_port(a, e, inc->ports[i])) != AD_OK)
-			return r;
+		add_port(e, inc->ports[i]);
 	for (i = 0; i < inc->n_targets && i < AD_INC_TARGETS_MAX; i++)
 		if ((r = add_target(a, e, &inc->targets[i])) != AD_OK)
 			return r;
@@ -712,8 +705,8 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 	else
 		e->spoofable += ev->count;
 	e->services |= ad_service_bit(ev->service);
-	if ((r = add_port(a, e, ev->dst_port)) != AD_OK ||
-	    (r = add_target(a, e, &ev->dst)) != AD_OK ||
+	add_port(e, ev->dst_port);
+	if ((r = add_target(a, e, &ev->dst)) != AD_OK ||
 	    (r = add_user(a, e, ev->user, ev->user_len)) != AD_OK)
 		return r;
 	if (!wants_sample(a, e))

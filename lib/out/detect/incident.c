@@ -389,17 +389,17 @@ in_list(const struct ad_cidr *list, size_t n, const struct ad_addr *a)
 }
 
 bool
-ad_incident_below(const struct ad_incident *inc,
-    const struct ad_detect_config *cfg)
+ad_below_threshold(const struct ad_detect_config *cfg, enum ad_category cat,
+    uint64_t events, unsigned n_ports, bool ports_more)
 {
-	uint32_t min_ev = cfg->min_events[inc->category];
-	uint32_t min_ports = cfg->min_ports[inc->category];
+	uint32_t min_ev = cfg->min_events[cat];
+	uint32_t min_ports = cfg->min_ports[cat];
 
 	if (min_ev == 0 && min_ports == 0)
 		return true;		/* never an incident */
-	return !((min_ev && inc->events >= min_ev) ||
-	    (min_ports && inc->n_ports >= min_ports) ||
-	    (min_ports && inc->ports_more));
+	return !((min_ev && events >= min_ev) ||
+	    (min_ports && n_ports >= min_ports) ||
+	    (min_ports && ports_more));
 }
 
 void
@@ -439,7 +439,8 @@ ad_incident_assess(struct ad_incident *inc, const struct ad_detect_config *cfg)
 		    ad_category_name(inc->category));
 		return;
 	}
-	if (!ad_incident_below(inc, cfg)) {
+	if (!ad_below_threshold(cfg, inc->category, inc->events, inc->n_ports,
+	    inc->ports_more)) {
 		inc->state = AD_STATE_NEW;
 		inc->reportable = true;
 		if (inc->spoofable && !inc->proven)
