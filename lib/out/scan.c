@@ -335,9 +335,10 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 	    (r = ad_store_file_save(sc->store, fs)) != AD_OK ||
 	    (r = save_parser(sc, fs, pstate)) != AD_OK)
 		return batch_fail(sc, fs, r, diag);
-	sc->in_txn = false;	/* the commit ends it, whatever happens */
+	/* A failed COMMIT leaves the transaction open: batch_fail rolls back. */
 	if ((r = ad_store_commit(sc->store)) != AD_OK)
 		return batch_fail(sc, fs, r, diag);
+	sc->in_txn = false;
 	sc->sum.batches++;
 	sc->sum.incidents_unstored += sc->dropped + sink.dropped;
 	sc->dropped = 0;
