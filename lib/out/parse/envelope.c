@@ -67,47 +67,30 @@ iso_len(const char *p, const char *end)
 	return (size_t)(q - p);
 }
 
+/* [a-zA-Z0-9._/@-] as a bit set: one test a byte in take_tag's loop. */
 static inline bool
 tag_char(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || dig(c) ||
-	    c == '-' || c == '_' || c == '.' || c == '/' || c == '@';
+	static const uint64_t set[2] = {
+		UINT64_C(0x03ffe00000000000), UINT64_C(0x07fffffe87ffffff)
+	};
+
+	return c < 128 && (set[c >> 6] >> (c & 63) & 1) != 0;
 }
 
 /*
- * Parses "TAG[PID]: ", "TAG: ", "[TAG]: " or "[TAG] " at p. Returns the
- * start of the message after it, or NULL. need_pid insists on [PID].
+ * The rest of a tag after its name, at q: "]" of a bracketed tag, or an
+ * optional "[PID]"; then the colon and blanks. Returns the start of the
+ * message after it, or NULL. need_pid insists on [PID].
  */
 static const char *
-take_tag(const char *p, const char *end, bool need_pid, struct envelope *env)
+tag_rest(const char *q, const char *end, bool bracketed, bool need_pid,
+    struct envelope *env)
 {
-	const char *q = p, *name, *name_end;
-	bool bracketed = false, pid = false;
+	bool pid = false;
 
-	if (q < end && *q == '[') {
-		bracketed = true;
-		q++;
-	}
-	name = q;
-	if (!bracketed && q < end && *q == '%')
-		q++;		/* Cisco: "%ASA-4-106023: " */
-	while (q < end && tag_char((unsigned char)*q))
-		q++;
-	name_end = q;
-	if (name_end == name || (name_end == name + 1 && *name == '%'))
-		return NULL;
 	if (bracketed) {
-		const char *d = name;
-
 		if (q >= end || *q != ']')
-			return NULL;
-		/*
-		 * "[2249]" is a process id (exim's mainlog), "[192.0.2.1]" an
-		 * address: not programs.
-		 */
-		while (d < name_end && (dig((unsigned char)*d) || *d == '.'))
-			d++;
-		if (d == name_end)
 			return NULL;
 		q++;
 	} else if (q < end && *q == '[') {
@@ -131,10 +114,48 @@ take_tag(const char *p, const char *end, bool need_pid, struct envelope *env)
 		return NULL;
 	if (q < end && *q != ' ')
 		return NULL;
-	env->prog = name;
-	env->prog_len = (size_t)(name_end - name);
 	while (q < end && *q == ' ')
 		q++;
+	return q;
+}
+
+/*
+ * Parses "TAG[PID]: ", "TAG: ", "[TAG]: " or "[TAG] " at p. Returns the
+ * start of the message after it, or NULL. need_pid insists on [PID].
+ */
+static const char *
+take_tag(const char *p, const char *end, bool need_pid, struct envelope *env)
+{
+	const char *q = p, *name, *name_end, *d;
+	bool bracketed = false;
+
+	if (q < end && *q == '[') {
+		bracketed = true;
+		q++;
+	}
+	name = q;
+	if (!bracketed && q < end && *q == '%')
+		q++;		/* Cisco: "%ASA-4-106023: " */
+	while (q < end && tag_char((unsigned char)*q))
+		q++;
+	name_end = q;
+	if (name_end == name || (name_end == name + 1 && *name == '%'))
+		return NULL;
+	if (bracketed) {
+		/*
+		 * "[2249]" is a process id (exim's mainlog), "[192.0.2.1]" an
+		 * address: not programs.
+		 */
+		for (d = name; d < name_end && (dig((unsigned char)*d) ||
+		    *d == '.'); d++)
+			;
+		if (d == name_end)
+			return NULL;
+	}
+	if ((q = tag_rest(name_end, end, bracketed, need_pid, env)) == NULL)
+		return NULL;
+	env->prog = name;
+	env->prog_len = (size_t)(name_end - name);
 	return q;
 }
 
@@ -174,30 +195,107 @@ is_facility(const char *p, size_t n)
 }
 
 /*
+ * A remembered host and tag that [start, end) begins with, and whose tag
+ * ends there as a tag should: fills env like host_and_tag. False (env
+ * untouched) otherwise.
+ */
+static bool
+memo_find(struct env_memo *mm, const char *start, const char *end,
+    struct envelope *env)
+{
+	struct env_memo_slot *s;
+	const char *m;
+	size_t have = (size_t)(end - start);
+
+	for (s = mm->slot; s < mm->slot + ENV_MEMO_SLOTS; s++) {
+		/* The tag's first byte is where remembered lines differ most. */
+		if (s->len == 0 || have < s->len || start[s->tag] != s->key[s->tag] ||
+		    memcmp(start, s->key, s->len) != 0)
+			continue;
+		/* Only the name's last byte ended it: the rest is read again. */
+		env->pid = s->pid;
+		if ((m = tag_rest(start + s->len - 1, end, s->bracketed, false,
+		    env)) == NULL) {
+			env->pid = 0;
+			return false;
+		}
+		env->prog = start + s->tag + s->bracketed;
+		env->prog_len = (size_t)(s->len - 1 - s->tag - s->bracketed);
+		if (s->host_len > 0) {
+			env->host = start + s->host;
+			env->host_len = s->host_len;
+		}
+		env->msg = m;
+		env->msg_len = (size_t)(end - m);
+		env->family = &s->family;
+		return true;
+	}
+	return false;
+}
+
+/* Remembers the way from start to the tag env->prog that host_and_tag found. */
+static void
+memo_add(struct env_memo *mm, const char *start, const char *tag,
+    uint32_t pid, struct envelope *env)
+{
+	struct env_memo_slot *s;
+	size_t len = (size_t)(env->prog + env->prog_len + 1 - start);
+
+	/* The key ends with the byte after the name ('[', ':', ']'): same name. */
+	if (len > ENV_MEMO_KEY)
+		return;
+	s = &mm->slot[mm->next];
+	mm->next = (mm->next + 1) % ENV_MEMO_SLOTS;
+	memcpy(s->key, start, len);
+	s->len = (uint8_t)len;
+	s->tag = (uint8_t)(tag - start);
+	s->bracketed = *tag == '[';
+	s->host = env->host != NULL ? (uint8_t)(env->host - start) : 0;
+	s->host_len = env->host != NULL ? (uint8_t)env->host_len : 0;
+	s->pid = pid;
+	s->family = -1;
+	env->family = &s->family;
+}
+
+/*
  * After the stamp: "HOST TAG: MSG", "TAG: MSG", with facility tokens or a
  * second stamp ("auth.info: May 27 04:31:28 sshd[1]: ...") in between.
- * Without a tag, everything after the stamp is a bare message.
+ * Without a tag, everything after the stamp is a bare message. Everything
+ * read before the tag lies before it, so the bytes up to the tag decide
+ * the way there (memo_find).
  */
 static void
-host_and_tag(const char *p, const char *end, struct envelope *env)
+host_and_tag(const char *p, const char *end, struct envelope *env,
+    struct env_memo *mm)
 {
-	const char *m, *sp, *bare;
-	bool have_host = false;
+	const char *m, *sp, *bare, *start = p;
+	bool have_host = false, facility = false;
 	int round;
 	size_t l;
+	uint32_t pid;
 
+	if (mm != NULL && memo_find(mm, start, end, env))
+		return;
 	while (p < end && *p == ' ')
 		p++;
 	bare = p;
 	for (round = 0; round < 4 && p < end; round++) {
+		pid = env->pid;
 		if ((m = take_tag(p, end, false, env)) != NULL) {
 			if (!is_facility(env->prog, env->prog_len)) {
 				env->msg = m;
 				env->msg_len = (size_t)(end - m);
+				/*
+				 * Not after a facility token: the second stamp's
+				 * bsd_len also looks at the length of the line.
+				 */
+				if (mm != NULL && !facility)
+					memo_add(mm, start, p, pid, env);
 				return;
 			}
 			env->prog = NULL;
 			env->prog_len = 0;
+			facility = true;
 			p = m;
 			if ((l = bsd_len(p, end)) > 0)
 				p += l;
@@ -390,7 +488,7 @@ out:
 
 bool
 envelope_split(const char *line, size_t len, struct envelope *env,
-    char *json_buf, size_t json_cap)
+    char *json_buf, size_t json_cap, struct env_memo *memo)
 {
 	const char *p = line, *end = line + len;
 	size_t l;
@@ -398,8 +496,12 @@ envelope_split(const char *line, size_t len, struct envelope *env,
 	memset(env, 0, sizeof(*env));
 	if (len == 0)
 		return false;
-	if (*p == '{' && journal_json(line, len, env, json_buf, json_cap))
-		return true;
+	/* The memo only stands in for host_and_tag on a fresh env. */
+	if (*p == '{') {
+		if (journal_json(line, len, env, json_buf, json_cap))
+			return true;
+		memo = NULL;
+	}
 	if (*p == '<') {		/* PRI */
 		const char *q = p + 1;
 
@@ -407,9 +509,11 @@ envelope_split(const char *line, size_t len, struct envelope *env,
 			q++;
 		if (q < end && *q == '>' && q > p + 1) {
 			p = q + 1;
-			if (end - p > 2 && p[0] == '1' && p[1] == ' ' &&
-			    rfc5424(p + 2, end, env))
-				return true;
+			if (end - p > 2 && p[0] == '1' && p[1] == ' ') {
+				if (rfc5424(p + 2, end, env))
+					return true;
+				memo = NULL;
+			}
 		}
 	}
 	if ((l = bsd_len(p, end)) > 0) {
@@ -417,7 +521,7 @@ envelope_split(const char *line, size_t len, struct envelope *env,
 		env->time = p;
 		env->time_end = end;
 		env->has_envelope = true;
-		host_and_tag(p + l, end, env);
+		host_and_tag(p + l, end, env, memo);
 		return true;
 	}
 	if (p < end && dig((unsigned char)*p) && (l = iso_len(p, end)) > 0) {
@@ -425,7 +529,7 @@ envelope_split(const char *line, size_t len, struct envelope *env,
 		env->time = p;
 		env->time_end = end;
 		env->has_envelope = true;
-		host_and_tag(p + l, end, env);
+		host_and_tag(p + l, end, env, memo);
 		return true;
 	}
 	/* "host tag[pid]: msg" (journal without stamp) needs the [pid]. */

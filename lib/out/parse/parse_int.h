@@ -46,16 +46,48 @@ struct envelope {
 	size_t		 host_len;
 	uint32_t	 pid;		/* 0 if none */
 	bool		 has_envelope;	/* false: a bare message */
+	int		*family;	/* memo of the tag's family, or NULL */
 	/* Journal JSON: the MESSAGE is decoded into storage owned by the parser. */
 };
 
 /*
+ * The host and program tag after a syslog stamp repeat from line to line,
+ * and finding them is most of the cost of a line. A few recent ones are
+ * remembered as the bytes from after the stamp through the byte that ends
+ * the tag's name: a line starting with the same bytes takes the same way
+ * up to the tag, so only the tag ([PID] and colon) is read again. Only the
+ * bytes decide, so the memo never changes a result; it is bounded, and
+ * clearing it (ENV_MEMO_CLEAR) is always safe.
+ */
+#define ENV_MEMO_SLOTS	8
+#define ENV_MEMO_KEY	64
+
+struct env_memo_slot {
+	char		key[ENV_MEMO_KEY];
+	uint8_t		len;		/* of key; 0: empty */
+	uint8_t		tag;		/* offset of the tag in key */
+	uint8_t		host;		/* offset of the host in key */
+	uint8_t		host_len;	/* 0: no host */
+	bool		bracketed;	/* "[TAG]" */
+	uint32_t	pid;		/* env->pid as the rounds before the tag left it */
+	int		family;		/* parser.c's family of the tag; -1: not known yet */
+};
+
+struct env_memo {
+	struct env_memo_slot	slot[ENV_MEMO_SLOTS];
+	unsigned		next;		/* the slot to replace */
+};
+
+#define ENV_MEMO_CLEAR(m)	memset((m), 0, sizeof(*(m)))
+
+/*
  * Splits line into envelope and message. json_buf receives a decoded
- * journald MESSAGE (the spans then point into it). Returns false when the
- * line is empty.
+ * journald MESSAGE (the spans then point into it). memo (or NULL) speeds up
+ * lines like recent ones; env->family then points into it. Returns false
+ * when the line is empty.
  */
 bool	envelope_split(const char *line, size_t len, struct envelope *env,
-	    char *json_buf, size_t json_cap);
+	    char *json_buf, size_t json_cap, struct env_memo *memo);
 
 /*
  * sshd writes one process per connection, and some failure lines name no

@@ -103,7 +103,8 @@ static enum pr_result
 user_from(const char *u, const char *end, struct ad_event *ev,
     enum ad_category cat, const char *kind)
 {
-	const char *cand[FROM_MAX], *f = u, *p;
+	const char *cand[FROM_MAX], *after[FROM_MAX], *f = u, *p;
+	struct ad_addr src[FROM_MAX];
 	struct ad_event tmp;
 	bool port[FROM_MAX], any_port = false, hostname = false;
 	int n = 0, i, pick = -1, picks = 0;
@@ -115,10 +116,11 @@ user_from(const char *u, const char *end, struct ad_event *ev,
 	f = starts(u, end, LIT("from ")) ? u - 1 : u;
 	while (n < FROM_MAX && (f = find(f, end, LIT(" from "))) != NULL) {
 		p = f + 6;
-		tmp = *ev;
-		r = take_src(&p, end, &tmp, ",;:");
+		r = take_src(&p, end, &tmp, ",;:");	/* sets only tmp.src */
 		if (r == PR_EVENT && clean_tail(p, end, &port[n])) {
 			any_port |= port[n];
+			src[n] = tmp.src;
+			after[n] = p;
 			cand[n++] = f;
 		} else if (r == PR_HOSTNAME)
 			hostname = true;
@@ -135,9 +137,8 @@ user_from(const char *u, const char *end, struct ad_event *ev,
 		return PR_AMBIGUOUS;
 	f = cand[pick];
 	set_user(ev, u, f > u ? f : u);
-	p = f + 6;
-	if ((r = take_src(&p, end, ev, ",;:")) != PR_EVENT)
-		return r;
+	ev->src = src[pick];
+	p = after[pick];
 	opt_port(&p, end, ev);
 	return hit(ev, cat, kind);
 }

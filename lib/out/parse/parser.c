@@ -92,6 +92,7 @@ struct ad_parser {
 	int			year;
 	struct ad_parse_stats	stats;
 	struct conn_map		conns;
+	struct env_memo		memo;
 	char			json_msg[JSON_MSG_CAP];
 };
 
@@ -188,6 +189,7 @@ ad_parser_reset(struct ad_parser *p, int64_t ref)
 	p->file_family = AD_FAMILY_AUTO;
 	p->ref = ref;
 	memset(p->conns.key, 0, sizeof(p->conns.key));
+	ENV_MEMO_CLEAR(&p->memo);
 	ad_clockref_init(&p->clock, ref, p->year);
 	for (f = 1; f < AD_FAMILY__COUNT; f++)
 		if (p->state[f] != NULL && families[f]->state_reset != NULL)
@@ -366,7 +368,7 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 		pl.env = NULL;
 	} else {
 		if (!envelope_split(line, len, &env, p->json_msg,
-		    sizeof(p->json_msg)))
+		    sizeof(p->json_msg), &p->memo))
 			return 0;
 		if (p->sniff == SNIFF_UNKNOWN)
 			p->sniff = env.has_envelope ? SNIFF_SYSLOG : SNIFF_BARE;
@@ -387,7 +389,14 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 		} else if (p->family != AD_FAMILY_AUTO)
 			fam = p->family;
 		else if (env.prog != NULL) {
-			fam = family_of_prog(p, env.prog, env.prog_len);
+			/* The same tag as a recent line: the same family. */
+			if (env.family != NULL && *env.family >= 0)
+				fam = (enum ad_family)*env.family;
+			else {
+				fam = family_of_prog(p, env.prog, env.prog_len);
+				if (env.family != NULL)
+					*env.family = (int)fam;
+			}
 			/* pam_unix writes under its caller's tag: su, login, ... */
 			if (fam == AD_FAMILY_AUTO && env.msg_len > 5 &&
 			    (memcmp(env.msg, "pam_", 4) == 0 ||
@@ -550,6 +559,7 @@ ad_parser_restore(struct ad_parser *p, const void *data, size_t len)
 			return AD_ERR_PARSE;
 	}
 	memset(m->key, 0, sizeof(m->key));
+	ENV_MEMO_CLEAR(&p->memo);
 	for (i = 0; i < n; i++) {
 		rec = b + 1 + i * CONN_SAVE_REC;
 		for (key = 0, k = 0; k < 8; k++)
@@ -649,12 +659,31 @@ ad_format_legends(void (*fn)(const char *, const char *, void *), void *arg)
 
 /* --- shared grammar ------------------------------------------------- */
 
+/*
+ * memmem's setup costs more than a log line's search: memchr for the first
+ * byte of s that is not a blank (blanks are everywhere in a line), then
+ * compare around each hit.
+ */
 const char *
 find(const char *p, const char *end, const char *s, size_t n)
 {
+	const char *q;
+	size_t k = 0;
+
 	if (p >= end)
 		return NULL;
-	return memmem(p, (size_t)(end - p), s, n);
+	if (n == 0)
+		return p;
+	if ((size_t)(end - p) < n)
+		return NULL;
+	while (k < n - 1 && s[k] == ' ')
+		k++;
+	/* s[k] of a match lies in [p + k, end - n + k]. */
+	for (q = p + k; (q = memchr(q, s[k], (size_t)(end - n + k + 1 - q))) !=
+	    NULL; q++)
+		if (memcmp(q - k, s, n) == 0)
+			return q - k;
+	return NULL;
 }
 
 const char *
