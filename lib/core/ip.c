@@ -48,19 +48,21 @@ scan4(const char *p, const char *end, uint8_t out[4])
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		unsigned v = 0, k = 0;
+		unsigned v = 0, d, k;
 
 		if (i > 0) {
 			if (q >= end || *q != '.')
 				return 0;
 			q++;
 		}
-		while (q < end && is_digit((unsigned char)*q) && k < 4) {
-			v = v * 10 + (unsigned)(*q - '0');
-			q++;
-			k++;
+		/* One unsigned compare a digit: this runs for every address. */
+		for (k = 0; q < end && (d = (unsigned)(unsigned char)*q - '0') <= 9;
+		    k++, q++) {
+			if (k == 3)
+				return 0;
+			v = v * 10 + d;
 		}
-		if (k == 0 || k > 3 || v > 255)
+		if (k == 0 || v > 255)
 			return 0;
 		out[i] = (uint8_t)v;
 	}
