@@ -40,29 +40,42 @@ is_word(int c)
 	    c == '_' || c == '-';
 }
 
+/* A decimal digit's value, or more than 9: one compare a byte. */
+static inline unsigned
+digit_at(const char *q, const char *end)
+{
+	return q < end ? (unsigned)(unsigned char)*q - '0' : 10;
+}
+
 /* Dotted quad; up to three digits an octet, read as decimal. */
 static size_t
 scan4(const char *p, const char *end, uint8_t out[4])
 {
 	const char *q = p;
+	unsigned v, d;
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		unsigned v = 0, d, k;
-
 		if (i > 0) {
 			if (q >= end || *q != '.')
 				return 0;
 			q++;
 		}
-		/* One unsigned compare a digit: this runs for every address. */
-		for (k = 0; q < end && (d = (unsigned)(unsigned char)*q - '0') <= 9;
-		    k++, q++) {
-			if (k == 3)
-				return 0;
+		/* Unrolled: this runs for every address of every hit. */
+		if ((v = digit_at(q, end)) > 9)
+			return 0;
+		q++;
+		if ((d = digit_at(q, end)) <= 9) {
 			v = v * 10 + d;
+			q++;
+			if ((d = digit_at(q, end)) <= 9) {
+				v = v * 10 + d;
+				q++;
+				if (digit_at(q, end) <= 9)
+					return 0;	/* a fourth digit */
+			}
 		}
-		if (k == 0 || v > 255)
+		if (v > 255)
 			return 0;
 		out[i] = (uint8_t)v;
 	}
