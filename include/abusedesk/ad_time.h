@@ -38,6 +38,17 @@ struct ad_clockref {
 	bool	ref_known;	/* ref_days/ref_year computed (on first use) */
 	int	ref_year;	/* the reference's local year */
 	int64_t	ref_days;	/* and its local date, days since the epoch */
+	/*
+	 * ad_time_scan_bsd's last stamp up to its seconds ("Mar  1 00:01:")
+	 * and that minute: the next stamps of a log mostly share it. Valid
+	 * while last_year and last_mon are as it left them.
+	 */
+	char	bsd_key[24];
+	uint8_t	bsd_key_len;	/* 0: none */
+	int	bsd_last_year;
+	int	bsd_last_mon;
+	int64_t	bsd_minute;	/* UTC of its second 0 */
+	int16_t	bsd_off_min;
 };
 
 /* Initialises ref from a reference instant (e.g. a file's mtime) or year. */

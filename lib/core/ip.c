@@ -40,27 +40,42 @@ is_word(int c)
 	    c == '_' || c == '-';
 }
 
+/* A decimal digit's value, or more than 9: one compare a byte. */
+static inline unsigned
+digit_at(const char *q, const char *end)
+{
+	return q < end ? (unsigned)(unsigned char)*q - '0' : 10;
+}
+
 /* Dotted quad; up to three digits an octet, read as decimal. */
 static size_t
 scan4(const char *p, const char *end, uint8_t out[4])
 {
 	const char *q = p;
+	unsigned v, d;
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		unsigned v = 0, k = 0;
-
 		if (i > 0) {
 			if (q >= end || *q != '.')
 				return 0;
 			q++;
 		}
-		while (q < end && is_digit((unsigned char)*q) && k < 4) {
-			v = v * 10 + (unsigned)(*q - '0');
+		/* Unrolled: this runs for every address of every hit. */
+		if ((v = digit_at(q, end)) > 9)
+			return 0;
+		q++;
+		if ((d = digit_at(q, end)) <= 9) {
+			v = v * 10 + d;
 			q++;
-			k++;
+			if ((d = digit_at(q, end)) <= 9) {
+				v = v * 10 + d;
+				q++;
+				if (digit_at(q, end) <= 9)
+					return 0;	/* a fourth digit */
+			}
 		}
-		if (k == 0 || k > 3 || v > 255)
+		if (v > 255)
 			return 0;
 		out[i] = (uint8_t)v;
 	}

@@ -41,8 +41,16 @@ ad_utf8_valid(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, l;
 
+	/* ASCII 32 bytes a test, then 8: log lines are mostly ASCII. */
+	while (n - i >= 32) {
+		uint64_t w[4];
+
+		memcpy(w, p + i, 32);
+		if (((w[0] | w[1] | w[2] | w[3]) & UINT64_C(0x8080808080808080)) != 0)
+			break;
+		i += 32;
+	}
 	while (i < n) {
-		/* ASCII eight bytes at a time: log lines are mostly ASCII. */
 		if (n - i >= 8) {
 			uint64_t w;
 

@@ -228,14 +228,46 @@ local_stamp(struct ad_clockref *cr, int y, int mon, int day, const int hms[3],
 	return (size_t)(q - p);
 }
 
+/*
+ * The stamp at [p, end) when it starts with cr's remembered minute. A
+ * repeated month leaves the year inference as it was, and the zone offset
+ * is a function of the hour: only the seconds remain to be read.
+ */
+static size_t
+bsd_same_minute(const char *p, const char *end, struct ad_clockref *cr,
+    struct ad_instant *out)
+{
+	size_t k = cr->bsd_key_len;
+	const char *q = p + k;
+	int s;
+	int32_t usec = 0;
+
+	if (k == 0 || (size_t)(end - p) < k + 2 ||
+	    cr->last_year != cr->bsd_last_year ||
+	    cr->last_mon != cr->bsd_last_mon || memcmp(p, cr->bsd_key, k) != 0 ||
+	    (s = num(q, end, 2)) < 0 || s > 60)
+		return 0;
+	q += 2;
+	if (q < end && *q == '.')
+		q = fraction(q + 1, end, &usec);
+	out->utc = cr->bsd_minute + s;
+	out->usec = usec;
+	out->off_min = cr->bsd_off_min;
+	out->valid = true;
+	return (size_t)(q - p);
+}
+
 size_t
 ad_time_scan_bsd(const char *p, const char *end, struct ad_clockref *cr,
     struct ad_instant *out)
 {
-	const char *q = p;
+	const char *q = p, *clock;
 	int mon, day, hms[3], y = 0;
 	int32_t usec;
+	size_t l;
 
+	if ((l = bsd_same_minute(p, end, cr, out)) > 0)
+		return l;
 	if (end - q < 14 || (mon = month_of(q)) == 0 || q[3] != ' ')
 		return 0;
 	q += 4;
@@ -258,9 +290,20 @@ ad_time_scan_bsd(const char *p, const char *end, struct ad_clockref *cr,
 	else
 		y = 0;
 	/* "Mar  1 00:01:52.123": a fraction after the seconds */
-	if ((q = scan_clock(q, end, hms, &usec)) == NULL)
+	clock = q;
+	if ((q = scan_clock(q, end, hms, &usec)) == NULL ||
+	    (l = local_stamp(cr, y, mon, day, hms, usec, out, p, q)) == 0)
 		return 0;
-	return local_stamp(cr, y, mon, day, hms, usec, out, p, q);
+	/* Everything read before the seconds lies before them. */
+	if (clock + 6 - p <= (ptrdiff_t)sizeof(cr->bsd_key)) {
+		cr->bsd_key_len = (uint8_t)(clock + 6 - p);
+		memcpy(cr->bsd_key, p, cr->bsd_key_len);
+		cr->bsd_last_year = cr->last_year;
+		cr->bsd_last_mon = cr->last_mon;
+		cr->bsd_minute = out->utc - hms[2];
+		cr->bsd_off_min = out->off_min;
+	}
+	return l;
 }
 
 size_t

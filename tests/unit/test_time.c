@@ -200,6 +200,27 @@ test_bsd_fixed_year(void)
 	ASSERT_INT_EQ(t.utc, 20485LL * 86400);
 	TEST_DONE();
 
+	TEST_START("bsd same minute: remembered only while the year holds");
+	ad_clockref_init(&cr, 0, 2025);
+	ASSERT_INT_EQ(bsd("Jan  1 00:00:01 h", &cr, &t), 15);
+	ASSERT_INT_EQ(t.utc, 1735689601);
+	ASSERT_INT_EQ(bsd("Jan  1 00:00:05.25 h", &cr, &t), 18);
+	ASSERT_INT_EQ(t.utc, 1735689605);
+	ASSERT_INT_EQ(t.usec, 250000);
+	ASSERT_INT_EQ(bsd("Jan  1 00:00:61 h", &cr, &t), 0);
+	ASSERT_INT_EQ(bsd("Jan  1 00:00:6", &cr, &t), 0);
+	/* December, then January again: the next year, not the first minute's. */
+	ASSERT_INT_EQ(bsd("Dec 31 23:59:59 h", &cr, &t), 15);
+	ASSERT_INT_EQ(bsd("Jan  1 00:00:02 h", &cr, &t), 15);
+	ASSERT_INT_EQ(t.utc, 1767225602);
+	/* Another scanner moving the month counts too. */
+	ad_clockref_init(&cr, 0, 2025);
+	ASSERT_INT_EQ(bsd("Jan  1 00:00:01 h", &cr, &t), 15);
+	ASSERT_INT_EQ(mdy("12/31-23:59:59 ", &cr, &t), 14);
+	ASSERT_INT_EQ(bsd("Jan  1 00:00:02 h", &cr, &t), 15);
+	ASSERT_INT_EQ(t.utc, 1767225602);
+	TEST_DONE();
+
 	TEST_START("bsd fixed year: no rollover within the year");
 	ad_clockref_init(&cr, 0, 2026);
 	ASSERT_INT_EQ(bsd("Mar  5 10:00:00 h", &cr, &t), 15);

@@ -205,6 +205,41 @@ starts(const char *p, const char *end, const char *s, size_t n)
 	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
 }
 
+/*
+ * The first byte a, b or c in [p, end), or end (repeat a byte for fewer).
+ * Eight bytes at a time: for x = word ^ a repeated, (x - 0x01..) & ~x &
+ * 0x80.. marks the bytes equal to a, exactly up to the first one (the
+ * borrow only reaches bytes above it), so the lowest mark is the answer.
+ * For short fields, where a memchr call costs more than the search.
+ */
+static inline const char *
+skip_to(const char *p, const char *end, char a, char b, char c)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101), high = ones << 7;
+	const uint64_t ca = ones * (unsigned char)a, cb = ones * (unsigned char)b,
+	    cc = ones * (unsigned char)c;
+	uint64_t w, x, y, z, m;
+
+	for (; end - p >= 8; p += 8) {
+		memcpy(&w, p, 8);
+		x = w ^ ca;
+		y = w ^ cb;
+		z = w ^ cc;
+		m = (((x - ones) & ~x) | ((y - ones) & ~y) | ((z - ones) & ~z)) &
+		    high;
+		if (m != 0) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return p + (__builtin_ctzll(m) >> 3);
+#else
+			break;
+#endif
+		}
+	}
+	while (p < end && *p != a && *p != b && *p != c)
+		p++;
+	return p;
+}
+
 /* The end of [p, end) without trailing blanks, tabs and CRs (CRLF logs). */
 static inline const char *
 trim_end(const char *p, const char *end)

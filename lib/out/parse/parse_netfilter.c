@@ -21,7 +21,7 @@
 static bool
 prefix_allows(const char *p, const char *end)
 {
-	for (; p < end; p++)
+	for (; (p = skip_to(p, end, 'A', 'P', 'a')) < end; p++)
 		switch (*p) {
 		case 'A':
 			if (starts(p, end, LIT("ALLOW")) ||
@@ -89,13 +89,15 @@ parse_netfilter(struct pline *pl, struct ad_event *ev)
 		return PR_NONE;
 	p = in;
 	while (p < end) {
-		const char *t = p, *te, *eq = NULL;
+		const char *t = p, *te, *eq;
 		size_t tl;
 
-		/* Tokens are short: a byte loop beats memchr calls. */
-		for (te = p; te < end && *te != ' '; te++)
-			if (*te == '=' && eq == NULL)
-				eq = te;
+		/* The first '=' of the token, then its end. */
+		eq = te = skip_to(p, end, '=', ' ', ' ');
+		if (te < end && *te == '=')
+			te = skip_to(te + 1, end, ' ', ' ', ' ');
+		else
+			eq = NULL;
 		tl = (size_t)(te - t);
 		p = te + 1;
 		if (eq == NULL) {

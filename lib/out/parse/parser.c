@@ -446,7 +446,8 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	}
 	/* Checks on hits only: clean lines cost nothing. */
 	if (memchr(line, '\0', len) != NULL ||
-	    memchr(env.msg, '\0', env.msg_len) != NULL) {	/* journal JSON */
+	    (env.msg == p->json_msg &&	/* journal JSON: decoded */
+	    memchr(env.msg, '\0', env.msg_len) != NULL)) {
 		p->stats.skipped[AD_SKIP_NUL]++;
 		return 0;
 	}
