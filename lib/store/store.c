@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <sys/file.h>
@@ -804,11 +805,16 @@ ad_store_scan_horizon_set(struct ad_store *st, int64_t utc)
 
 /*
  * The pending sample lines the incident still has room for, as JSON Lines
- * into b; advances samples_stored.
+ * into b; advances samples_stored. Sample lines are most of a row's bytes,
+ * and a row's bytes are most of what a scan writes, so a line leaves out
+ * what the reader can infer: "file" and "format" when they repeat the line
+ * before (the first line of each write names both), "usec" and "off" when
+ * 0, "valid" when true.
  */
 static int
 samples_text(struct ad_incident *inc, struct ad_buf *b)
 {
+	const char *file = NULL, *format = NULL;
 	uint8_t i;
 	int r;
 
@@ -818,20 +824,25 @@ samples_text(struct ad_incident *inc, struct ad_buf *b)
 		bool first = true;
 
 		if ((r = ad_buf_addc(b, '{')) != AD_OK ||
-		    (r = ad_json_kv_str(b, &first, "file", e->file)) != AD_OK ||
+		    ((file == NULL || strcmp(file, e->file) != 0) &&
+		    (r = ad_json_kv_str(b, &first, "file", e->file)) != AD_OK) ||
 		    (r = ad_json_kv_int(b, &first, "line",
 		    (int64_t)e->line)) != AD_OK ||
 		    (r = ad_json_kv_int(b, &first, "utc", e->time.utc)) != AD_OK ||
-		    (r = ad_json_kv_int(b, &first, "usec", e->time.usec)) != AD_OK ||
-		    (r = ad_json_kv_int(b, &first, "off", e->time.off_min)) != AD_OK ||
-		    (r = ad_json_kv_bool(b, &first, "valid",
-		    e->time.valid)) != AD_OK ||
+		    (e->time.usec != 0 && (r = ad_json_kv_int(b, &first, "usec",
+		    e->time.usec)) != AD_OK) ||
+		    (e->time.off_min != 0 && (r = ad_json_kv_int(b, &first, "off",
+		    e->time.off_min)) != AD_OK) ||
+		    (!e->time.valid && (r = ad_json_kv_bool(b, &first, "valid",
+		    false)) != AD_OK) ||
 		    (r = ad_json_kv_strn(b, &first, "text", e->text,
 		    e->len)) != AD_OK ||
-		    (e->format[0] != '\0' && (r = ad_json_kv_str(b, &first,
-		    "format", e->format)) != AD_OK) ||
+		    ((format == NULL || strcmp(format, e->format) != 0) &&
+		    (r = ad_json_kv_str(b, &first, "format", e->format)) != AD_OK) ||
 		    (r = ad_buf_adds(b, "}\n")) != AD_OK)
 			return r;
+		file = e->file;
+		format = e->format;
 		inc->samples_stored++;
 	}
 	return AD_OK;
@@ -948,6 +959,7 @@ ad_store_samples_each(struct ad_store *st, int64_t id,
 {
 	sqlite3_stmt *s = st->st[S_EV_LIST];
 	const char *p, *end;
+	char file[PATH_MAX], format[sizeof(((struct ad_sample *)0)->format)];
 	int rc, r = AD_OK;
 
 	sqlite3_reset(s);
@@ -958,10 +970,16 @@ ad_store_samples_each(struct ad_store *st, int64_t id,
 	}
 	p = (const char *)sqlite3_column_text(s, 0);
 	end = p ? p + sqlite3_column_bytes(s, 0) : NULL;
+	/*
+	 * A line without "file" or "format" has the line before's (see
+	 * samples_text); rows written before that omitted only an empty
+	 * format, and kept every other key.
+	 */
+	file[0] = format[0] = '\0';
 	while (p && p < end && r == AD_OK) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t l = (size_t)((nl ? nl : end) - p);
-		json_t *o = json_loadb(p, l, 0, NULL);
+		json_t *o = json_loadb(p, l, 0, NULL), *v;
 		struct ad_sample e;
 
 		p = nl ? nl + 1 : end;
@@ -970,21 +988,22 @@ ad_store_samples_each(struct ad_store *st, int64_t id,
 			continue;	/* never written by us: skip it */
 		}
 		memset(&e, 0, sizeof(e));
-		e.file = json_string_value(json_object_get(o, "file"));
+		if (json_is_string(v = json_object_get(o, "file")))
+			snprintf(file, sizeof(file), "%s", json_string_value(v));
+		if (json_is_string(v = json_object_get(o, "format")))
+			snprintf(format, sizeof(format), "%s", json_string_value(v));
+		e.file = file;
+		memcpy(e.format, format, sizeof(e.format));
 		e.line = (uint64_t)json_integer_value(json_object_get(o, "line"));
 		e.time.utc = json_integer_value(json_object_get(o, "utc"));
 		e.time.usec = (int32_t)json_integer_value(json_object_get(o, "usec"));
 		e.time.off_min = (int16_t)json_integer_value(json_object_get(o, "off"));
-		e.time.valid = json_is_true(json_object_get(o, "valid"));
+		v = json_object_get(o, "valid");
+		e.time.valid = v == NULL || json_is_true(v);
 		e.text = (char *)json_string_value(json_object_get(o, "text"));
 		e.len = e.text ? json_string_length(json_object_get(o, "text")) : 0;
-		if (e.file == NULL)
-			e.file = "";
 		if (e.text == NULL)
 			e.text = (char *)"";
-		snprintf(e.format, sizeof(e.format), "%s",
-		    json_string_value(json_object_get(o, "format")) ?
-		    json_string_value(json_object_get(o, "format")) : "");
 		r = fn(arg, &e);
 		json_decref(o);
 	}

@@ -1454,6 +1454,95 @@ test_held(void)
 	ad_buf_free(&h.blob);
 }
 
+/* The order a sweep's rows reach the store, and the saves before a look-up. */
+static char order[8][AD_ADDR_STRLEN];
+static int n_order, saves_at_resolve[8], n_resolve;
+
+static int
+order_cb(void *arg, struct ad_incident *d)
+{
+	(void)arg;
+	if (n_order == 8)
+		return -1;
+	ad_addr_format(&d->src, order[n_order++]);
+	d->id = n_order;
+	d->samples_stored = (uint8_t)(d->samples_stored + d->n_samples);
+	return 0;
+}
+
+static int
+order_resolve(void *arg, struct ad_incident *d)
+{
+	(void)arg;
+	if (n_resolve < 8)
+		saves_at_resolve[n_resolve++] = n_order;
+	d->merged = true;
+	return 0;
+}
+
+static void
+test_sweep_order(void)
+{
+	static const char *const srcs[] = { "203.0.113.30", "198.51.100.7",
+	    "203.0.113.4" };
+	struct ad_detect_config wcfg;
+	struct ad_agg_sink sk = { NULL, order_cb, no_blob, NULL, true, true,
+	    0 };
+	struct ad_agg *a;
+	struct ad_event ev;
+	int i;
+
+	ad_detect_config_defaults(&wcfg);
+	wcfg.window = 100;
+	TEST_START("a sweep's rows reach the store in index order, at the checkpoint");
+	a = agg_new(&wcfg, (size_t)1 << 30);
+	ASSERT_PTR_NOT_NULL(a);
+	if (a == NULL)
+		return;
+	for (i = 0; i < 3; i++) {
+		ev = ev_ssh(srcs[i], T0 + i, NULL);
+		ASSERT_INT_EQ(add(a, &ev, 1, "x"), AD_OK);
+	}
+	ev = ev_ssh("192.0.2.1", T0 + 500, NULL);	/* the others expire */
+	ASSERT_INT_EQ(add(a, &ev, 2, "x"), AD_OK);
+	n_order = 0;
+	ASSERT_INT_EQ(ad_agg_sweep(a, &sk), 0);
+	ASSERT_INT_EQ(n_order, 0);		/* pending, not yet written */
+	ASSERT_INT_EQ(ad_agg_count(a), 1);
+	ASSERT_INT_EQ(ad_agg_checkpoint(a, &sk), 0);
+	ASSERT_INT_EQ(n_order, 4);
+	/* Text order, as the (src, category, last) index has it. */
+	ASSERT_STR_EQ(order[0], "198.51.100.7");
+	ASSERT_STR_EQ(order[1], "203.0.113.30");
+	ASSERT_STR_EQ(order[2], "203.0.113.4");
+	ASSERT_STR_EQ(order[3], "192.0.2.1");	/* open: the last checkpoint */
+	ad_agg_free(a);
+	TEST_DONE();
+
+	TEST_START("a leaver that needs a look-up sees the rows pending before it");
+	a = agg_new(&wcfg, (size_t)1 << 30);
+	ASSERT_PTR_NOT_NULL(a);
+	if (a == NULL)
+		return;
+	/* A let-go row just before: new keys may merge, so they look up. */
+	ad_agg_set_horizon(a, T0 + 400);
+	sk.resolve = order_resolve;
+	for (i = 0; i < 3; i++) {
+		ev = ev_ssh(srcs[i], T0 + 300 + i, NULL);
+		ASSERT_INT_EQ(add(a, &ev, 1, "x"), AD_OK);
+	}
+	ev = ev_ssh("192.0.2.1", T0 + 500, NULL);
+	ASSERT_INT_EQ(add(a, &ev, 2, "x"), AD_OK);
+	n_order = n_resolve = 0;
+	ASSERT_INT_EQ(ad_agg_sweep(a, &sk), 0);
+	ASSERT_INT_EQ(n_resolve, 3);
+	ASSERT_INT_EQ(saves_at_resolve[0], 0);
+	ASSERT_INT_EQ(saves_at_resolve[1], 1);
+	ASSERT_INT_EQ(saves_at_resolve[2], 2);
+	ad_agg_free(a);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -1464,6 +1553,7 @@ main(void)
 	test_capped();
 	test_samples_counts();
 	test_many_and_budget();
+	test_sweep_order();
 	test_merge();
 	test_assess();
 	test_held();

@@ -78,6 +78,8 @@ struct ad_agg {
 	size_t				  count;
 	struct entry			**closed;
 	size_t				  n_closed, cap_closed;
+	struct entry			**pending;	/* left, to be written */
+	size_t				  n_pending, cap_pending;
 	size_t				  bytes;	/* memory held */
 	size_t				  budget;
 	int64_t				  newest;	/* latest event time seen */
@@ -260,6 +262,9 @@ ad_agg_free(struct ad_agg *a)
 		entry_free(a->slots[i]);
 	for (i = 0; i < a->n_closed; i++)
 		entry_free(a->closed[i]);
+	for (i = 0; i < a->n_pending; i++)
+		entry_free(a->pending[i]);
+	ad_free(a->pending);
 	for (i = 0; i < a->n_names; i++)
 		ad_free(a->names[i]);
 	ad_free(a->names);
@@ -838,38 +843,143 @@ let_go(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e,
 	return 0;
 }
 
+/*
+ * Rows a sweep writes wait in a->pending, up to PENDING_MAX, and are then
+ * written in the order of the store's (src, category, last) index. A row's
+ * index entry goes to a random place: written in the order they closed,
+ * each row fetches (and, its transaction being open, spills) an index page
+ * once the index outgrows SQLite's page cache; a thousand in index order
+ * touch each page once. Incidents that are only counted leave at once.
+ */
+#define PENDING_MAX	1024
+
+struct leaver {
+	struct entry	*e;
+	size_t		 seq;		/* ties: the order they came in */
+	char		 src[AD_ADDR_STRLEN];
+};
+
+/* The index's order: the address and category as text, then last. */
+static int
+by_index_order(const void *x, const void *y)
+{
+	const struct leaver *p = x, *q = y;
+	int c;
+
+	if ((c = strcmp(p->src, q->src)) != 0 ||
+	    (c = strcmp(ad_category_name((enum ad_category)p->e->category),
+	    ad_category_name((enum ad_category)q->e->category))) != 0)
+		return c;
+	if (p->e->last.utc != q->e->last.utc)
+		return p->e->last.utc < q->e->last.utc ? -1 : 1;
+	return (p->seq > q->seq) - (p->seq < q->seq);
+}
+
+/* Writes the pending rows in index order, then frees them. */
+static int
+flush_pending(struct ad_agg *a, struct ad_agg_sink *sk)
+{
+	struct leaver *v;
+	size_t n = a->n_pending, k;
+	int r = 0;
+
+	if (n == 0)
+		return 0;
+	if ((v = ad_reallocarray(NULL, n, sizeof(*v))) == NULL)
+		return AD_ERR_NOMEM;
+	for (k = 0; k < n; k++) {
+		v[k].e = a->pending[k];
+		v[k].seq = k;
+		ad_addr_format(&v[k].e->src, v[k].src);
+	}
+	qsort(v, n, sizeof(*v), by_index_order);
+	for (k = 0; k < n && r == 0; k++)
+		r = store(a, sk, v[k].e);
+	ad_free(v);
+	if (r != 0)
+		return r;	/* the caller discards the table */
+	for (k = 0; k < n; k++)
+		forget(a, a->pending[k]);
+	a->n_pending = 0;
+	return 0;
+}
+
+/*
+ * let_go for a sweep: a row to write joins the pending ones. *pended says
+ * whether e belongs to a->pending now (else the caller frees it).
+ */
+static int
+sweep_one(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e,
+    bool *pended)
+{
+	int r;
+
+	*pended = false;
+	/* A look-up must see every row written before. */
+	if (!(e->flags & E_MERGED) && sk->resolve != NULL &&
+	    (r = flush_pending(a, sk)) != 0)
+		return r;
+	if ((r = resolve(a, sk, e)) != 0)
+		return r;
+	if (e->id == 0 && may_hold(a, sk, e)) {
+		sk->dropped++;
+		return 0;
+	}
+	if (e->id == 0 || (e->flags & E_DIRTY)) {
+		if (a->n_pending == a->cap_pending) {
+			size_t c = a->cap_pending ? a->cap_pending * 2 : 64;
+			struct entry **np;
+
+			if ((np = ad_reallocarray(a->pending, c,
+			    sizeof(*np))) == NULL)
+				return AD_ERR_NOMEM;
+			a->bytes += (c - a->cap_pending) * sizeof(*np);
+			a->pending = np;
+			a->cap_pending = c;
+		}
+		a->pending[a->n_pending++] = e;
+		*pended = true;
+	}
+	if (e->last.utc > a->horizon)
+		a->horizon = e->last.utc;
+	return 0;
+}
+
 int
 ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
 {
 	int64_t expired = a->newest - a->cfg->window;
 	struct entry *e;
+	bool pended;
 	size_t i;
 	int r;
 
 	for (i = 0; i < a->n_closed; i++) {
-		if ((r = let_go(a, sk, a->closed[i], false)) != 0) {
+		if ((r = sweep_one(a, sk, a->closed[i], &pended)) != 0) {
 			/* The caller discards the table: keep it freeable. */
 			memmove(a->closed, a->closed + i,
 			    (a->n_closed - i) * sizeof(*a->closed));
 			a->n_closed -= i;
 			return r;
 		}
-		forget(a, a->closed[i]);
+		if (!pended)
+			forget(a, a->closed[i]);
 	}
 	a->n_closed = 0;
 	/* Expired entries: from the start of the activity list. */
 	while ((e = a->oldest) != NULL && e->last.utc < expired) {
-		if ((r = let_go(a, sk, e, false)) != 0)
+		if ((r = sweep_one(a, sk, e, &pended)) != 0)
 			return r;	/* the table is intact */
 		i = key_hash(&e->src, e->category) & (a->cap - 1);
 		while (a->slots[i] != e)
 			i = (i + 1) & (a->cap - 1);
 		remove_slot(a, i);
 		lru_unlink(a, e);
-		forget(a, e);
+		if (!pended)
+			forget(a, e);
 		a->count--;
 	}
-	return 0;
+	return a->n_pending >= PENDING_MAX ? flush_pending(a, sk) : 0;
 }
 
 /*
@@ -900,7 +1010,7 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 	bool first = true, over;
 	int r = AD_OK;
 
-	if ((r = ad_agg_sweep(a, sk)) != 0)
+	if ((r = ad_agg_sweep(a, sk)) != 0 || (r = flush_pending(a, sk)) != 0)
 		return r;
 	if ((all = ad_reallocarray(NULL, a->count ? a->count : 1,
 	    sizeof(*all))) == NULL)
