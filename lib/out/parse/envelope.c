@@ -199,30 +199,6 @@ is_facility(const char *p, size_t n)
  * ends there as a tag should: fills env like host_and_tag. False (env
  * untouched) otherwise.
  */
-/* memcmp(a, b, n) == 0 without a call: memo keys are a dozen bytes. */
-static inline bool
-same_bytes(const char *a, const char *b, size_t n)
-{
-	uint64_t x, y;
-	size_t i;
-
-	if (n < 8) {
-		for (i = 0; i < n; i++)
-			if (a[i] != b[i])
-				return false;
-		return true;
-	}
-	for (i = 0; i + 8 < n; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return false;
-	}
-	memcpy(&x, a + n - 8, 8);	/* the last eight, overlapping */
-	memcpy(&y, b + n - 8, 8);
-	return x == y;
-}
-
 static bool
 memo_find(struct env_memo *mm, const char *start, const char *end,
     struct envelope *env)

@@ -246,6 +246,30 @@ skip_to(const char *p, const char *end, char a, char b, char c)
 	return p;
 }
 
+/* memcmp(a, b, n) == 0 without a call, for the few bytes of a key or needle. */
+static inline bool
+same_bytes(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	size_t i;
+
+	if (n < 8) {
+		for (i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return false;
+		return true;
+	}
+	for (i = 0; i + 8 < n; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);	/* the last eight, overlapping */
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
 /* The end of [p, end) without trailing blanks, tabs and CRs (CRLF logs). */
 static inline const char *
 trim_end(const char *p, const char *end)

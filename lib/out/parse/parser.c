@@ -688,7 +688,7 @@ find(const char *p, const char *end, const char *s, size_t n)
 	/* s[k] of a match lies in [p + k, end - n + k]. */
 	for (q = p + k; (q = memchr(q, s[k], (size_t)(end - n + k + 1 - q))) !=
 	    NULL; q++)
-		if (memcmp(q - k, s, n) == 0)
+		if (same_bytes(q - k, s, n))
 			return q - k;
 	return NULL;
 }
