@@ -251,7 +251,7 @@ memo_find(struct env_memo *mm, const char *start, const char *end,
 		}
 		env->msg = m;
 		env->msg_len = (size_t)(end - m);
-		env->family = &s->family;
+		env->derived = &s->derived;
 		return true;
 	}
 	return false;
@@ -277,8 +277,9 @@ memo_add(struct env_memo *mm, const char *start, const char *tag,
 	s->host = env->host != NULL ? (uint8_t)(env->host - start) : 0;
 	s->host_len = env->host != NULL ? (uint8_t)env->host_len : 0;
 	s->pid = pid;
-	s->family = -1;
-	env->family = &s->family;
+	s->derived.family = -1;
+	s->derived.host_hash = 0;
+	env->derived = &s->derived;
 }
 
 /*

@@ -46,7 +46,7 @@ struct envelope {
 	size_t		 host_len;
 	uint32_t	 pid;		/* 0 if none */
 	bool		 has_envelope;	/* false: a bare message */
-	int		*family;	/* memo of the tag's family, or NULL */
+	struct env_derived *derived;	/* the memo's for host and tag, or NULL */
 	/* Journal JSON: the MESSAGE is decoded into storage owned by the parser. */
 };
 
@@ -59,6 +59,12 @@ struct envelope {
  * bytes decide, so the memo never changes a result; it is bounded, and
  * clearing it (ENV_MEMO_CLEAR) is always safe.
  */
+/* What parser.c derives from a remembered host and tag, once for all lines. */
+struct env_derived {
+	int		family;		/* of the tag; -1: not known yet */
+	uint64_t	host_hash;	/* of the host, for connections; 0: not yet */
+};
+
 #define ENV_MEMO_SLOTS	8
 #define ENV_MEMO_KEY	64
 
@@ -70,7 +76,7 @@ struct env_memo_slot {
 	uint8_t		host_len;	/* 0: no host */
 	bool		bracketed;	/* "[TAG]" */
 	uint32_t	pid;		/* env->pid as the rounds before the tag left it */
-	int		family;		/* parser.c's family of the tag; -1: not known yet */
+	struct env_derived derived;
 };
 
 struct env_memo {
@@ -83,7 +89,7 @@ struct env_memo {
 /*
  * Splits line into envelope and message. json_buf receives a decoded
  * journald MESSAGE (the spans then point into it). memo (or NULL) speeds up
- * lines like recent ones; env->family then points into it. Returns false
+ * lines like recent ones; env->derived then points into it. Returns false
  * when the line is empty.
  */
 bool	envelope_split(const char *line, size_t len, struct envelope *env,

@@ -16,7 +16,7 @@
 
 #define JSON_MSG_CAP	(2 * AD_LINE_MAX)
 
-static uint64_t conn_key(const char *host, size_t n, uint32_t pid);
+static uint64_t conn_key(struct envelope *env);
 
 static const struct family *const families[AD_FAMILY__COUNT] = {
 	[AD_FAMILY_SSHD] = &fam_sshd,
@@ -390,12 +390,12 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 			fam = p->family;
 		else if (env.prog != NULL) {
 			/* The same tag as a recent line: the same family. */
-			if (env.family != NULL && *env.family >= 0)
-				fam = (enum ad_family)*env.family;
+			if (env.derived != NULL && env.derived->family >= 0)
+				fam = (enum ad_family)env.derived->family;
 			else {
 				fam = family_of_prog(p, env.prog, env.prog_len);
-				if (env.family != NULL)
-					*env.family = (int)fam;
+				if (env.derived != NULL)
+					env.derived->family = (int)fam;
 			}
 			/* pam_unix writes under its caller's tag: su, login, ... */
 			if (fam == AD_FAMILY_AUTO && env.msg_len > 5 &&
@@ -425,8 +425,7 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	pl.len = (size_t)(mend - m);
 	pl.clock = &p->clock;
 	pl.conn.map = &p->conns;
-	pl.conn.key = env.pid != 0 ?
-	    conn_key(env.host, env.host_len, env.pid) : 0;
+	pl.conn.key = env.pid != 0 ? conn_key(&env) : 0;
 	pl.state = p->state[fam];
 	r = families[fam]->parse(&pl, ev);
 	switch (r) {
@@ -463,17 +462,24 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 
 /* --- connections ---------------------------------------------------- */
 
+/* The key of (host, pid); saved states hold it, so it must not change. */
 static uint64_t
-conn_key(const char *host, size_t n, uint32_t pid)
+conn_key(struct envelope *env)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		h ^= (unsigned char)host[i];
-		h *= 0x100000001b3ULL;
+	if (env->derived != NULL && env->derived->host_hash != 0)
+		h = env->derived->host_hash;	/* a recent line's host */
+	else {
+		for (i = 0; i < env->host_len; i++) {
+			h ^= (unsigned char)env->host[i];
+			h *= 0x100000001b3ULL;
+		}
+		if (env->derived != NULL)
+			env->derived->host_hash = h;
 	}
-	h ^= (uint64_t)pid * 0x9e3779b97f4a7c15ULL;
+	h ^= (uint64_t)env->pid * 0x9e3779b97f4a7c15ULL;
 	return h | 1;		/* never 0 */
 }
 
