@@ -238,6 +238,13 @@ void	ad_incident_merge(struct ad_incident *inc, const struct ad_incident *delta)
 bool	ad_below_threshold(const struct ad_detect_config *cfg,
 	    enum ad_category cat, uint64_t events, unsigned n_ports,
 	    bool ports_more);
+/*
+ * The store's key of (source, category names): 64-bit FNV-1a of the
+ * address family, its 16 bytes and the category's name, as a signed
+ * integer (SQLite's). Stored in every row and indexed, so it must never
+ * change; a scan writes its rows in this order (see aggregate.c).
+ */
+int64_t	ad_incident_key(const struct ad_addr *src, const char *category);
 /* Decides state, reportable and reason from cfg (keeps later states). */
 void	ad_incident_assess(struct ad_incident *inc,
 	    const struct ad_detect_config *cfg);

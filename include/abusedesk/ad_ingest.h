@@ -23,7 +23,7 @@
 
 #include "ad_ctx.h"
 
-#define AD_READ_BUF	(1024u * 1024)	/* a chunk; two when double-buffered */
+#define AD_READ_BUF	(512u * 1024)	/* a chunk; two when double-buffered */
 #define AD_FP_BYTES	1024	/* fingerprint: first line, at most this much */
 
 struct ad_reader;

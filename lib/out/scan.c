@@ -427,6 +427,8 @@ worker(void *arg)
 	struct slot *sl;
 	int k = 0;
 
+	/* Named for top -H and perf: "abusedesk" is the other thread. */
+	(void)pthread_setname_np(pthread_self(), "abusedesk-parse");
 	for (;;) {
 		sl = &sc->slots[k];
 		pthread_mutex_lock(&sc->mu);

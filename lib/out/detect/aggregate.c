@@ -845,7 +845,7 @@ let_go(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e,
 
 /*
  * Rows a sweep writes wait in a->pending, up to PENDING_MAX, and are then
- * written in the order of the store's (src, category, last) index. A row's
+ * written in the order of the store's index (ad_incident_key). A row's
  * index entry goes to a random place: written in the order they closed,
  * each row fetches (and, its transaction being open, spills) an index page
  * once the index outgrows SQLite's page cache; a thousand in index order
@@ -855,21 +855,18 @@ let_go(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e,
 
 struct leaver {
 	struct entry	*e;
+	int64_t		 key;		/* ad_incident_key */
 	size_t		 seq;		/* ties: the order they came in */
-	char		 src[AD_ADDR_STRLEN];
 };
 
-/* The index's order: the address and category as text, then last. */
+/* The index's order: the key, then last. */
 static int
 by_index_order(const void *x, const void *y)
 {
 	const struct leaver *p = x, *q = y;
-	int c;
 
-	if ((c = strcmp(p->src, q->src)) != 0 ||
-	    (c = strcmp(ad_category_name((enum ad_category)p->e->category),
-	    ad_category_name((enum ad_category)q->e->category))) != 0)
-		return c;
+	if (p->key != q->key)
+		return p->key < q->key ? -1 : 1;
 	if (p->e->last.utc != q->e->last.utc)
 		return p->e->last.utc < q->e->last.utc ? -1 : 1;
 	return (p->seq > q->seq) - (p->seq < q->seq);
@@ -890,7 +887,8 @@ flush_pending(struct ad_agg *a, struct ad_agg_sink *sk)
 	for (k = 0; k < n; k++) {
 		v[k].e = a->pending[k];
 		v[k].seq = k;
-		ad_addr_format(&v[k].e->src, v[k].src);
+		v[k].key = ad_incident_key(&v[k].e->src,
+		    ad_category_name((enum ad_category)v[k].e->category));
 	}
 	qsort(v, n, sizeof(*v), by_index_order);
 	for (k = 0; k < n && r == 0; k++)

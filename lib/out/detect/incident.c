@@ -388,6 +388,21 @@ in_list(const struct ad_cidr *list, size_t n, const struct ad_addr *a)
 	return false;
 }
 
+int64_t
+ad_incident_key(const struct ad_addr *src, const char *category)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	const unsigned char *c = (const unsigned char *)category;
+	size_t i;
+
+	h = (h ^ src->af) * 0x100000001b3ULL;
+	for (i = 0; i < 16; i++)
+		h = (h ^ src->b[i]) * 0x100000001b3ULL;
+	for (; *c != '\0'; c++)
+		h = (h ^ *c) * 0x100000001b3ULL;
+	return (int64_t)h;
+}
+
 bool
 ad_below_threshold(const struct ad_detect_config *cfg, enum ad_category cat,
     uint64_t events, unsigned n_ports, bool ports_more)
