@@ -94,13 +94,12 @@ tag_rest(const char *q, const char *end, bool bracketed, bool need_pid,
 			return NULL;
 		q++;
 	} else if (q < end && *q == '[') {
-		uint32_t v = 0;
+		uint32_t v = 0, d;
 
-		q++;
-		while (q < end && dig((unsigned char)*q)) {
-			v = v * 10 + (uint32_t)(*q - '0');
-			q++;
-		}
+		/* One compare a digit: every line of most logs has a pid. */
+		for (q++; q < end &&
+		    (d = (uint32_t)(unsigned char)*q - '0') <= 9; q++)
+			v = v * 10 + d;
 		if (q >= end || *q != ']')
 			return NULL;
 		q++;
