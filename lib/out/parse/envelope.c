@@ -211,7 +211,7 @@ memo_find(struct env_memo *mm, const char *start, const char *end,
 		if (s->len == 0 || have < s->len || start[s->tag] != s->key[s->tag] ||
 		    !same_bytes(start, s->key, s->len))
 			continue;
-		/* Only the name's last byte ended it: the rest is read again. */
+		/* From the byte after the name (the key's last) on, read again. */
 		env->pid = s->pid;
 		if ((m = tag_rest(start + s->len - 1, end, s->bracketed, false,
 		    env)) == NULL) {

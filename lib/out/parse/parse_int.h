@@ -50,6 +50,12 @@ struct envelope {
 	/* Journal JSON: the MESSAGE is decoded into storage owned by the parser. */
 };
 
+/* What parser.c derives from a remembered host and tag, once for all lines. */
+struct env_derived {
+	int		family;		/* of the tag; -1: not known yet */
+	uint64_t	host_hash;	/* of the host, for connections; 0: not yet */
+};
+
 /*
  * The host and program tag after a syslog stamp repeat from line to line,
  * and finding them is most of the cost of a line. A few recent ones are
@@ -59,12 +65,6 @@ struct envelope {
  * bytes decide, so the memo never changes a result; it is bounded, and
  * clearing it (ENV_MEMO_CLEAR) is always safe.
  */
-/* What parser.c derives from a remembered host and tag, once for all lines. */
-struct env_derived {
-	int		family;		/* of the tag; -1: not known yet */
-	uint64_t	host_hash;	/* of the host, for connections; 0: not yet */
-};
-
 #define ENV_MEMO_SLOTS	8
 #define ENV_MEMO_KEY	64
 
