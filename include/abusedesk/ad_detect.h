@@ -146,6 +146,14 @@ void	ad_agg_free(struct ad_agg *a);
 int	ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 	    const struct ad_instant *fallback, const char *file,
 	    uint64_t lineno, const char *line, size_t len) AD_WUR;
+/*
+ * A hint for an ad_agg_add of ev to come: stage 0 fetches its slot of
+ * the table into the cache, stage 1 the entry in that slot. A caller
+ * with many events asks for stage 0 some events ahead and for stage 1
+ * a few ahead, so the add finds both in the cache.
+ */
+void	ad_agg_prefetch(const struct ad_agg *a, const struct ad_event *ev,
+	    int stage);
 
 /* True when the table outgrew its budget: time for a checkpoint. */
 bool	ad_agg_full(const struct ad_agg *a);

@@ -23,7 +23,8 @@
 
 #include "ad_ctx.h"
 
-#define AD_READ_BUF	(512u * 1024)	/* a chunk; two when double-buffered */
+#define AD_READ_BUF	(512u * 1024)	/* a chunk, in one of ad_reader_buffers */
+#define AD_READ_BUFS_MAX 8
 #define AD_FP_BYTES	1024	/* fingerprint: first line, at most this much */
 
 struct ad_reader;
@@ -65,10 +66,11 @@ int	ad_reader_skip(struct ad_reader *r, uint64_t off, struct ad_diag *diag) AD_W
 /*
  * Next chunk of whole lines. Returns 1 with c filled, 0 at end of input,
  * or a negative error (diag filled). The chunk's bytes stay valid until
- * the next call; after ad_reader_double_buffer, until the call after that
- * (a second thread can work on one chunk while the next is read).
+ * the next call; after ad_reader_buffers(r, n), until n calls later
+ * (other threads work on n - 1 chunks while the next is read). n is at
+ * most AD_READ_BUFS_MAX and never shrinks; AD_ERR_USAGE otherwise.
  */
-int	ad_reader_double_buffer(struct ad_reader *r) AD_WUR;
+int	ad_reader_buffers(struct ad_reader *r, int n) AD_WUR;
 int	ad_reader_chunk(struct ad_reader *r, struct ad_chunk *c,
 	    struct ad_diag *diag) AD_WUR;
 

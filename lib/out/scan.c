@@ -21,10 +21,15 @@ struct hit {
 
 /*
  * One chunk on its way from the parser to the table. With two threads a
- * worker reads and parses chunks into two slots in turn while the main
- * thread aggregates and stores the other; with one thread the main thread
- * does both, in slot 0.
+ * worker reads and parses chunks into N_SLOTS slots in turn while the main
+ * thread aggregates and stores the oldest full one; with one thread the
+ * main thread does both, in slot 0. More than two slots absorb the
+ * difference in cost between chunks (a sweep that writes a thousand rows,
+ * a burst of hostile lines), so neither thread waits for the other's
+ * slow chunk.
  */
+#define N_SLOTS		4
+
 struct slot {
 	const char		*data;		/* the chunk's lines (the reader's) */
 	size_t			 len;
@@ -48,7 +53,7 @@ struct ad_scan {
 	struct ad_agg			*agg;
 	struct ad_scan_summary		 sum;
 	int				 depth;	/* PATH.1 recursion guard */
-	struct slot			 slots[2];
+	struct slot			 slots[N_SLOTS];
 	/* Two threads: the worker's reader, and the hand-over of slots. */
 	struct ad_reader		*rd;
 	uint64_t			 dropped_seen;	/* reader's too-long lines counted */
@@ -79,6 +84,7 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
     const struct ad_detect_config *cfg, const struct ad_scan_opts *opts)
 {
 	struct ad_scan *sc;
+	int k;
 
 	if ((sc = ad_calloc(1, sizeof(*sc))) == NULL)
 		return NULL;
@@ -102,8 +108,8 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 		ad_scan_free(sc);
 		return NULL;
 	}
-	ad_buf_init(&sc->slots[0].pstate, 1u << 20);
-	ad_buf_init(&sc->slots[1].pstate, 1u << 20);
+	for (k = 0; k < N_SLOTS; k++)
+		ad_buf_init(&sc->slots[k].pstate, 1u << 20);
 	if (opts->threads != 1) {
 		pthread_mutex_init(&sc->mu, NULL);
 		pthread_cond_init(&sc->cv, NULL);
@@ -128,7 +134,7 @@ ad_scan_free(struct ad_scan *sc)
 	ad_parser_free(sc->parser);
 	ad_buf_free(&sc->pstate);
 	ad_agg_free(sc->agg);
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < N_SLOTS; k++) {
 		ad_free(sc->slots[k].hits);
 		ad_buf_free(&sc->slots[k].pstate);
 	}
@@ -350,9 +356,9 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 
 /*
  * Reads and parses the next chunk into sl (the parser's thread). With two
- * threads the reader is double-buffered (the main thread works on one
- * chunk while the next is read), and the parser's state after the chunk
- * is saved in the slot for the checkpoint that may follow it.
+ * threads the reader has a buffer per slot (the main thread works on
+ * older chunks while the next is read), and the parser's state after the
+ * chunk is saved in the slot for the checkpoint that may follow it.
  */
 static void
 fill_slot(struct ad_scan *sc, struct slot *sl)
@@ -446,7 +452,7 @@ worker(void *arg)
 		pthread_mutex_unlock(&sc->mu);
 		if (sl->status != 1)
 			break;
-		k ^= 1;
+		k = (k + 1) % N_SLOTS;
 	}
 	return NULL;
 }
@@ -473,6 +479,10 @@ give_back(struct ad_scan *sc, struct slot *sl)
 	pthread_mutex_unlock(&sc->mu);
 }
 
+/* How many events ahead absorb fetches a table slot, and its entry. */
+#define PREFETCH_SLOT	8
+#define PREFETCH_ENTRY	4
+
 /* Aggregates a parsed chunk; advances the file state past it. */
 static int
 absorb(struct ad_scan *sc, struct slot *sl, struct ad_file_state *fs,
@@ -482,12 +492,20 @@ absorb(struct ad_scan *sc, struct slot *sl, struct ad_file_state *fs,
 	int r;
 
 	fs->lines += sl->dropped_before;
-	for (i = 0; i < sl->n; i++)
+	for (i = 0; i < sl->n; i++) {
+		/* The table is bigger than the cache: fetch ahead (a hint). */
+		if (i + PREFETCH_SLOT < sl->n)
+			ad_agg_prefetch(sc->agg, &sl->hits[i + PREFETCH_SLOT].ev,
+			    0);
+		if (i + PREFETCH_ENTRY < sl->n)
+			ad_agg_prefetch(sc->agg,
+			    &sl->hits[i + PREFETCH_ENTRY].ev, 1);
 		if ((r = ad_agg_add(sc->agg, &sl->hits[i].ev, fallback, fs->path,
 		    fs->lines + sl->hits[i].rel, sl->hits[i].line,
 		    sl->hits[i].len)) != AD_OK)
 			return ad_diag_set(diag, r, fs->path,
 			    fs->lines + sl->hits[i].rel, "%s", ad_strerror(r));
+	}
 	fs->lines += sl->lines;
 	fs->offset = sl->end_offset;
 	return AD_OK;
@@ -530,8 +548,10 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 	sc->rd = rd;
 	sc->dropped_seen = ad_reader_dropped_lines(rd);
 	sc->stop = false;
-	sc->slots[0].full = sc->slots[1].full = false;
-	if (threaded && (ad_reader_double_buffer(rd) != AD_OK ||
+	for (k = 0; k < N_SLOTS; k++)
+		sc->slots[k].full = false;
+	k = 0;
+	if (threaded && (ad_reader_buffers(rd, N_SLOTS) != AD_OK ||
 	    pthread_create(&tid, NULL, worker, sc) != 0))
 		threaded = false;	/* no thread: do it here */
 	for (;;) {
@@ -558,7 +578,7 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 			break;
 		if (threaded) {
 			give_back(sc, sl);
-			k ^= 1;
+			k = (k + 1) % N_SLOTS;
 		}
 	}
 	if (threaded) {

@@ -554,13 +554,55 @@ cleanup(void)
 		"big.log.gz", "skip.log", "skip.log.gz", "long.log",
 		"long.log.gz", "long2.log", "long3.log", "exact.log",
 		"fp-a.log", "fp-a.log.1.gz", "fp-b.log", "fp-c.log",
-		"fp-d.log",
+		"fp-d.log", "bufs.log",
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		unlink(path_of(names[i]));
 	rmdir(tmpdir);
+}
+
+/* With n buffers, a chunk stays readable for n - 1 more chunks. */
+static void
+test_buffers(void)
+{
+	enum { N = 4, LINES = 250000 };
+	struct ad_reader *r;
+	struct ad_chunk c, keep[N];
+	struct ad_diag d;
+	char *text;
+	size_t len = 0, i;
+	int k = 0, got, j, chunks = 0;
+	bool intact = true;
+
+	TEST_START("n buffers keep the last n chunks readable");
+	text = malloc((size_t)LINES * 40);
+	if (text == NULL)
+		abort();
+	for (i = 0; i < LINES; i++)
+		len += (size_t)sprintf(text + len, "line %zu of the many\n", i);
+	ASSERT_INT_EQ(ad_reader_open(&ctx, write_plain("bufs.log", text, len),
+	    &r, &d), AD_OK);
+	ASSERT_INT_EQ(ad_reader_buffers(r, N), AD_OK);
+	ASSERT_INT_EQ(ad_reader_buffers(r, 2), AD_ERR_USAGE);	/* no shrinking */
+	ASSERT_INT_EQ(ad_reader_buffers(r, AD_READ_BUFS_MAX + 1), AD_ERR_USAGE);
+	while ((got = ad_reader_chunk(r, &c, &d)) == 1) {
+		keep[k] = c;
+		k = (k + 1) % N;
+		chunks++;
+		/* Every chunk still held matches the file at its offset. */
+		for (j = 0; j < N && j < chunks; j++)
+			if (memcmp(keep[j].data, text + keep[j].offset,
+			    keep[j].len) != 0)
+				intact = false;
+	}
+	ASSERT_INT_EQ(got, 0);
+	ASSERT_TRUE(chunks > 2 * N);
+	ASSERT_TRUE(intact);
+	ad_reader_free(r);
+	free(text);
+	TEST_DONE();
 }
 
 int
@@ -578,6 +620,7 @@ main(void)
 	test_large();
 	test_small_skip();
 	test_long_lines();
+	test_buffers();
 	test_fingerprint();
 	test_errors();
 	TESTS_END();

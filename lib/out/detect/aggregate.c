@@ -652,6 +652,18 @@ from_incident(struct ad_agg *a, struct entry *e, const struct ad_incident *inc)
 	return AD_OK;
 }
 
+void
+ad_agg_prefetch(const struct ad_agg *a, const struct ad_event *ev, int stage)
+{
+	struct entry *const *slot =
+	    &a->slots[key_hash(&ev->src, ev->category) & (a->cap - 1)];
+
+	if (stage == 0)
+		__builtin_prefetch(slot);
+	else if (*slot != NULL)
+		__builtin_prefetch(*slot);
+}
+
 int
 ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
     const struct ad_instant *fallback, const char *file, uint64_t lineno,

@@ -20,8 +20,10 @@ struct ad_reader {
 	char			*path;
 	int			 fd;
 	gzFile			 gz;
-	char			*buf;
-	char			*alt;		/* the second buffer, or NULL */
+	char			*buf;		/* bufs[cur] */
+	char			*bufs[AD_READ_BUFS_MAX];	/* [1..]: NULL, or
+						   more buffers (ad_reader_buffers) */
+	int			 n_bufs, cur;
 	bool			 handed;	/* a chunk of buf was returned */
 	size_t			 start, end;	/* unread bytes are buf[start, end) */
 	uint64_t		 offset;	/* stream offset of buf[start] */
@@ -38,13 +40,11 @@ fill(struct ad_reader *r, struct ad_diag *diag)
 
 	if (r->eof)
 		return AD_OK;
-	if (r->alt != NULL && r->handed) {
-		/* The last chunk stays readable: go on in the other buffer. */
-		char *t = r->buf;
-
-		memcpy(r->alt, r->buf + r->start, r->end - r->start);
-		r->buf = r->alt;
-		r->alt = t;
+	if (r->n_bufs > 1 && r->handed) {
+		/* The chunks handed out stay readable: go on in the next buffer. */
+		r->cur = (r->cur + 1) % r->n_bufs;
+		memcpy(r->bufs[r->cur], r->buf + r->start, r->end - r->start);
+		r->buf = r->bufs[r->cur];
 		r->end -= r->start;
 		r->start = 0;
 		r->handed = false;
@@ -130,8 +130,9 @@ ad_reader_open(struct ad_ctx *ctx, const char *path, struct ad_reader **out,
 	r->ctx = ctx;
 	r->fd = -1;
 	if ((r->path = ad_strndup(path, strlen(path))) == NULL ||
-	    (r->buf = ad_malloc(AD_READ_BUF)) == NULL)
+	    (r->buf = r->bufs[0] = ad_malloc(AD_READ_BUF)) == NULL)
 		goto fail;
+	r->n_bufs = 1;
 	if (strcmp(path, "-") == 0) {
 		r->fd = dup(STDIN_FILENO);
 		r->info.size = -1;
@@ -192,23 +193,28 @@ fail:
 void
 ad_reader_free(struct ad_reader *r)
 {
+	int i;
+
 	if (r == NULL)
 		return;
 	if (r->gz)
 		gzclose(r->gz);
 	if (r->fd >= 0)
 		close(r->fd);
-	ad_free(r->buf);
-	ad_free(r->alt);
+	for (i = 0; i < AD_READ_BUFS_MAX; i++)
+		ad_free(r->bufs[i]);
 	ad_free(r->path);
 	ad_free(r);
 }
 
 int
-ad_reader_double_buffer(struct ad_reader *r)
+ad_reader_buffers(struct ad_reader *r, int n)
 {
-	if (r->alt == NULL && (r->alt = ad_malloc(AD_READ_BUF)) == NULL)
-		return AD_ERR_NOMEM;
+	if (n < 1 || n > AD_READ_BUFS_MAX || n < r->n_bufs)
+		return AD_ERR_USAGE;
+	for (; r->n_bufs < n; r->n_bufs++)
+		if ((r->bufs[r->n_bufs] = ad_malloc(AD_READ_BUF)) == NULL)
+			return AD_ERR_NOMEM;
 	return AD_OK;
 }
 
