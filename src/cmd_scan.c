@@ -133,7 +133,7 @@ static const char scan_help[] =
 "\n"
 "Configuration keys: threads = 2 (default: one thread reads and parses\n"
 "ahead while the other aggregates and stores; 1 gives the same store on\n"
-"one core), checkpoint = 256M (bytes between commits: a killed scan\n"
+"one core), checkpoint = 1G (bytes between commits: a killed scan\n"
 "redoes at most this much), window, threshold.*, own_networks, allowlist.\n"
 "\n"
 "Prints a summary to stderr (lines, events, skipped lines by reason,\n"

@@ -16,7 +16,7 @@
  *   allowlist = 198.51.100.7           # e.g. the audit we ordered
  *   documentation_as_public = no       # examples and tests only
  *   threads = 2                        # scan: 1, or 2 (parse and store in parallel)
- *   checkpoint = 256M                  # scan: bytes between commits
+ *   checkpoint = 1G                    # scan: bytes between commits
  *   parse.web-access.format = %h %l %u %t "%r" %>s %b   # family options
  *
  * "parse.FAMILY.KEY = VALUE" keys are kept as given and handed to the

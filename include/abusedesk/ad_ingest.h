@@ -23,7 +23,7 @@
 
 #include "ad_ctx.h"
 
-#define AD_READ_BUF	(512u * 1024)	/* a chunk, in one of ad_reader_buffers */
+#define AD_READ_BUF	(256u * 1024)	/* a chunk, in one of ad_reader_buffers */
 #define AD_READ_BUFS_MAX 8
 #define AD_FP_BYTES	1024	/* fingerprint: first line, at most this much */
 

@@ -71,6 +71,13 @@ struct entry {
 	struct node		*samples;	/* pending, oldest first */
 };
 
+/* A row waiting in the sweeps' queue (see PENDING_MAX). */
+struct leaver {
+	struct entry	*e;
+	int64_t		 key;		/* ad_incident_key */
+	size_t		 seq;		/* ties: the order they came in */
+};
+
 struct ad_agg {
 	const struct ad_detect_config	*cfg;
 	struct entry			**slots;
@@ -80,6 +87,8 @@ struct ad_agg {
 	size_t				  n_closed, cap_closed;
 	struct entry			**pending;	/* left, to be written */
 	size_t				  n_pending, cap_pending;
+	struct leaver			 *queue;	/* sorted, being written */
+	size_t				  q_pos, q_len, cap_queue;
 	size_t				  bytes;	/* memory held */
 	size_t				  budget;
 	int64_t				  newest;	/* latest event time seen */
@@ -265,6 +274,9 @@ ad_agg_free(struct ad_agg *a)
 	for (i = 0; i < a->n_pending; i++)
 		entry_free(a->pending[i]);
 	ad_free(a->pending);
+	for (i = a->q_pos; i < a->q_len; i++)
+		entry_free(a->queue[i].e);
+	ad_free(a->queue);
 	for (i = 0; i < a->n_names; i++)
 		ad_free(a->names[i]);
 	ad_free(a->names);
@@ -856,20 +868,19 @@ let_go(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e,
 }
 
 /*
- * Rows a sweep writes wait in a->pending, up to PENDING_MAX, and are then
- * written in the order of the store's index (ad_incident_key). A row's
+ * Rows a sweep writes wait in a->pending until PENDING_MAX of them are
+ * sorted into the order of the store's index (ad_incident_key) and become
+ * a->queue, which the following sweeps write a part of each. A row's
  * index entry goes to a random place: written in the order they closed,
  * each row fetches (and, its transaction being open, spills) an index page
- * once the index outgrows SQLite's page cache; a thousand in index order
- * touch each page once. Incidents that are only counted leave at once.
+ * once the index outgrows SQLite's page cache, while a thousand in index
+ * order touch each page once, even spread over a few sweeps (each part is
+ * the next key range). Spread, because one sweep writing a thousand rows
+ * stalls the parser thread, which has only a few chunks of room ahead.
+ * Incidents that are only counted leave at once.
  */
 #define PENDING_MAX	1024
-
-struct leaver {
-	struct entry	*e;
-	int64_t		 key;		/* ad_incident_key */
-	size_t		 seq;		/* ties: the order they came in */
-};
+#define DRAIN_MIN	128	/* rows a sweep writes from the queue, at least */
 
 /* The index's order: the key, then last. */
 static int
@@ -884,33 +895,63 @@ by_index_order(const void *x, const void *y)
 	return (p->seq > q->seq) - (p->seq < q->seq);
 }
 
-/* Writes the pending rows in index order, then frees them. */
+/* Writes and frees up to n rows of the queue, in its order. */
+static int
+drain(struct ad_agg *a, struct ad_agg_sink *sk, size_t n)
+{
+	struct entry *e;
+	int r;
+
+	for (; n > 0 && a->q_pos < a->q_len; n--) {
+		e = a->queue[a->q_pos].e;
+		if ((r = store(a, sk, e)) != 0)
+			return r;	/* the caller discards the table */
+		a->q_pos++;
+		forget(a, e);
+	}
+	if (a->q_pos == a->q_len)
+		a->q_pos = a->q_len = 0;
+	return 0;
+}
+
+/* Sorts the pending rows into the (empty) queue. */
+static int
+enqueue(struct ad_agg *a)
+{
+	size_t n = a->n_pending, k;
+
+	if (n > a->cap_queue) {
+		struct leaver *q;
+
+		if ((q = ad_reallocarray(a->queue, n, sizeof(*q))) == NULL)
+			return AD_ERR_NOMEM;
+		a->bytes += (n - a->cap_queue) * sizeof(*q);
+		a->queue = q;
+		a->cap_queue = n;
+	}
+	for (k = 0; k < n; k++) {
+		a->queue[k].e = a->pending[k];
+		a->queue[k].seq = k;
+		a->queue[k].key = ad_incident_key(&a->pending[k]->src,
+		    ad_category_name((enum ad_category)a->pending[k]->category));
+	}
+	qsort(a->queue, n, sizeof(*a->queue), by_index_order);
+	a->q_pos = 0;
+	a->q_len = n;
+	a->n_pending = 0;
+	return 0;
+}
+
+/* Writes every waiting row: the queue, then the pending ones sorted. */
 static int
 flush_pending(struct ad_agg *a, struct ad_agg_sink *sk)
 {
-	struct leaver *v;
-	size_t n = a->n_pending, k;
-	int r = 0;
+	int r;
 
-	if (n == 0)
-		return 0;
-	if ((v = ad_reallocarray(NULL, n, sizeof(*v))) == NULL)
-		return AD_ERR_NOMEM;
-	for (k = 0; k < n; k++) {
-		v[k].e = a->pending[k];
-		v[k].seq = k;
-		v[k].key = ad_incident_key(&v[k].e->src,
-		    ad_category_name((enum ad_category)v[k].e->category));
-	}
-	qsort(v, n, sizeof(*v), by_index_order);
-	for (k = 0; k < n && r == 0; k++)
-		r = store(a, sk, v[k].e);
-	ad_free(v);
-	if (r != 0)
-		return r;	/* the caller discards the table */
-	for (k = 0; k < n; k++)
-		forget(a, a->pending[k]);
-	a->n_pending = 0;
+	if ((r = drain(a, sk, SIZE_MAX)) != 0 ||
+	    (a->n_pending > 0 && ((r = enqueue(a)) != 0 ||
+	    (r = drain(a, sk, SIZE_MAX)) != 0)))
+		return r;
 	return 0;
 }
 
@@ -961,7 +1002,7 @@ ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
 	int64_t expired = a->newest - a->cfg->window;
 	struct entry *e;
 	bool pended;
-	size_t i;
+	size_t i, before = a->n_pending, arrived;
 	int r;
 
 	for (i = 0; i < a->n_closed; i++) {
@@ -989,7 +1030,13 @@ ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
 			forget(a, e);
 		a->count--;
 	}
-	return a->n_pending >= PENDING_MAX ? flush_pending(a, sk) : 0;
+	/* A look-up in sweep_one may have flushed everything. */
+	arrived = a->n_pending >= before ? a->n_pending - before : a->n_pending;
+	if (a->q_len == 0 && a->n_pending >= PENDING_MAX &&
+	    (r = enqueue(a)) != 0)
+		return r;
+	/* At least as many as came: the waiting rows stay bounded. */
+	return drain(a, sk, arrived > DRAIN_MIN ? arrived : DRAIN_MIN);
 }
 
 /*
