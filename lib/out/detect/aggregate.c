@@ -366,20 +366,22 @@ grow(struct ad_agg *a)
 	return AD_OK;
 }
 
+/* Appends e to a list of entries that doubles as it fills. */
 static int
-push_closed(struct ad_agg *a, struct entry *e)
+push_entry(struct ad_agg *a, struct entry ***list, size_t *n, size_t *cap,
+    struct entry *e)
 {
-	if (a->n_closed == a->cap_closed) {
-		size_t n = a->cap_closed ? a->cap_closed * 2 : 64;
-		struct entry **c;
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		struct entry **l;
 
-		if ((c = ad_reallocarray(a->closed, n, sizeof(*c))) == NULL)
+		if ((l = ad_reallocarray(*list, c, sizeof(*l))) == NULL)
 			return AD_ERR_NOMEM;
-		a->bytes += (n - a->cap_closed) * sizeof(*c);
-		a->closed = c;
-		a->cap_closed = n;
+		a->bytes += (c - *cap) * sizeof(*l);
+		*list = l;
+		*cap = c;
 	}
-	a->closed[a->n_closed++] = e;
+	(*list)[(*n)++] = e;
 	return AD_OK;
 }
 
@@ -701,7 +703,8 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 		if ((fresh = ad_calloc(1, sizeof(*fresh))) == NULL)
 			return AD_ERR_NOMEM;
 		/* Outside the window: that incident is done, a new one starts. */
-		if (e != NULL && (r = push_closed(a, e)) != AD_OK) {
+		if (e != NULL && (r = push_entry(a, &a->closed, &a->n_closed,
+		    &a->cap_closed, e)) != AD_OK) {
 			ad_free(fresh);
 			return r;
 		}
@@ -844,30 +847,6 @@ may_hold(const struct ad_agg *a, const struct ad_agg_sink *sk,
 }
 
 /*
- * An incident leaves the table (closed, expired or evicted): stored if it
- * has a row to bring up to date or is worth one, else only counted. A row
- * it leaves behind moves the horizon.
- */
-static int
-let_go(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e,
-    bool window_open)
-{
-	int r;
-
-	if ((r = resolve(a, sk, e)) != 0)
-		return r;
-	if (e->id == 0 && !window_open && may_hold(a, sk, e)) {
-		sk->dropped++;
-		return 0;
-	}
-	if ((e->id == 0 || (e->flags & E_DIRTY)) && (r = store(a, sk, e)) != 0)
-		return r;
-	if (e->last.utc > a->horizon)
-		a->horizon = e->last.utc;
-	return 0;
-}
-
-/*
  * Rows a sweep writes wait in a->pending until PENDING_MAX of them are
  * sorted into the order of the store's index (ad_incident_key) and become
  * a->queue, which the following sweeps write a part of each. A row's
@@ -956,40 +935,39 @@ flush_pending(struct ad_agg *a, struct ad_agg_sink *sk)
 }
 
 /*
- * let_go for a sweep: a row to write joins the pending ones. *pended says
- * whether e belongs to a->pending now (else the caller frees it).
+ * An incident leaves the table (closed, expired or evicted): stored if it
+ * has a row to bring up to date or is worth one, else only counted. A row
+ * it leaves behind moves the horizon. With pended (a sweep), the row joins
+ * a->pending instead of being written now, and *pended says whether e
+ * belongs to the pending list (else the caller frees it).
  */
 static int
-sweep_one(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e,
-    bool *pended)
+let_go(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e,
+    bool window_open, bool *pended)
 {
 	int r;
 
-	*pended = false;
-	/* A look-up must see every row written before. */
-	if (!(e->flags & E_MERGED) && sk->resolve != NULL &&
-	    (r = flush_pending(a, sk)) != 0)
-		return r;
+	if (pended != NULL) {
+		*pended = false;
+		/* A look-up must see every row written before. */
+		if (!(e->flags & E_MERGED) && sk->resolve != NULL &&
+		    (r = flush_pending(a, sk)) != 0)
+			return r;
+	}
 	if ((r = resolve(a, sk, e)) != 0)
 		return r;
-	if (e->id == 0 && may_hold(a, sk, e)) {
+	if (e->id == 0 && !window_open && may_hold(a, sk, e)) {
 		sk->dropped++;
 		return 0;
 	}
 	if (e->id == 0 || (e->flags & E_DIRTY)) {
-		if (a->n_pending == a->cap_pending) {
-			size_t c = a->cap_pending ? a->cap_pending * 2 : 64;
-			struct entry **np;
-
-			if ((np = ad_reallocarray(a->pending, c,
-			    sizeof(*np))) == NULL)
-				return AD_ERR_NOMEM;
-			a->bytes += (c - a->cap_pending) * sizeof(*np);
-			a->pending = np;
-			a->cap_pending = c;
-		}
-		a->pending[a->n_pending++] = e;
-		*pended = true;
+		if (pended == NULL)
+			r = store(a, sk, e);
+		else if ((r = push_entry(a, &a->pending, &a->n_pending,
+		    &a->cap_pending, e)) == AD_OK)
+			*pended = true;
+		if (r != 0)
+			return r;
 	}
 	if (e->last.utc > a->horizon)
 		a->horizon = e->last.utc;
@@ -1006,7 +984,7 @@ ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
 	int r;
 
 	for (i = 0; i < a->n_closed; i++) {
-		if ((r = sweep_one(a, sk, a->closed[i], &pended)) != 0) {
+		if ((r = let_go(a, sk, a->closed[i], false, &pended)) != 0) {
 			/* The caller discards the table: keep it freeable. */
 			memmove(a->closed, a->closed + i,
 			    (a->n_closed - i) * sizeof(*a->closed));
@@ -1019,7 +997,7 @@ ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
 	a->n_closed = 0;
 	/* Expired entries: from the start of the activity list. */
 	while ((e = a->oldest) != NULL && e->last.utc < expired) {
-		if ((r = sweep_one(a, sk, e, &pended)) != 0)
+		if ((r = let_go(a, sk, e, false, &pended)) != 0)
 			return r;	/* the table is intact */
 		i = key_hash(&e->src, e->category) & (a->cap - 1);
 		while (a->slots[i] != e)
@@ -1030,7 +1008,7 @@ ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
 			forget(a, e);
 		a->count--;
 	}
-	/* A look-up in sweep_one may have flushed everything. */
+	/* A look-up in let_go may have flushed everything. */
 	arrived = a->n_pending >= before ? a->n_pending - before : a->n_pending;
 	if (a->q_len == 0 && a->n_pending >= PENDING_MAX &&
 	    (r = enqueue(a)) != 0)
@@ -1087,7 +1065,7 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 		struct entry *e = all[i];
 
 		if (i < cut) {
-			r = let_go(a, sk, e, e->last.utc >= expired);
+			r = let_go(a, sk, e, e->last.utc >= expired, NULL);
 			continue;
 		}
 		if ((r = resolve(a, sk, e)) != 0)
