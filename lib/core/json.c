@@ -71,6 +71,24 @@ ad_utf8_valid(const char *s, size_t n)
 	return true;
 }
 
+#define ONES	UINT64_C(0x0101010101010101)
+#define HIGHS	UINT64_C(0x8080808080808080)
+
+/*
+ * True when none of w's 8 bytes needs a look: no control byte, quote,
+ * backslash or non-ASCII byte. (A flagged word may hold none: the
+ * subtraction's borrow can flag the byte after a real one; that only
+ * sends it down the slow way.)
+ */
+static bool
+plain8(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), bs = w ^ (ONES * '\\');
+
+	return ((((w - ONES * 0x20) & ~w) | ((q - ONES) & ~q) |
+	    ((bs - ONES) & ~bs) | w) & HIGHS) == 0;
+}
+
 int
 ad_json_str(struct ad_buf *b, const char *s, size_t n)
 {
@@ -84,6 +102,16 @@ ad_json_str(struct ad_buf *b, const char *s, size_t n)
 		unsigned c = p[i];
 		char esc[8];
 
+		if (n - i >= 8) {
+			uint64_t w;
+
+			memcpy(&w, p + i, 8);
+			if (plain8(w)) {
+				i += 8;
+				run += 8;
+				continue;
+			}
+		}
 		if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
 			i++;
 			run++;

@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <time.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,8 +173,7 @@ static const char *const sql[S__COUNT] = {
 	    "  users, users_more, state, reportable, reason, n_samples, samples,"
 	    "  src_key, created, updated)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    "  ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?23, ?24, ?25,"
-	    "  strftime('%s','now'), strftime('%s','now'))",
+	    "  ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?23, ?24, ?25, ?26, ?26)",
 	[S_INC_UPDATE] =
 	    "UPDATE incidents SET src = ?1, category = ?2, first_utc = ?3,"
 	    "  first_usec = ?4, first_off = ?5, last_utc = ?6, last_usec = ?7,"
@@ -181,8 +181,7 @@ static const char *const sql[S__COUNT] = {
 	    "  services = ?12, ports = ?13, ports_more = ?14, targets = ?15,"
 	    "  targets_more = ?16, users = ?17, users_more = ?18, state = ?19,"
 	    "  reportable = ?20, reason = ?21, n_samples = ?23,"
-	    "  samples = coalesce(samples, '') || ?24,"
-	    "  updated = strftime('%s','now')"
+	    "  samples = coalesce(samples, '') || ?24, updated = ?26"
 	    " WHERE id = ?22",
 	[S_EV_LIST] =
 	    "SELECT samples FROM incidents WHERE id = ?1",
@@ -936,6 +935,8 @@ ad_store_incident_save(struct ad_store *st, struct ad_incident *inc)
 		return r;
 	}
 	sqlite3_bind_int(s, 23, inc->samples_stored);
+	/* The clock here, not SQLite's date functions: a scan writes many. */
+	sqlite3_bind_int64(s, 26, (sqlite3_int64)time(NULL));
 	sqlite3_bind_text(s, 24, ad_buf_str(&st->text), (int)st->text.len,
 	    SQLITE_STATIC);
 	rc = sqlite3_step(s);

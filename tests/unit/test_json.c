@@ -394,6 +394,52 @@ test_utf8_valid(void)
 	TEST_DONE();
 }
 
+/*
+ * Whole words of plain bytes are copied 8 at a time: every byte that needs
+ * a look must still be found at every position of a word, and the plain
+ * bytes around it come through untouched.
+ */
+static void
+test_escape_positions(void)
+{
+	static const struct {
+		const char *in, *out;
+	} special[] = {
+		{ "\x01", "\\u0001" }, { "\x1f", "\\u001f" },
+		{ "\n", "\\n" }, { "\t", "\\t" }, { "\r", "\\r" },
+		{ "\"", "\\\"" }, { "\\", "\\\\" },
+		{ "\x7f", "\x7f" },				/* DEL is plain */
+		{ " ", " " }, { "!", "!" }, { "#", "#" }, { "[", "[" },
+		{ "]", "]" }, { "~", "~" },			/* neighbours */
+		{ "\x80", "\\ufffd" }, { "\xff", "\\ufffd" },
+		{ "\xc3\xa9", "\xc3\xa9" },			/* é stays */
+		{ "\xe2\x82\xac", "\xe2\x82\xac" },	/* € stays */
+	};
+	char in[64], want[128];
+	size_t k, pos, len = 21;
+	bool ok = true;
+
+	TEST_START("json_str finds a special byte at every offset");
+	for (k = 0; k < sizeof(special) / sizeof(special[0]); k++) {
+		for (pos = 0; pos + strlen(special[k].in) <= len; pos++) {
+			size_t sl = strlen(special[k].in);
+
+			memset(in, 'a', len);
+			memcpy(in + pos, special[k].in, sl);
+			snprintf(want, sizeof(want), "\"%.*s%s%.*s\"", (int)pos,
+			    in, special[k].out, (int)(len - pos - sl),
+			    in + pos + sl);
+			if (strcmp(esc(in, len), want) != 0) {
+				printf("# byte %zu at %zu: %s, want %s\n", k, pos,
+				    esc(in, len), want);
+				ok = false;
+			}
+		}
+	}
+	ASSERT_TRUE(ok);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -401,6 +447,7 @@ main(void)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_buf();
 	test_escape();
+	test_escape_positions();
 	test_kv();
 	test_utf8_valid();
 	TESTS_END();

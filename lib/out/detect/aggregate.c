@@ -45,16 +45,31 @@ struct node {
 
 enum {
 	E_DIRTY = 0x01, E_MERGED = 0x02, E_HELD = 0x04, E_COUNTED = 0x08,
-	E_PORTS_MORE = 0x10, E_TARGETS_MORE = 0x20, E_USERS_MORE = 0x40
+	E_PORTS_MORE = 0x10, E_TARGETS_MORE = 0x20, E_USERS_MORE = 0x40,
+	E_NODE_IN = 0x80	/* the first sample node lies behind the entry */
 };
 
+/*
+ * Most incidents get one event, one target and one sample line and close
+ * below their threshold (a firewall's stray packets): an entry carries
+ * its first target and its first sample node in its own allocation, so
+ * such an incident costs one malloc, not three.
+ */
 struct entry {
 	struct entry		*older, *newer;	/* the table's activity list */
 	int64_t			 id;
 	struct ad_instant	 first, last;
 	uint64_t		 events, proven, spoofable;
+	struct ad_addr		*targets;	/* &target_in, or allocated */
+	char			*users;		/* n_users of (length byte, bytes):
+						   users_in, or allocated */
+	struct node		*samples;	/* pending, oldest first */
 	uint32_t		 services;
+	uint32_t		 cost;		/* bytes held (entry_cost) */
+	uint16_t		 ports[AD_INC_PORTS_MAX];
+	uint16_t		 users_len, users_cap;	/* bytes */
 	struct ad_addr		 src;
+	struct ad_addr		 target_in;
 	uint8_t			 category;
 	uint8_t			 state;
 	uint8_t			 flags;		/* E_* */
@@ -62,13 +77,7 @@ struct entry {
 	uint8_t			 n_targets, cap_targets;
 	uint8_t			 n_users;
 	uint8_t			 samples_stored, n_samples;
-	uint16_t		 users_len, users_cap;	/* bytes */
-	uint16_t		 ports[AD_INC_PORTS_MAX];
-	struct ad_addr		*targets;
-	char			*users;		/* n_users of (length byte, bytes):
-						   users_in, or allocated */
 	char			 users_in[32];
-	struct node		*samples;	/* pending, oldest first */
 };
 
 /* A row waiting in the sweeps' queue (see PENDING_MAX). */
@@ -223,25 +232,38 @@ lru_touch(struct ad_agg *a, struct entry *e)
 	lru_append(a, e);
 }
 
+/* What e holds: kept up to date by charge() and samples_free(). */
 static size_t
 entry_cost(const struct entry *e)
 {
-	size_t c = sizeof(*e) + e->cap_targets * sizeof(*e->targets) +
-	    (e->users != e->users_in ? e->users_cap : 0);
-	const struct node *n;
-
-	for (n = e->samples; n != NULL; n = n->next)
-		c += sizeof(*n) + n->len + 1;
-	return c;
+	return e->cost;
 }
 
 static void
+charge(struct ad_agg *a, struct entry *e, size_t n)
+{
+	a->bytes += n;
+	e->cost += (uint32_t)n;
+}
+
+/* The node allocated with e (E_NODE_IN), or NULL. */
+static struct node *
+node_in(struct entry *e)
+{
+	return (e->flags & E_NODE_IN) ? (struct node *)(void *)(e + 1) : NULL;
+}
+
+/* Frees the pending sample lines; the caller settles a->bytes. */
+static void
 samples_free(struct entry *e)
 {
-	struct node *n, *next;
+	struct node *n, *next, *in = node_in(e);
 
 	for (n = e->samples; n != NULL; n = next) {
 		next = n->next;
+		if (n == in)
+			continue;	/* freed with e, and counted until then */
+		e->cost -= (uint32_t)(sizeof(*n) + n->len + 1);
 		ad_free(n);
 	}
 	e->samples = NULL;
@@ -254,7 +276,8 @@ entry_free(struct entry *e)
 	if (e == NULL)
 		return;
 	samples_free(e);
-	ad_free(e->targets);
+	if (e->targets != &e->target_in)
+		ad_free(e->targets);
 	if (e->users != e->users_in)
 		ad_free(e->users);
 	ad_free(e);
@@ -338,7 +361,8 @@ remove_slot(struct ad_agg *a, size_t i)
 		j = (j + 1) & mask;
 		if (a->slots[j] == NULL)
 			break;
-		home = key_hash(&a->slots[j]->src, a->slots[j]->category) & mask;
+		home = key_hash(&a->slots[j]->src, a->slots[j]->category) &
+		    mask;
 		/* Stays when its home lies cyclically in (i, j]. */
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
@@ -388,26 +412,6 @@ push_entry(struct ad_agg *a, struct entry ***list, size_t *n, size_t *cap,
 /* --- the capped sets ------------------------------------------------- */
 
 /* Room for one more element of a set whose capacity doubles up to max. */
-static int
-set_room(struct ad_agg *a, void **p, uint8_t *cap, uint8_t n, uint8_t max,
-    size_t size)
-{
-	void *np;
-	unsigned c;
-
-	if (n < *cap)
-		return AD_OK;
-	c = *cap ? *cap * 2u : 2u;
-	if (c > max)
-		c = max;
-	if ((np = ad_reallocarray(*p, c, size)) == NULL)
-		return AD_ERR_NOMEM;
-	a->bytes += (c - *cap) * size;
-	*p = np;
-	*cap = (uint8_t)c;
-	return AD_OK;
-}
-
 /* Ports live in the entry: nothing to allocate. */
 static void
 add_port(struct entry *e, uint16_t port)
@@ -428,9 +432,8 @@ add_port(struct entry *e, uint16_t port)
 static int
 add_target(struct ad_agg *a, struct entry *e, const struct ad_addr *t)
 {
+	struct ad_addr *nt;
 	uint8_t i;
-	void *p;
-	int r;
 
 	if (t->af == 0)
 		return AD_OK;
@@ -441,11 +444,28 @@ add_target(struct ad_agg *a, struct entry *e, const struct ad_addr *t)
 		e->flags |= E_TARGETS_MORE;
 		return AD_OK;
 	}
-	p = e->targets;
-	if ((r = set_room(a, &p, &e->cap_targets, e->n_targets,
-	    AD_INC_TARGETS_MAX, sizeof(*e->targets))) != AD_OK)
-		return r;
-	e->targets = p;
+	if (e->cap_targets == 0) {
+		e->targets = &e->target_in;
+		e->cap_targets = 1;
+	} else if (e->n_targets == e->cap_targets) {
+		size_t c = (size_t)e->cap_targets * 2, held = 0;
+
+		if (c > AD_INC_TARGETS_MAX)
+			c = AD_INC_TARGETS_MAX;
+		if (e->targets == &e->target_in)
+			nt = ad_reallocarray(NULL, c, sizeof(*nt));
+		else {
+			nt = ad_reallocarray(e->targets, c, sizeof(*nt));
+			held = e->cap_targets;
+		}
+		if (nt == NULL)
+			return AD_ERR_NOMEM;
+		if (held == 0)
+			nt[0] = e->target_in;
+		charge(a, e, (c - held) * sizeof(*nt));
+		e->targets = nt;
+		e->cap_targets = (uint8_t)c;
+	}
 	e->targets[e->n_targets++] = *t;
 	return AD_OK;
 }
@@ -486,11 +506,11 @@ add_user(struct ad_agg *a, struct entry *e, const char *u, size_t n)
 			if ((nu = ad_malloc(c)) == NULL)
 				return AD_ERR_NOMEM;
 			memcpy(nu, e->users_in, e->users_len);
-			a->bytes += c;
+			charge(a, e, c);
 		} else {
 			if ((nu = ad_reallocarray(e->users, c, 1)) == NULL)
 				return AD_ERR_NOMEM;
-			a->bytes += c - e->users_cap;
+			charge(a, e, c - e->users_cap);
 		}
 		e->users = nu;
 		e->users_cap = (uint16_t)c;
@@ -525,20 +545,23 @@ wants_sample(const struct ad_agg *a, const struct entry *e)
 	return e->n_samples == 0 || !entry_below(a, e);
 }
 
+/* Appends a sample line: into space (e's own node, room for it), or new. */
 static int
-add_node(struct ad_agg *a, struct entry *e, const char *file, uint64_t lineno,
-    const struct ad_instant *t, const char *format, const char *text,
-    size_t len)
+add_node(struct ad_agg *a, struct entry *e, struct node *space,
+    const char *file, uint64_t lineno, const struct ad_instant *t,
+    const char *format, const char *text, size_t len)
 {
 	struct node *n, **tail;
 
 	if (len > AD_SAMPLE_LINE_MAX)
 		len = AD_SAMPLE_LINE_MAX;
-	if ((n = ad_malloc(sizeof(*n) + len + 1)) == NULL)
+	if ((n = space) == NULL &&
+	    (n = ad_malloc(sizeof(*n) + len + 1)) == NULL)
 		return AD_ERR_NOMEM;
 	if ((n->file = intern(a, file, 0)) == NULL ||
 	    (n->format = intern(a, format, 1)) == NULL) {
-		ad_free(n);
+		if (n != space)
+			ad_free(n);
 		return AD_ERR_NOMEM;
 	}
 	n->next = NULL;
@@ -551,7 +574,8 @@ add_node(struct ad_agg *a, struct entry *e, const char *file, uint64_t lineno,
 		;
 	*tail = n;
 	e->n_samples++;
-	a->bytes += sizeof(*n) + len + 1;
+	if (n != space)
+		charge(a, e, sizeof(*n) + len + 1);
 	return AD_OK;
 }
 
@@ -647,7 +671,8 @@ from_incident(struct ad_agg *a, struct entry *e, const struct ad_incident *inc)
 	e->services = inc->services;
 	e->state = (uint8_t)inc->state;
 	e->samples_stored = inc->samples_stored;
-	e->flags = flag(inc->dirty, E_DIRTY) | flag(inc->merged, E_MERGED) |
+	e->flags = (e->flags & E_NODE_IN) |
+	    flag(inc->dirty, E_DIRTY) | flag(inc->merged, E_MERGED) |
 	    flag(inc->held, E_HELD) | flag(inc->counted, E_COUNTED) |
 	    flag(inc->ports_more, E_PORTS_MORE) |
 	    flag(inc->targets_more, E_TARGETS_MORE) |
@@ -685,12 +710,15 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 {
 	const struct ad_instant *t = ev->time.valid ? &ev->time : fallback;
 	struct entry *e;
+	struct node *space = NULL;
+	uint64_t h;
 	size_t i;
 	int r;
 
 	if (a->count * 2 >= a->cap && (r = grow(a)) != AD_OK)
 		return r;
-	i = key_hash(&ev->src, ev->category) & (a->cap - 1);
+	h = key_hash(&ev->src, ev->category);
+	i = h & (a->cap - 1);
 	while ((e = a->slots[i]) != NULL) {
 		if (same_key(e, &ev->src, ev->category))
 			break;
@@ -699,8 +727,11 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 	if (e == NULL || t->utc > e->last.utc + a->cfg->window ||
 	    t->utc < e->first.utc - a->cfg->window) {
 		struct entry *fresh;
+		size_t size = sizeof(*fresh) + sizeof(struct node) +
+		    (len < AD_SAMPLE_LINE_MAX ? len : AD_SAMPLE_LINE_MAX) + 1;
 
-		if ((fresh = ad_calloc(1, sizeof(*fresh))) == NULL)
+		/* Its first event is its first sample line: room for it. */
+		if ((fresh = ad_calloc(1, size)) == NULL)
 			return AD_ERR_NOMEM;
 		/* Outside the window: that incident is done, a new one starts. */
 		if (e != NULL && (r = push_entry(a, &a->closed, &a->n_closed,
@@ -716,11 +747,13 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 		fresh->src = ev->src;
 		fresh->category = (uint8_t)ev->category;
 		fresh->first = fresh->last = *t;
+		fresh->flags = E_NODE_IN;
 		/* Later than any let-go row's window: nothing to merge with. */
 		if (t->utc > a->horizon + a->cfg->window)
 			fresh->flags |= E_MERGED;
 		a->slots[i] = e = fresh;
-		a->bytes += sizeof(*e);
+		charge(a, e, size);
+		space = node_in(e);
 	}
 	if (t->utc > a->newest)
 		a->newest = t->utc;
@@ -743,7 +776,7 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 		return r;
 	if (!wants_sample(a, e))
 		return AD_OK;
-	return add_node(a, e, file, lineno, t, ev->format, line, len);
+	return add_node(a, e, space, file, lineno, t, ev->format, line, len);
 }
 
 int
@@ -757,12 +790,12 @@ ad_agg_put(struct ad_agg *a, const struct ad_incident *inc)
 		return r;
 	if ((e = ad_calloc(1, sizeof(*e))) == NULL)
 		return AD_ERR_NOMEM;
-	a->bytes += sizeof(*e);
+	charge(a, e, sizeof(*e));
 	r = from_incident(a, e, inc);
 	for (k = 0; k < inc->n_samples && r == AD_OK; k++) {
 		const struct ad_sample *s = &inc->samples[k];
 
-		r = add_node(a, e, s->file, s->line, &s->time, s->format,
+		r = add_node(a, e, NULL, s->file, s->line, &s->time, s->format,
 		    s->text, s->len);
 	}
 	if (r != AD_OK) {
