@@ -203,9 +203,22 @@ ad_addr_parse(const char *s, size_t n, struct ad_addr *out)
 char *
 ad_addr_format(const struct ad_addr *a, char buf[AD_ADDR_STRLEN])
 {
-	if (a->af == 4)
-		inet_ntop(AF_INET, a->b + 12, buf, AD_ADDR_STRLEN);
-	else if (a->af == 6)
+	if (a->af == 4) {
+		/* By hand: glibc's inet_ntop goes through sprintf. */
+		char *q = buf;
+		int k;
+
+		for (k = 12; k < 16; k++) {
+			unsigned v = a->b[k];
+
+			if (v >= 100)
+				*q++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*q++ = (char)('0' + v / 10 % 10);
+			*q++ = (char)('0' + v % 10);
+			*q++ = k < 15 ? '.' : '\0';
+		}
+	} else if (a->af == 6)
 		inet_ntop(AF_INET6, a->b, buf, AD_ADDR_STRLEN);
 	else
 		buf[0] = '\0';

@@ -543,16 +543,43 @@ ad_store_file_save(struct ad_store *st, const struct ad_file_state *fs)
 
 /* --- incidents ------------------------------------------------------- */
 
+/*
+ * The list columns, by hand: a scan writes thousands of rows, and printf
+ * was a visible part of each. Appends sep (unless first) and s to buf
+ * while the whole of both fit, as the callers' buffers are sized to.
+ */
+static void
+list_add(char *buf, size_t n, size_t *l, bool first, char sep, const char *s,
+    size_t sl)
+{
+	size_t need = (first ? 0 : 1) + sl;
+
+	if (*l + need >= n)
+		return;
+	if (!first)
+		buf[(*l)++] = sep;
+	memcpy(buf + *l, s, sl);
+	*l += sl;
+	buf[*l] = '\0';
+}
+
 static void
 ports_text(const struct ad_incident *inc, char *buf, size_t n)
 {
+	char d[8], *q;
 	size_t l = 0;
+	unsigned v;
 	uint8_t i;
 
 	buf[0] = '\0';
-	for (i = 0; i < inc->n_ports && l < n; i++)
-		l += (size_t)snprintf(buf + l, n - l, "%s%u", i ? "," : "",
-		    inc->ports[i]);
+	for (i = 0; i < inc->n_ports; i++) {
+		q = d + sizeof(d);
+		v = inc->ports[i];
+		do
+			*--q = (char)('0' + v % 10);
+		while ((v /= 10) != 0);
+		list_add(buf, n, &l, i == 0, ',', q, (size_t)(d + sizeof(d) - q));
+	}
 }
 
 static void
@@ -563,9 +590,10 @@ targets_text(const struct ad_incident *inc, char *buf, size_t n)
 	uint8_t i;
 
 	buf[0] = '\0';
-	for (i = 0; i < inc->n_targets && l < n; i++)
-		l += (size_t)snprintf(buf + l, n - l, "%s%s", i ? "," : "",
-		    ad_addr_format(&inc->targets[i], a));
+	for (i = 0; i < inc->n_targets; i++) {
+		ad_addr_format(&inc->targets[i], a);
+		list_add(buf, n, &l, i == 0, ',', a, strlen(a));
+	}
 }
 
 /* User names may hold commas, never newlines (sshd escapes those). */
@@ -576,9 +604,9 @@ users_text(const struct ad_incident *inc, char *buf, size_t n)
 	uint8_t i;
 
 	buf[0] = '\0';
-	for (i = 0; i < inc->n_users && l < n; i++)
-		l += (size_t)snprintf(buf + l, n - l, "%s%s", i ? "\n" : "",
-		    inc->users[i]);
+	for (i = 0; i < inc->n_users; i++)
+		list_add(buf, n, &l, i == 0, '\n', inc->users[i],
+		    strlen(inc->users[i]));
 }
 
 static void

@@ -6,6 +6,7 @@
  * 5952, 6890 and the IANA special-purpose registries), not taken from the
  * program's output.
  */
+#include <arpa/inet.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -532,6 +533,33 @@ test_classify(void)
 	TEST_DONE();
 }
 
+/* IPv4 text is written by hand: the C library's inet_ntop is the reference. */
+static void
+test_format_v4_all(void)
+{
+	char got[AD_ADDR_STRLEN], want[INET_ADDRSTRLEN];
+	struct ad_addr a;
+	unsigned v, k, bad = 0;
+
+	TEST_START("IPv4 text of every octet value in every position");
+	for (k = 0; k < 4; k++) {
+		for (v = 0; v < 256; v++) {
+			memset(&a, 0, sizeof(a));
+			a.af = 4;
+			a.b[10] = a.b[11] = 0xff;
+			a.b[12] = 203; a.b[13] = 0; a.b[14] = 113; a.b[15] = 9;
+			a.b[12 + k] = (uint8_t)v;
+			inet_ntop(AF_INET, a.b + 12, want, sizeof(want));
+			if (strcmp(ad_addr_format(&a, got), want) != 0) {
+				printf("# %s, want %s\n", got, want);
+				bad++;
+			}
+		}
+	}
+	ASSERT_INT_EQ(bad, 0);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -540,6 +568,7 @@ main(void)
 	test_ipv4();
 	test_ipv6();
 	test_format();
+	test_format_v4_all();
 	test_cidr();
 	test_classify();
 	TESTS_END();

@@ -731,8 +731,9 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 		    (len < AD_SAMPLE_LINE_MAX ? len : AD_SAMPLE_LINE_MAX) + 1;
 
 		/* Its first event is its first sample line: room for it. */
-		if ((fresh = ad_calloc(1, size)) == NULL)
+		if ((fresh = ad_malloc(size)) == NULL)
 			return AD_ERR_NOMEM;
+		memset(fresh, 0, sizeof(*fresh));	/* add_node fills the rest */
 		/* Outside the window: that incident is done, a new one starts. */
 		if (e != NULL && (r = push_entry(a, &a->closed, &a->n_closed,
 		    &a->cap_closed, e)) != AD_OK) {
