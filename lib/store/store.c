@@ -264,18 +264,17 @@ migrate(struct ad_store *st)
 		    v, SCHEMA_VERSION);
 		return AD_ERR_STORE;
 	}
-	while (v < SCHEMA_VERSION) {
-		if ((r = store_exec(st, "BEGIN IMMEDIATE")) != AD_OK)
-			return r;
-		/* Another process may have migrated while we waited. */
-		if ((r = user_version(st, &v)) != AD_OK) {
-			(void)store_exec(st, "ROLLBACK");
-			return r;
-		}
-		if (v >= SCHEMA_VERSION) {
-			(void)store_exec(st, "ROLLBACK");
-			break;
-		}
+	if (v == SCHEMA_VERSION)
+		return AD_OK;
+	/* All steps in one transaction: a new store costs one commit. */
+	if ((r = store_exec(st, "BEGIN IMMEDIATE")) != AD_OK)
+		return r;
+	/* Another process may have migrated while we waited. */
+	if ((r = user_version(st, &v)) != AD_OK) {
+		(void)store_exec(st, "ROLLBACK");
+		return r;
+	}
+	for (; v < SCHEMA_VERSION; v++) {
 		snprintf(set, sizeof(set), "PRAGMA user_version = %d", v + 1);
 		if ((r = store_exec(st, migrations[v])) != AD_OK ||
 		    (r = store_exec(st, set)) != AD_OK) {
@@ -286,11 +285,8 @@ migrate(struct ad_store *st)
 			memcpy(st->err, keep, sizeof(keep));
 			return r;
 		}
-		if ((r = store_exec(st, "COMMIT")) != AD_OK)
-			return r;
-		v++;
 	}
-	return AD_OK;
+	return store_exec(st, "COMMIT");
 }
 
 /*
