@@ -361,8 +361,7 @@ remove_slot(struct ad_agg *a, size_t i)
 		j = (j + 1) & mask;
 		if (a->slots[j] == NULL)
 			break;
-		home = key_hash(&a->slots[j]->src, a->slots[j]->category) &
-		    mask;
+		home = key_hash(&a->slots[j]->src, a->slots[j]->category) & mask;
 		/* Stays when its home lies cyclically in (i, j]. */
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
@@ -411,7 +410,6 @@ push_entry(struct ad_agg *a, struct entry ***list, size_t *n, size_t *cap,
 
 /* --- the capped sets ------------------------------------------------- */
 
-/* Room for one more element of a set whose capacity doubles up to max. */
 /* Ports live in the entry: nothing to allocate. */
 static void
 add_port(struct entry *e, uint16_t port)
