@@ -20,15 +20,25 @@ struct hit {
 };
 
 /*
- * One chunk on its way from the parser to the table. With two threads a
- * worker reads and parses chunks into N_SLOTS slots in turn while the main
- * thread aggregates and stores the oldest full one; with one thread the
- * main thread does both, in slot 0. More than two slots absorb the
- * difference in cost between chunks (a sweep that writes a thousand rows,
- * a burst of hostile lines), so neither thread waits for the other's
- * slow chunk.
+ * One chunk on its way from the file to the table: read, parsed, then
+ * aggregated and stored. With two threads a worker parses chunks into
+ * N_SLOTS slots in turn while the main thread aggregates and stores the
+ * oldest parsed one; with one thread the main thread does it all, in slot
+ * 0. More than two slots absorb the difference in cost between chunks (a
+ * sweep that writes a thousand rows, a burst of hostile lines), so neither
+ * thread waits for the other's slow chunk. Reading (the copy out of the
+ * page cache, a tenth of the worker's time) is done by whichever thread
+ * is idle: the worker when it finds its next chunk unread, the main thread
+ * while it waits for a parsed one. One parser still sees every line in
+ * order, so the result is the same as with one thread.
  */
 #define N_SLOTS		4
+
+enum slot_state {
+	SLOT_FREE = 0,		/* absorbed: may be read into */
+	SLOT_READ,		/* a chunk read, to be parsed */
+	SLOT_PARSED,		/* parsed, to be absorbed */
+};
 
 struct slot {
 	const char		*data;		/* the chunk's lines (the reader's) */
@@ -36,12 +46,13 @@ struct slot {
 	uint64_t		 end_offset;	/* stream offset after the chunk */
 	uint64_t		 dropped_before; /* too-long lines before it */
 	uint64_t		 lines;
+	bool			 truncated;	/* an unfinished last line: stop */
 	struct hit		*hits;
 	size_t			 n, cap;
 	struct ad_buf		 pstate;	/* parser state after it (two threads) */
 	int			 status;	/* 1: a chunk; 0: the end; <0: error */
 	struct ad_diag		 diag;		/* the reader's error */
-	bool			 full;		/* filled, not yet taken */
+	enum slot_state		 state;		/* two threads: under mu */
 };
 
 struct ad_scan {
@@ -54,11 +65,14 @@ struct ad_scan {
 	struct ad_scan_summary		 sum;
 	int				 depth;	/* PATH.1 recursion guard */
 	struct slot			 slots[N_SLOTS];
-	/* Two threads: the worker's reader, and the hand-over of slots. */
+	/* The reader, and with two threads the hand-over of slots. */
 	struct ad_reader		*rd;
 	uint64_t			 dropped_seen;	/* reader's too-long lines counted */
 	pthread_mutex_t			 mu;
 	pthread_cond_t			 cv;
+	uint64_t			 n_read;	/* chunks read (or being read) */
+	bool				 reading;	/* a thread is in the reader */
+	bool				 read_end;	/* the reader said end or error */
 	bool				 stop;		/* the main thread gave up */
 	bool				 threaded;	/* slots hand over between threads */
 	bool				 held_loaded;	/* the store's held incidents are in agg */
@@ -355,44 +369,64 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 }
 
 /*
- * Reads and parses the next chunk into sl (the parser's thread). With two
- * threads the reader has a buffer per slot (the main thread works on
- * older chunks while the next is read), and the parser's state after the
- * chunk is saved in the slot for the checkpoint that may follow it.
+ * Reads the next chunk into sl. With two threads the reader keeps a buffer
+ * per slot (older chunks are still being parsed or absorbed), and the
+ * thread that reads holds sc->reading.
  */
 static void
-fill_slot(struct ad_scan *sc, struct slot *sl)
+read_slot(struct ad_scan *sc, struct slot *sl)
 {
 	const struct ad_file_info *info = ad_reader_info(sc->rd);
-	const char *p, *end, *line;
 	struct ad_chunk c;
-	struct ad_event ev;
-	size_t len;
 	uint64_t dropped;
 
 	sl->n = 0;
 	sl->lines = 0;
+	sl->len = 0;
+	sl->dropped_before = 0;
+	sl->truncated = false;
 	if ((sl->status = ad_reader_chunk(sc->rd, &c, &sl->diag)) != 1)
 		return;
 	if (c.no_newline && info->seekable) {
 		/* Maybe still being written: read it next time. */
-		ad_parser_count_skip(sc->parser, AD_SKIP_TRUNCATED);
-		sl->status = 0;
+		sl->truncated = true;
 		return;
 	}
 	dropped = ad_reader_dropped_lines(sc->rd);
 	sl->dropped_before = dropped - sc->dropped_seen;
-	for (; sc->dropped_seen < dropped; sc->dropped_seen++)
-		ad_parser_count_skip(sc->parser, AD_SKIP_TOO_LONG);
+	sc->dropped_seen = dropped;
 	sl->end_offset = c.offset + c.len;
 	sl->len = c.len;
 	sl->data = c.data;
+}
+
+/*
+ * Parses a read chunk (the parser's thread). With two threads the
+ * parser's state after the chunk is saved in the slot, for the checkpoint
+ * that may follow it.
+ */
+static void
+parse_slot(struct ad_scan *sc, struct slot *sl)
+{
+	const char *p, *end, *line;
+	struct hit *h;
+	size_t len;
+	uint64_t k;
+
+	if (sl->status != 1)
+		return;
+	if (sl->truncated) {
+		ad_parser_count_skip(sc->parser, AD_SKIP_TRUNCATED);
+		sl->status = 0;
+		return;
+	}
+	for (k = 0; k < sl->dropped_before; k++)
+		ad_parser_count_skip(sc->parser, AD_SKIP_TOO_LONG);
 	p = sl->data;
 	end = p + sl->len;
 	while (ad_line_next(&p, end, &line, &len)) {
 		sl->lines++;
-		if (ad_parse_line(sc->parser, line, len, &ev) != 1)
-			continue;
+		/* Room for one more hit first: the event is parsed in place. */
 		if (sl->n == sl->cap) {
 			size_t cap = sl->cap ? sl->cap * 2 : 1024;
 			struct hit *nh;
@@ -406,10 +440,12 @@ fill_slot(struct ad_scan *sc, struct slot *sl)
 			sl->hits = nh;
 			sl->cap = cap;
 		}
-		sl->hits[sl->n].ev = ev;
-		sl->hits[sl->n].line = line;
-		sl->hits[sl->n].len = len;
-		sl->hits[sl->n].rel = sl->lines;
+		h = &sl->hits[sl->n];
+		if (ad_parse_line(sc->parser, line, len, &h->ev) != 1)
+			continue;
+		h->line = line;
+		h->len = len;
+		h->rel = sl->lines;
 		sl->n++;
 	}
 	if (sc->threaded) {
@@ -421,10 +457,33 @@ fill_slot(struct ad_scan *sc, struct slot *sl)
 }
 
 /*
- * Two cores: the worker reads and parses chunk after chunk into the two
- * slots in turn, while the main thread aggregates and stores the other
- * slot's hits. One parser sees every line in order, so the result is the
- * same as with one thread, the sshd connection map included.
+ * Two threads, under sc->mu: reads the next chunk if its slot is free and
+ * no one else is reading. Returns whether it read one.
+ */
+static bool
+read_ahead(struct ad_scan *sc)
+{
+	struct slot *sl = &sc->slots[sc->n_read % N_SLOTS];
+
+	if (sc->reading || sc->read_end || sc->stop || sl->state != SLOT_FREE)
+		return false;
+	sc->reading = true;
+	sc->n_read++;
+	pthread_mutex_unlock(&sc->mu);
+	read_slot(sc, sl);
+	pthread_mutex_lock(&sc->mu);
+	sc->reading = false;
+	if (sl->status != 1)
+		sc->read_end = true;
+	sl->state = SLOT_READ;
+	pthread_cond_broadcast(&sc->cv);
+	return true;
+}
+
+/*
+ * Two cores: the worker parses chunk after chunk, in order, into the
+ * slots in turn (reading a chunk itself when the main thread has not),
+ * while the main thread aggregates and stores the oldest parsed one.
  */
 static void *
 worker(void *arg)
@@ -438,16 +497,17 @@ worker(void *arg)
 	for (;;) {
 		sl = &sc->slots[k];
 		pthread_mutex_lock(&sc->mu);
-		while (sl->full && !sc->stop)
-			pthread_cond_wait(&sc->cv, &sc->mu);
+		while (sl->state != SLOT_READ && !sc->stop)
+			if (!read_ahead(sc))
+				pthread_cond_wait(&sc->cv, &sc->mu);
 		if (sc->stop) {
 			pthread_mutex_unlock(&sc->mu);
 			break;
 		}
 		pthread_mutex_unlock(&sc->mu);
-		fill_slot(sc, sl);
+		parse_slot(sc, sl);
 		pthread_mutex_lock(&sc->mu);
-		sl->full = true;
+		sl->state = SLOT_PARSED;
 		pthread_cond_broadcast(&sc->cv);
 		pthread_mutex_unlock(&sc->mu);
 		if (sl->status != 1)
@@ -457,15 +517,16 @@ worker(void *arg)
 	return NULL;
 }
 
-/* The next filled slot, in order (waits for the worker). */
+/* The next parsed slot, in order; waiting, it reads ahead for the worker. */
 static struct slot *
 take_slot(struct ad_scan *sc, int k)
 {
 	struct slot *sl = &sc->slots[k];
 
 	pthread_mutex_lock(&sc->mu);
-	while (!sl->full)
-		pthread_cond_wait(&sc->cv, &sc->mu);
+	while (sl->state != SLOT_PARSED)
+		if (!read_ahead(sc))
+			pthread_cond_wait(&sc->cv, &sc->mu);
 	pthread_mutex_unlock(&sc->mu);
 	return sl;
 }
@@ -474,7 +535,7 @@ static void
 give_back(struct ad_scan *sc, struct slot *sl)
 {
 	pthread_mutex_lock(&sc->mu);
-	sl->full = false;
+	sl->state = SLOT_FREE;
 	pthread_cond_broadcast(&sc->cv);
 	pthread_mutex_unlock(&sc->mu);
 }
@@ -548,8 +609,10 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 	sc->rd = rd;
 	sc->dropped_seen = ad_reader_dropped_lines(rd);
 	sc->stop = false;
+	sc->n_read = 0;
+	sc->reading = sc->read_end = false;
 	for (k = 0; k < N_SLOTS; k++)
-		sc->slots[k].full = false;
+		sc->slots[k].state = SLOT_FREE;
 	k = 0;
 	if (threaded && (ad_reader_buffers(rd, N_SLOTS) != AD_OK ||
 	    pthread_create(&tid, NULL, worker, sc) != 0))
@@ -559,7 +622,8 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 			sl = take_slot(sc, k);
 		else {
 			sl = &sc->slots[0];
-			fill_slot(sc, sl);
+			read_slot(sc, sl);
+			parse_slot(sc, sl);
 		}
 		if (sl->status != 1) {
 			if (sl->status < 0) {
