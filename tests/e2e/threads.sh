@@ -60,6 +60,34 @@ check "address-less lines were attributed" \
     grep -q 'Too many authentication failures' "$W/one.json"
 check "every incident and sample line as with one thread" \
     cmp -s "$W/one.json" "$W/two.json"
+# Lines longer than a reader chunk (dropped by the reader, counted by the
+# parser) among many chunks, and an unfinished last line: the thread that
+# reads a chunk is not the one that parses it, and the counts must follow.
+python3 - "$W/long.log" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(60000):
+        if i % 6000 == 5:
+            f.write("Mar  1 00:00:%02d h sshd[%d]: %s\n" % (i % 60, i, "x" * 300000))
+        f.write("Mar  1 %02d:%02d:%02d h sshd[%d]: Failed password for root "
+                "from 198.51.100.%d port %d ssh2\n" % ((i // 3600) % 24,
+                (i // 60) % 60, i % 60, 1000 + i % 50, 1 + i % 200, 1024 + i))
+    f.write("Mar  1 23:59:59 h sshd[1]: Failed password for root from "
+            "192.0.2.1 port 1 ssh2")
+PY
+scan --db "$W/long1.db" --set threads=1 "$W/long.log" 2>"$W/l1"
+expect_rc "long lines, one thread" 0 "$?"
+scan --db "$W/long2.db" --set threads=2 "$W/long.log" 2>"$W/l2"
+expect_rc "long lines, two threads" 0 "$?"
+check "the reader dropped the long lines" grep -q "10 line longer than 64 KiB" "$W/l1"
+check "and held back the unfinished last line" grep -q "1 unfinished last line" "$W/l1"
+expect_eq "long lines: same counts with two threads" \
+    "$(sed 's/ in [0-9.]* s.*//' "$W/l1")" "$(sed 's/ in [0-9.]* s.*//' "$W/l2")"
+ad incidents --db "$W/long1.db" --json --all --evidence >"$W/long1.json"
+ad incidents --db "$W/long2.db" --json --all --evidence >"$W/long2.json"
+check "long lines: the same incidents with two threads" \
+    cmp -s "$W/long1.json" "$W/long2.json"
+
 ad scan --db "$W/bad.db" --set threads=3 "$W/auth.log" 2>/dev/null
 expect_rc "threads = 3 is a configuration error" 4 "$?"
 finish
