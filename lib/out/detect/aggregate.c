@@ -416,7 +416,9 @@ add_port(struct entry *e, uint16_t port)
 {
 	uint8_t i;
 
-	if (port == 0)
+	/* Full and marked: nothing a port could change (the same below). */
+	if (port == 0 || (e->n_ports == AD_INC_PORTS_MAX &&
+	    (e->flags & E_PORTS_MORE)))
 		return;
 	for (i = 0; i < e->n_ports; i++)
 		if (e->ports[i] == port)
@@ -433,7 +435,8 @@ add_target(struct ad_agg *a, struct entry *e, const struct ad_addr *t)
 	struct ad_addr *nt;
 	uint8_t i;
 
-	if (t->af == 0)
+	if (t->af == 0 || (e->n_targets == AD_INC_TARGETS_MAX &&
+	    (e->flags & E_TARGETS_MORE)))
 		return AD_OK;
 	for (i = 0; i < e->n_targets; i++)
 		if (ad_addr_equal(&e->targets[i], t))
@@ -474,7 +477,8 @@ add_user(struct ad_agg *a, struct entry *e, const char *u, size_t n)
 	size_t off = 0, need;
 	uint8_t i;
 
-	if (u == NULL)
+	if (u == NULL || (e->n_users == AD_INC_USERS_MAX &&
+	    (e->flags & E_USERS_MORE)))
 		return AD_OK;
 	if (n > AD_INC_USER_LEN)
 		n = AD_INC_USER_LEN;
