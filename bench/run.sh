@@ -44,12 +44,28 @@ ours=$(awk -F'|' '$2 ~ /^ ours / {gsub(/ /, "", $7); print $7}' <<<"$table")
 awk -F'|' -v o="$ours" '$2 ~ /^ (sshguard|f2b|crowdsec|grep|wc|cat) / {
 	gsub(/ /, "", $2); gsub(/ /, "", $7);
 	if ($7 > 0) printf "abusedesk / %s: %.2fx\n", $2, o / $7 }' <<<"$table"
-# Attackers of the truth against public sources with a stored incident.
-# Incidents that closed below their threshold are counted, not stored: an
-# attacker whose bursts never reach it within a window has none.
+# Attackers of the truth against what the scan saw of them: the distinct
+# sources of its events (`parse --json`, the same parser), then the public
+# sources with a stored incident, and those whose only incident is still
+# open below its threshold (held, listed without id). Incidents that closed
+# below their threshold are counted, not stored: an attacker whose bursts
+# never reach it within a window has none.
 want=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['distinct_attack_ips'])" "$CORPUS.truth.json")
-got=$("$BIN" incidents --db "$W/ours.db" --all --json | python3 -c "
+seen=$("$BIN" parse --json --tz UTC "$CORPUS" 2>/dev/null | python3 -c "
+import sys
+s = set()
+for l in sys.stdin:
+    i = l.find('\"src\":\"') + 7
+    s.add(l[i:l.find('\"', i)])
+print(len(s))")
+"$BIN" incidents --db "$W/ours.db" --all --json | python3 -c "
 import json, sys, ipaddress
-print(len({json.loads(l)['src'] for l in sys.stdin
-           if not ipaddress.ip_address(json.loads(l)['src']).is_private}))")
-echo "attacker addresses: truth $want, public sources with a stored incident $got"
+rows, held = set(), set()
+for l in sys.stdin:
+    o = json.loads(l)
+    if ipaddress.ip_address(o['src']).is_private:
+        continue
+    (rows if o.get('id') is not None else held).add(o['src'])
+print('attacker addresses: truth %s; distinct sources of events %s; public '
+      'sources with a stored incident %d; only held below threshold %d'
+      % (sys.argv[1], sys.argv[2], len(rows), len(held - rows)))" "$want" "$seen"
