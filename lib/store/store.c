@@ -132,6 +132,16 @@ static const char *const migrations[] = {
 	"UPDATE incidents SET src_key = abusedesk_src_key(src, category);"
 	"DROP INDEX incidents_key;"
 	"CREATE INDEX incidents_src_key ON incidents(src_key);",
+	/*
+	 * 7 -> 8: the keys move out of the incidents table into a table of
+	 * their own, which a scan fills in key order (struct staged_key): an
+	 * index on incidents took each new row's key at a random place.
+	 */
+	"CREATE TABLE incident_keys (src_key INTEGER NOT NULL,"
+	"  id INTEGER NOT NULL, PRIMARY KEY (src_key, id)) WITHOUT ROWID;"
+	"INSERT INTO incident_keys (src_key, id)"
+	"  SELECT src_key, id FROM incidents ORDER BY src_key, id;"
+	"DROP INDEX incidents_src_key;",
 };
 /*
  * Sample lines live in the incident row (JSON Lines text, appended by the
@@ -145,6 +155,12 @@ static const char *const migrations[] = {
 	" last_usec, last_off, events, proven, spoofable, services, ports," \
 	" ports_more, targets, targets_more, users, users_more, state," \
 	" reportable, reason, n_samples"
+
+/* KEYS_BATCH pairs of parameters: "(?,?),(?,?),..." */
+#define KEYS_V2		"(?,?),(?,?)"
+#define KEYS_V8		KEYS_V2 "," KEYS_V2 "," KEYS_V2 "," KEYS_V2
+#define KEYS_V32	KEYS_V8 "," KEYS_V8 "," KEYS_V8 "," KEYS_V8
+#define KEYS_VALUES	KEYS_V32 "," KEYS_V32
 
 static const char *const sql[S__COUNT] = {
 	[S_FILE_BY_FP] =
@@ -163,7 +179,8 @@ static const char *const sql[S__COUNT] = {
 	    "  last_scan = strftime('%s','now')",
 	[S_INC_FIND] =
 	    "SELECT " INC_COLS " FROM incidents"
-	    " WHERE src_key = ?6 AND src = ?1 AND category = ?2"
+	    " WHERE id IN (SELECT id FROM incident_keys WHERE src_key = ?6)"
+	    "  AND src = ?1 AND category = ?2"
 	    "  AND last_utc >= ?3 - ?5 AND first_utc <= ?4 + ?5"
 	    " ORDER BY last_utc DESC LIMIT 1",
 	[S_INC_INSERT] =
@@ -199,6 +216,10 @@ static const char *const sql[S__COUNT] = {
 	[S_BO_SET] =
 	    "INSERT OR REPLACE INTO lookup_backoff (server, until, reason)"
 	    " VALUES (?1, ?2, ?3)",
+	[S_KEY_PUT] =
+	    "INSERT INTO incident_keys (src_key, id) VALUES (?1, ?2)",
+	[S_KEYS_PUT] =
+	    "INSERT OR IGNORE INTO incident_keys (src_key, id) VALUES " KEYS_VALUES,
 };
 
 
@@ -407,6 +428,7 @@ ad_store_close(struct ad_store *st)
 	if (st->lock_fd >= 0)
 		close(st->lock_fd);	/* releases the flock */
 	ad_free(st->path);
+	ad_free(st->keys);
 	ad_buf_free(&st->text);
 	ad_free(st);
 }
@@ -441,26 +463,106 @@ ad_store_lock(struct ad_store *st, bool wait)
 	return AD_OK;
 }
 
+/* --- incident keys (struct staged_key) ------------------------------- */
+
+_Static_assert(KEYS_BATCH == 64, "KEYS_VALUES holds 64 pairs");
+
+static int
+by_key(const void *x, const void *y)
+{
+	const struct staged_key *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return (a->id > b->id) - (a->id < b->id);
+}
+
+/* Writes the staged keys in key order; on failure the caller rolls back. */
+static int
+keys_flush(struct ad_store *st)
+{
+	sqlite3_stmt *s;
+	size_t i = 0, j, k, n = st->n_keys;
+	int rc = SQLITE_DONE;
+
+	if (n == 0)
+		return AD_OK;
+	st->n_keys = 0;
+	qsort(st->keys, n, sizeof(*st->keys), by_key);
+	for (; i < n && rc == SQLITE_DONE; i += k) {
+		if (n - i >= KEYS_BATCH) {
+			s = st->st[S_KEYS_PUT];
+			k = KEYS_BATCH;
+		} else {
+			s = st->st[S_KEY_PUT];
+			k = 1;
+		}
+		sqlite3_reset(s);
+		for (j = 0; j < k; j++) {
+			sqlite3_bind_int64(s, (int)(2 * j + 1), st->keys[i + j].key);
+			sqlite3_bind_int64(s, (int)(2 * j + 2), st->keys[i + j].id);
+		}
+		rc = sqlite3_step(s);
+		sqlite3_reset(s);
+	}
+	return rc == SQLITE_DONE ? AD_OK : store_fail(st, "incident keys");
+}
+
+/*
+ * A new row's key: staged in a transaction, written at once outside one
+ * (no commit would flush it).
+ */
+static int
+key_put(struct ad_store *st, int64_t key, int64_t id)
+{
+	sqlite3_stmt *s = st->st[S_KEY_PUT];
+	int rc;
+
+	if (!sqlite3_get_autocommit(st->db)) {
+		if (st->keys == NULL && (st->keys = ad_reallocarray(NULL,
+		    KEYS_STAGED, sizeof(*st->keys))) == NULL)
+			return AD_ERR_NOMEM;
+		if (st->n_keys == KEYS_STAGED && keys_flush(st) != AD_OK)
+			return AD_ERR_STORE;
+		st->keys[st->n_keys].key = key;
+		st->keys[st->n_keys].id = id;
+		st->n_keys++;
+		return AD_OK;
+	}
+	sqlite3_reset(s);
+	sqlite3_bind_int64(s, 1, key);
+	sqlite3_bind_int64(s, 2, id);
+	rc = sqlite3_step(s);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? AD_OK : store_fail(st, "incident key");
+}
+
 int
 ad_store_begin(struct ad_store *st)
 {
+	st->n_keys = 0;
 	return store_exec(st, "BEGIN IMMEDIATE");
 }
 
 int
 ad_store_commit(struct ad_store *st)
 {
+	int r;
+
 	if (ad_fault(st->ctx, AD_FAULT_STORE_COMMIT)) {
 		snprintf(st->err, sizeof(st->err), "commit: injected fault");
 		ad_store_rollback(st);
 		return AD_ERR_FAULT;
 	}
+	if ((r = keys_flush(st)) != AD_OK)
+		return r;
 	return store_exec(st, "COMMIT");
 }
 
 void
 ad_store_rollback(struct ad_store *st)
 {
+	st->n_keys = 0;		/* their rows are gone */
 	if (!sqlite3_get_autocommit(st->db))
 		(void)store_exec(st, "ROLLBACK");
 }
@@ -702,6 +804,9 @@ ad_store_incident_find(struct ad_store *st, const struct ad_addr *src,
 	char a[AD_ADDR_STRLEN];
 	int rc, r;
 
+	/* The rows of this transaction too. */
+	if ((r = keys_flush(st)) != AD_OK)
+		return r;
 	sqlite3_reset(s);
 	sqlite3_bind_text(s, 1, ad_addr_format(src, a), -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(s, 2, ad_category_name(cat), -1, SQLITE_STATIC);
@@ -914,6 +1019,7 @@ ad_store_incident_save(struct ad_store *st, struct ad_incident *inc)
 	char targets[AD_INC_TARGETS_MAX * AD_ADDR_STRLEN + 1];
 	char users[AD_INC_USERS_MAX * (AD_INC_USER_LEN + 1) + 1];
 	uint8_t stored;
+	int64_t key = 0;
 	int rc, r;
 
 	ports_text(inc, ports, sizeof(ports));
@@ -947,7 +1053,7 @@ ad_store_incident_save(struct ad_store *st, struct ad_incident *inc)
 	if (inc->id)
 		sqlite3_bind_int64(s, 22, inc->id);
 	else
-		sqlite3_bind_int64(s, 25, ad_incident_key(&inc->src,
+		sqlite3_bind_int64(s, 25, key = ad_incident_key(&inc->src,
 		    ad_category_name(inc->category)));
 	stored = inc->samples_stored;
 	ad_buf_reset(&st->text);
@@ -970,8 +1076,11 @@ ad_store_incident_save(struct ad_store *st, struct ad_incident *inc)
 		inc->samples_stored = stored;
 		return store_fail(st, "incident save");
 	}
-	if (inc->id == 0)
+	if (inc->id == 0) {
 		inc->id = sqlite3_last_insert_rowid(st->db);
+		if ((r = key_put(st, key, inc->id)) != AD_OK)
+			return r;
+	}
 	return AD_OK;
 }
 

@@ -23,7 +23,24 @@ enum stmt {
 	S_LC_PUT,
 	S_BO_GET,
 	S_BO_SET,
+	S_KEY_PUT,
+	S_KEYS_PUT,
 	S__COUNT
+};
+
+/*
+ * Keys of rows inserted in the open transaction, written to incident_keys
+ * in key order at the latest before a look-up or the commit: a row's key
+ * goes to a random place of that B-tree, and written one by one they
+ * fetched and spilled one of SQLite's cache pages each once the keys
+ * outgrew the cache. KEYS_BATCH go in one statement.
+ */
+#define KEYS_STAGED	8192
+#define KEYS_BATCH	64
+
+struct staged_key {
+	int64_t		key;
+	int64_t		id;
 };
 
 struct ad_store {
@@ -33,6 +50,8 @@ struct ad_store {
 	char		*path;
 	int		 lock_fd;
 	sqlite3_stmt	*st[S__COUNT];
+	struct staged_key *keys;	/* KEYS_STAGED, allocated on first use */
+	size_t		 n_keys;
 	char		 err[256];
 };
 

@@ -3,7 +3,9 @@
  * compact encoding (file and format only when they change, default time
  * fields left out) reads back whole, across writes of one row, and rows
  * written in the older, complete form still read as before; a store of
- * schema 6 gets its rows' keys (migration 7) and finds them again.
+ * schema 6 gets its rows' keys (migrations 7 and 8) and finds them again;
+ * keys of rows written in a transaction are staged, found before the
+ * commit, all written by it, and gone with a rollback.
  */
 #include <sqlite3.h>
 #include <stdio.h>
@@ -75,6 +77,48 @@ incident(struct ad_incident *inc, struct ad_sample *s, uint8_t n)
 	inc->cap_samples = n;
 }
 
+/* More rows than the store stages before writing their keys. */
+#define KEYED_ROWS	20000
+
+/* Row i of the key tests: its own source, one sample line. */
+static void
+keyed(struct ad_incident *inc, struct ad_sample *s, int i)
+{
+	char a[32];
+
+	sample(&s[0], "/var/log/auth.log", "sshd", (uint64_t)i + 1,
+	    100000 + i, 0, 0, true, "keyed");
+	incident(inc, s, 1);
+	snprintf(a, sizeof(a), "198.18.%d.%d", (i >> 8) & 255, i & 255);
+	(void)ad_addr_parse(a, strlen(a), &inc->src);
+}
+
+/*
+ * Rows without their key, or keys without their row, as another process
+ * sees the store (-1 on error).
+ */
+static int
+unkeyed(const char *path)
+{
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	int n = -1;
+
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, "SELECT"
+	    " (SELECT count(*) FROM incidents i WHERE NOT EXISTS (SELECT 1"
+	    "   FROM incident_keys k WHERE k.id = i.id"
+	    "   AND k.src_key = i.src_key)) +"
+	    " (SELECT count(*) FROM incident_keys k WHERE NOT EXISTS"
+	    "   (SELECT 1 FROM incidents i WHERE i.id = k.id))",
+	    -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+		n = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	return n;
+}
+
 int
 main(void)
 {
@@ -86,6 +130,7 @@ main(void)
 	struct got g;
 	sqlite3 *db;
 	int64_t id;
+	int i;
 
 	ad_ctx_init(&ctx);
 	if (mkdtemp(dir) == NULL)
@@ -159,7 +204,7 @@ main(void)
 	ASSERT_STR_EQ(g.text[1], "y");
 	TEST_DONE();
 
-	TEST_START("migration 7 keys the rows of an older store");
+	TEST_START("migrations 7 and 8 key the rows of an older store");
 	ASSERT_INT_EQ(ad_store_incident_find(st, &inc.src, inc.category, 1000,
 	    1003, 60, &found), 1);
 	ASSERT_INT_EQ(found.id, id);
@@ -168,7 +213,7 @@ main(void)
 	st = NULL;
 	/* Back to schema 6: no key column, the old text index. */
 	ASSERT_INT_EQ(sqlite3_open(path, &db), SQLITE_OK);
-	ASSERT_INT_EQ(sqlite3_exec(db, "DROP INDEX incidents_src_key;"
+	ASSERT_INT_EQ(sqlite3_exec(db, "DROP TABLE incident_keys;"
 	    "ALTER TABLE incidents DROP COLUMN src_key;"
 	    "CREATE INDEX incidents_key ON incidents(src, category, last_utc);"
 	    "PRAGMA user_version = 6;", NULL, NULL, NULL), SQLITE_OK);
@@ -181,6 +226,45 @@ main(void)
 	/* Another category of the same source is another key. */
 	ASSERT_INT_EQ(ad_store_incident_find(st, &inc.src, AD_CAT_SSH_PROBE,
 	    1000, 1003, 60, &found), 0);
+	TEST_DONE();
+
+	TEST_START("keys: staged in a transaction, found before the commit");
+	ASSERT_INT_EQ(ad_store_begin(st), AD_OK);
+	for (i = 0; i < KEYED_ROWS; i++) {
+		keyed(&inc, s, i);
+		ASSERT_INT_EQ(ad_store_incident_save(st, &inc), AD_OK);
+	}
+	/* The last one is still staged, an early one was written. */
+	id = inc.id;
+	keyed(&inc, s, KEYED_ROWS - 1);
+	ASSERT_INT_EQ(ad_store_incident_find(st, &inc.src, inc.category,
+	    inc.first.utc, inc.last.utc, 60, &found), 1);
+	ASSERT_INT_EQ(found.id, id);
+	ad_incident_clear_samples(&found);
+	keyed(&inc, s, 3);
+	ASSERT_INT_EQ(ad_store_incident_find(st, &inc.src, inc.category,
+	    inc.first.utc, inc.last.utc, 60, &found), 1);
+	ad_incident_clear_samples(&found);
+	ASSERT_INT_EQ(ad_store_commit(st), AD_OK);
+	ASSERT_INT_EQ(unkeyed(path), 0);
+	TEST_DONE();
+
+	TEST_START("keys: a rolled-back row leaves none; one outside a "
+	    "transaction gets its key at once");
+	ASSERT_INT_EQ(ad_store_begin(st), AD_OK);
+	keyed(&inc, s, KEYED_ROWS + 1);
+	ASSERT_INT_EQ(ad_store_incident_save(st, &inc), AD_OK);
+	ad_store_rollback(st);
+	ASSERT_INT_EQ(unkeyed(path), 0);
+	ASSERT_INT_EQ(ad_store_incident_find(st, &inc.src, inc.category,
+	    inc.first.utc, inc.last.utc, 60, &found), 0);
+	inc.id = 0;
+	ASSERT_INT_EQ(ad_store_incident_save(st, &inc), AD_OK);
+	ASSERT_INT_EQ(unkeyed(path), 0);
+	ASSERT_INT_EQ(ad_store_incident_find(st, &inc.src, inc.category,
+	    inc.first.utc, inc.last.utc, 60, &found), 1);
+	ASSERT_INT_EQ(found.id, inc.id);
+	ad_incident_clear_samples(&found);
 	TEST_DONE();
 
 	ad_store_close(st);
