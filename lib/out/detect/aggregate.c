@@ -80,13 +80,6 @@ struct entry {
 	char			 users_in[32];
 };
 
-/* A row waiting in the sweeps' queue (see PENDING_MAX). */
-struct leaver {
-	struct entry	*e;
-	int64_t		 key;		/* ad_incident_key */
-	size_t		 seq;		/* ties: the order they came in */
-};
-
 struct ad_agg {
 	const struct ad_detect_config	*cfg;
 	struct entry			**slots;
@@ -94,10 +87,6 @@ struct ad_agg {
 	size_t				  count;
 	struct entry			**closed;
 	size_t				  n_closed, cap_closed;
-	struct entry			**pending;	/* left, to be written */
-	size_t				  n_pending, cap_pending;
-	struct leaver			 *queue;	/* sorted, being written */
-	size_t				  q_pos, q_len, cap_queue;
 	size_t				  bytes;	/* memory held */
 	size_t				  budget;
 	int64_t				  newest;	/* latest event time seen */
@@ -294,12 +283,6 @@ ad_agg_free(struct ad_agg *a)
 		entry_free(a->slots[i]);
 	for (i = 0; i < a->n_closed; i++)
 		entry_free(a->closed[i]);
-	for (i = 0; i < a->n_pending; i++)
-		entry_free(a->pending[i]);
-	ad_free(a->pending);
-	for (i = a->q_pos; i < a->q_len; i++)
-		entry_free(a->queue[i].e);
-	ad_free(a->queue);
 	for (i = 0; i < a->n_names; i++)
 		ad_free(a->names[i]);
 	ad_free(a->names);
@@ -883,128 +866,25 @@ may_hold(const struct ad_agg *a, const struct ad_agg_sink *sk,
 }
 
 /*
- * Rows a sweep writes wait in a->pending until PENDING_MAX of them are
- * sorted into the order of the store's index (ad_incident_key) and become
- * a->queue, which the following sweeps write a part of each. A row's
- * index entry goes to a random place: written in the order they closed,
- * each row fetches (and, its transaction being open, spills) an index page
- * once the index outgrows SQLite's page cache, while a thousand in index
- * order touch each page once, even spread over a few sweeps (each part is
- * the next key range). Spread, because one sweep writing a thousand rows
- * stalls the parser thread, which has only a few chunks of room ahead.
- * Incidents that are only counted leave at once.
- */
-#define PENDING_MAX	1024
-#define DRAIN_MIN	128	/* rows a sweep writes from the queue, at least */
-
-/* The index's order: the key, then last. */
-static int
-by_index_order(const void *x, const void *y)
-{
-	const struct leaver *p = x, *q = y;
-
-	if (p->key != q->key)
-		return p->key < q->key ? -1 : 1;
-	if (p->e->last.utc != q->e->last.utc)
-		return p->e->last.utc < q->e->last.utc ? -1 : 1;
-	return (p->seq > q->seq) - (p->seq < q->seq);
-}
-
-/* Writes and frees up to n rows of the queue, in its order. */
-static int
-drain(struct ad_agg *a, struct ad_agg_sink *sk, size_t n)
-{
-	struct entry *e;
-	int r;
-
-	for (; n > 0 && a->q_pos < a->q_len; n--) {
-		e = a->queue[a->q_pos].e;
-		if ((r = store(a, sk, e)) != 0)
-			return r;	/* the caller discards the table */
-		a->q_pos++;
-		forget(a, e);
-	}
-	if (a->q_pos == a->q_len)
-		a->q_pos = a->q_len = 0;
-	return 0;
-}
-
-/* Sorts the pending rows into the (empty) queue. */
-static int
-enqueue(struct ad_agg *a)
-{
-	size_t n = a->n_pending, k;
-
-	if (n > a->cap_queue) {
-		struct leaver *q;
-
-		if ((q = ad_reallocarray(a->queue, n, sizeof(*q))) == NULL)
-			return AD_ERR_NOMEM;
-		a->bytes += (n - a->cap_queue) * sizeof(*q);
-		a->queue = q;
-		a->cap_queue = n;
-	}
-	for (k = 0; k < n; k++) {
-		a->queue[k].e = a->pending[k];
-		a->queue[k].seq = k;
-		a->queue[k].key = ad_incident_key(&a->pending[k]->src,
-		    ad_category_name((enum ad_category)a->pending[k]->category));
-	}
-	qsort(a->queue, n, sizeof(*a->queue), by_index_order);
-	a->q_pos = 0;
-	a->q_len = n;
-	a->n_pending = 0;
-	return 0;
-}
-
-/* Writes every waiting row: the queue, then the pending ones sorted. */
-static int
-flush_pending(struct ad_agg *a, struct ad_agg_sink *sk)
-{
-	int r;
-
-	if ((r = drain(a, sk, SIZE_MAX)) != 0 ||
-	    (a->n_pending > 0 && ((r = enqueue(a)) != 0 ||
-	    (r = drain(a, sk, SIZE_MAX)) != 0)))
-		return r;
-	return 0;
-}
-
-/*
  * An incident leaves the table (closed, expired or evicted): stored if it
  * has a row to bring up to date or is worth one, else only counted. A row
- * it leaves behind moves the horizon. With pended (a sweep), the row joins
- * a->pending instead of being written now, and *pended says whether e
- * belongs to the pending list (else the caller frees it).
+ * it leaves behind moves the horizon. (Rows go to the store in the order
+ * they leave: it writes their keys in key order itself.)
  */
 static int
 let_go(struct ad_agg *a, struct ad_agg_sink *sk, struct entry *e,
-    bool window_open, bool *pended)
+    bool window_open)
 {
 	int r;
 
-	if (pended != NULL) {
-		*pended = false;
-		/* A look-up must see every row written before. */
-		if (!(e->flags & E_MERGED) && sk->resolve != NULL &&
-		    (r = flush_pending(a, sk)) != 0)
-			return r;
-	}
 	if ((r = resolve(a, sk, e)) != 0)
 		return r;
 	if (e->id == 0 && !window_open && may_hold(a, sk, e)) {
 		sk->dropped++;
 		return 0;
 	}
-	if (e->id == 0 || (e->flags & E_DIRTY)) {
-		if (pended == NULL)
-			r = store(a, sk, e);
-		else if ((r = push_entry(a, &a->pending, &a->n_pending,
-		    &a->cap_pending, e)) == AD_OK)
-			*pended = true;
-		if (r != 0)
-			return r;
-	}
+	if ((e->id == 0 || (e->flags & E_DIRTY)) && (r = store(a, sk, e)) != 0)
+		return r;
 	if (e->last.utc > a->horizon)
 		a->horizon = e->last.utc;
 	return 0;
@@ -1015,42 +895,33 @@ ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
 {
 	int64_t expired = a->newest - a->cfg->window;
 	struct entry *e;
-	bool pended;
-	size_t i, before = a->n_pending, arrived;
+	size_t i;
 	int r;
 
 	for (i = 0; i < a->n_closed; i++) {
-		if ((r = let_go(a, sk, a->closed[i], false, &pended)) != 0) {
+		if ((r = let_go(a, sk, a->closed[i], false)) != 0) {
 			/* The caller discards the table: keep it freeable. */
 			memmove(a->closed, a->closed + i,
 			    (a->n_closed - i) * sizeof(*a->closed));
 			a->n_closed -= i;
 			return r;
 		}
-		if (!pended)
-			forget(a, a->closed[i]);
+		forget(a, a->closed[i]);
 	}
 	a->n_closed = 0;
 	/* Expired entries: from the start of the activity list. */
 	while ((e = a->oldest) != NULL && e->last.utc < expired) {
-		if ((r = let_go(a, sk, e, false, &pended)) != 0)
+		if ((r = let_go(a, sk, e, false)) != 0)
 			return r;	/* the table is intact */
 		i = key_hash(&e->src, e->category) & (a->cap - 1);
 		while (a->slots[i] != e)
 			i = (i + 1) & (a->cap - 1);
 		remove_slot(a, i);
 		lru_unlink(a, e);
-		if (!pended)
-			forget(a, e);
+		forget(a, e);
 		a->count--;
 	}
-	/* A look-up in let_go may have flushed everything. */
-	arrived = a->n_pending >= before ? a->n_pending - before : a->n_pending;
-	if (a->q_len == 0 && a->n_pending >= PENDING_MAX &&
-	    (r = enqueue(a)) != 0)
-		return r;
-	/* At least as many as came: the waiting rows stay bounded. */
-	return drain(a, sk, arrived > DRAIN_MIN ? arrived : DRAIN_MIN);
+	return 0;
 }
 
 /*
@@ -1081,7 +952,7 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 	bool first = true, over;
 	int r = AD_OK;
 
-	if ((r = ad_agg_sweep(a, sk)) != 0 || (r = flush_pending(a, sk)) != 0)
+	if ((r = ad_agg_sweep(a, sk)) != 0)
 		return r;
 	if ((all = ad_reallocarray(NULL, a->count ? a->count : 1,
 	    sizeof(*all))) == NULL)
@@ -1101,7 +972,7 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 		struct entry *e = all[i];
 
 		if (i < cut) {
-			r = let_go(a, sk, e, e->last.utc >= expired, NULL);
+			r = let_go(a, sk, e, e->last.utc >= expired);
 			continue;
 		}
 		if ((r = resolve(a, sk, e)) != 0)
