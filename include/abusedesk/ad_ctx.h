@@ -37,6 +37,9 @@ enum ad_fault {
 	AD_FAULT_SCAN_AFTER_BATCH = 4,	/* scan: stop dead after a committed batch */
 	AD_FAULT_SEND_AFTER_ACCEPT = 5,	/* send: die after the relay accepted,
 					   before the store recorded it */
+	AD_FAULT_SCAN_WORKER_LAG = 6,	/* scan: the parser thread pauses 2 ms
+					   after each chunk it hands over (not
+					   consumed: read, never triggered) */
 };
 
 typedef void (*ad_log_fn)(void *arg, enum ad_log_level, const char *msg);

@@ -60,6 +60,16 @@ check "address-less lines were attributed" \
     grep -q 'Too many authentication failures' "$W/one.json"
 check "every incident and sample line as with one thread" \
     cmp -s "$W/one.json" "$W/two.json"
+# The parser thread lagging after each hand-over (fault point 6): the main
+# thread absorbs, frees and reads ahead into a slot the worker has just
+# handed over. The scan must still end, with the same store.
+ABUSEDESK_TEST_FAULT=6 timeout 300 "${SCAN[@]}" --db "$W/lag.db" \
+    --set threads=2 "$W/auth.log" 2>/dev/null
+expect_rc "two threads, the parser lagging: the scan ends" 0 "$?"
+ad incidents --db "$W/lag.db" --json --all --evidence >"$W/lag.json"
+check "the parser lagging: every incident as with one thread" \
+    cmp -s "$W/one.json" "$W/lag.json"
+
 # Lines longer than a reader chunk (dropped by the reader, counted by the
 # parser) among many chunks, and an unfinished last line: the thread that
 # reads a chunk is not the one that parses it, and the counts must follow.
