@@ -221,7 +221,7 @@ static const char *const sql[S__COUNT] = {
 	/*
 	 * OR IGNORE, though no key can conflict: a statement of many rows
 	 * that may abort keeps a statement journal, a temporary file SQLite
-	 * copies every page it changes to (pwrite calls +40 % on sshd 1 GB).
+	 * copies every page it changes to (pwrite calls +50 % on sshd 1 GB).
 	 */
 	[S_KEYS_PUT] =
 	    "INSERT OR IGNORE INTO incident_keys (src_key, id)"
