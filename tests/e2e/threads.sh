@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# threads: `threads = 2` (one thread reads and parses ahead while the other
-# aggregates and stores) gives the very store one thread gives, on a log of
+# threads: `threads = 2` (one thread parses ahead while the other aggregates,
+# stores and reads for it when idle) gives the very store one thread gives, on a log of
 # many reader chunks - also for address-less sshd lines ("Disconnecting: Too
 # many authentication failures") whose connection began chunks earlier:
 # one parser sees every line in order. Every incident, its counters, users
