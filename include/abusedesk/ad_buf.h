@@ -10,6 +10,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ad_err.h"
 
@@ -42,6 +43,13 @@ const char *ad_buf_str(const struct ad_buf *b);
  * warnings for the places where cutting would be a bug.
  */
 void	ad_fmt_cut(char *dst, size_t n, const char *fmt, ...) AD_PRINTF(3, 4);
+/*
+ * The decimal digits of v, written backwards to end in the bytes before
+ * end (at most AD_DEC_MAX of them); returns where they start. Writers of
+ * many numbers use it instead of printf.
+ */
+#define AD_DEC_MAX	20
+char	*ad_dec_u64(char *end, uint64_t v);
 /* Hands the bytes to the caller (free with ad_free) and resets b. */
 char	*ad_buf_take(struct ad_buf *b);
 

@@ -174,3 +174,12 @@ ad_fmt_cut(char *dst, size_t n, const char *fmt, ...)
 	(void)vsnprintf(dst, n, fmt, ap);
 	va_end(ap);
 }
+
+char *
+ad_dec_u64(char *end, uint64_t v)
+{
+	do
+		*--end = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	return end;
+}

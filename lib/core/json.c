@@ -196,15 +196,12 @@ ad_json_kv_int(struct ad_buf *b, bool *first, const char *key, int64_t v)
 {
 	int r;
 
-	char d[24], *q = d + sizeof(d);
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	char d[AD_DEC_MAX + 1], *q;
 
 	if ((r = ad_json_key(b, first, key)) != AD_OK)
 		return r;
 	/* Digits by hand: a scan writes millions of these (sample lines). */
-	do
-		*--q = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
+	q = ad_dec_u64(d + sizeof(d), v < 0 ? 0 - (uint64_t)v : (uint64_t)v);
 	if (v < 0)
 		*--q = '-';
 	return ad_buf_add(b, q, (size_t)(d + sizeof(d) - q));

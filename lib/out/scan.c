@@ -380,8 +380,6 @@ read_slot(struct ad_scan *sc, struct slot *sl)
 	struct ad_chunk c;
 	uint64_t dropped;
 
-	sl->n = 0;
-	sl->lines = 0;
 	sl->len = 0;
 	sl->dropped_before = 0;
 	sl->truncated = false;
@@ -413,6 +411,8 @@ parse_slot(struct ad_scan *sc, struct slot *sl)
 	size_t len;
 	uint64_t k;
 
+	sl->n = 0;
+	sl->lines = 0;
 	if (sl->status != 1)
 		return;
 	if (sl->truncated) {

@@ -521,26 +521,17 @@ keys_flush(struct ad_store *st)
 static int
 key_put(struct ad_store *st, int64_t key, int64_t id)
 {
-	sqlite3_stmt *s = st->st[S_KEY_PUT];
-	int rc;
+	int r;
 
-	if (!sqlite3_get_autocommit(st->db)) {
-		if (st->keys == NULL && (st->keys = ad_reallocarray(NULL,
-		    KEYS_STAGED, sizeof(*st->keys))) == NULL)
-			return AD_ERR_NOMEM;
-		if (st->n_keys == KEYS_STAGED && keys_flush(st) != AD_OK)
-			return AD_ERR_STORE;
-		st->keys[st->n_keys].key = key;
-		st->keys[st->n_keys].id = id;
-		st->n_keys++;
-		return AD_OK;
-	}
-	sqlite3_reset(s);
-	sqlite3_bind_int64(s, 1, key);
-	sqlite3_bind_int64(s, 2, id);
-	rc = sqlite3_step(s);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? AD_OK : store_fail(st, "incident key");
+	if (st->keys == NULL && (st->keys = ad_reallocarray(NULL, KEYS_STAGED,
+	    sizeof(*st->keys))) == NULL)
+		return AD_ERR_NOMEM;
+	if (st->n_keys == KEYS_STAGED && (r = keys_flush(st)) != AD_OK)
+		return r;
+	st->keys[st->n_keys].key = key;
+	st->keys[st->n_keys].id = id;
+	st->n_keys++;
+	return sqlite3_get_autocommit(st->db) ? keys_flush(st) : AD_OK;
 }
 
 int
@@ -670,18 +661,13 @@ list_add(char *buf, size_t n, size_t *l, bool first, char sep, const char *s,
 static void
 ports_text(const struct ad_incident *inc, char *buf, size_t n)
 {
-	char d[8], *q;
+	char d[AD_DEC_MAX], *q;
 	size_t l = 0;
-	unsigned v;
 	uint8_t i;
 
 	buf[0] = '\0';
 	for (i = 0; i < inc->n_ports; i++) {
-		q = d + sizeof(d);
-		v = inc->ports[i];
-		do
-			*--q = (char)('0' + v % 10);
-		while ((v /= 10) != 0);
+		q = ad_dec_u64(d + sizeof(d), inc->ports[i]);
 		list_add(buf, n, &l, i == 0, ',', q, (size_t)(d + sizeof(d) - q));
 	}
 }

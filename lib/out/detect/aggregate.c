@@ -372,22 +372,20 @@ grow(struct ad_agg *a)
 	return AD_OK;
 }
 
-/* Appends e to a list of entries that doubles as it fills. */
 static int
-push_entry(struct ad_agg *a, struct entry ***list, size_t *n, size_t *cap,
-    struct entry *e)
+push_closed(struct ad_agg *a, struct entry *e)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		struct entry **l;
+	if (a->n_closed == a->cap_closed) {
+		size_t n = a->cap_closed ? a->cap_closed * 2 : 64;
+		struct entry **c;
 
-		if ((l = ad_reallocarray(*list, c, sizeof(*l))) == NULL)
+		if ((c = ad_reallocarray(a->closed, n, sizeof(*c))) == NULL)
 			return AD_ERR_NOMEM;
-		a->bytes += (c - *cap) * sizeof(*l);
-		*list = l;
-		*cap = c;
+		a->bytes += (n - a->cap_closed) * sizeof(*c);
+		a->closed = c;
+		a->cap_closed = n;
 	}
-	(*list)[(*n)++] = e;
+	a->closed[a->n_closed++] = e;
 	return AD_OK;
 }
 
@@ -696,14 +694,12 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 	const struct ad_instant *t = ev->time.valid ? &ev->time : fallback;
 	struct entry *e;
 	struct node *space = NULL;
-	uint64_t h;
 	size_t i;
 	int r;
 
 	if (a->count * 2 >= a->cap && (r = grow(a)) != AD_OK)
 		return r;
-	h = key_hash(&ev->src, ev->category);
-	i = h & (a->cap - 1);
+	i = key_hash(&ev->src, ev->category) & (a->cap - 1);
 	while ((e = a->slots[i]) != NULL) {
 		if (same_key(e, &ev->src, ev->category))
 			break;
@@ -720,8 +716,7 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 			return AD_ERR_NOMEM;
 		memset(fresh, 0, sizeof(*fresh));	/* add_node fills the rest */
 		/* Outside the window: that incident is done, a new one starts. */
-		if (e != NULL && (r = push_entry(a, &a->closed, &a->n_closed,
-		    &a->cap_closed, e)) != AD_OK) {
+		if (e != NULL && (r = push_closed(a, e)) != AD_OK) {
 			ad_free(fresh);
 			return r;
 		}
