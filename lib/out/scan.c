@@ -21,23 +21,24 @@ struct hit {
 
 /*
  * One chunk on its way from the file to the table: read, parsed, then
- * aggregated and stored. With two threads a worker parses chunks into
- * N_SLOTS slots in turn while the main thread aggregates and stores the
- * oldest parsed one; with one thread the main thread does it all, in slot
- * 0. More than two slots absorb the difference in cost between chunks (a
- * sweep that writes a thousand rows, a burst of hostile lines), so neither
- * thread waits for the other's slow chunk. Reading (the copy out of the
- * page cache, a tenth of the worker's time) is done by whichever thread
- * is idle: the worker when it finds its next chunk unread, the main thread
- * while it waits for a parsed one. One parser still sees every line in
- * order, so the result is the same as with one thread.
+ * aggregated and stored. With two threads a worker reads and parses chunks
+ * into N_SLOTS slots in turn while the main thread aggregates and stores
+ * the oldest parsed one; with one thread the main thread does it all, in
+ * slot 0. More than two slots absorb the difference in cost between chunks
+ * (a sweep that writes a thousand rows, a burst of hostile lines), so
+ * neither thread waits for the other's slow chunk. The worker reads its
+ * chunks itself: the copy out of the page cache then lands in the cache of
+ * the core that parses it. (When the main thread read ahead while idle,
+ * its copies into buffers the worker had just parsed cost 2.5 times as
+ * much, and the main thread became the slower one on sshd logs.) One
+ * parser sees every line in order, so the result is the same as with one
+ * thread.
  */
 #define N_SLOTS		4
 
 enum slot_state {
 	SLOT_FREE = 0,		/* absorbed: may be read into */
-	SLOT_READ,		/* a chunk read, to be parsed */
-	SLOT_PARSED,		/* parsed, to be absorbed */
+	SLOT_PARSED,		/* read and parsed, to be absorbed */
 };
 
 struct slot {
@@ -71,9 +72,6 @@ struct ad_scan {
 	uint64_t			 dropped_seen;	/* reader's too-long lines counted */
 	pthread_mutex_t			 mu;
 	pthread_cond_t			 cv;
-	uint64_t			 n_read;	/* chunks read (or being read) */
-	bool				 reading;	/* a thread is in the reader */
-	bool				 read_end;	/* the reader said end or error */
 	bool				 stop;		/* the main thread gave up */
 	bool				 threaded;	/* slots hand over between threads */
 	bool				 worker_on;	/* this stream's worker runs */
@@ -374,8 +372,7 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 
 /*
  * Reads the next chunk into sl. With two threads the reader keeps a buffer
- * per slot (older chunks are still being parsed or absorbed), and the
- * thread that reads holds sc->reading.
+ * per slot: older chunks are still being absorbed.
  */
 static void
 read_slot(struct ad_scan *sc, struct slot *sl)
@@ -464,33 +461,9 @@ parse_slot(struct ad_scan *sc, struct slot *sl, bool save)
 }
 
 /*
- * Two threads, under sc->mu: reads the next chunk if its slot is free and
- * no one else is reading. Returns whether it read one.
- */
-static bool
-read_ahead(struct ad_scan *sc)
-{
-	struct slot *sl = &sc->slots[sc->n_read % N_SLOTS];
-
-	if (sc->reading || sc->read_end || sc->stop || sl->state != SLOT_FREE)
-		return false;
-	sc->reading = true;
-	sc->n_read++;
-	pthread_mutex_unlock(&sc->mu);
-	read_slot(sc, sl);
-	pthread_mutex_lock(&sc->mu);
-	sc->reading = false;
-	if (sl->status != 1)
-		sc->read_end = true;
-	sl->state = SLOT_READ;
-	pthread_cond_broadcast(&sc->cv);
-	return true;
-}
-
-/*
- * Two cores: the worker parses chunk after chunk, in order, into the
- * slots in turn (reading a chunk itself when the main thread has not),
- * while the main thread aggregates and stores the oldest parsed one.
+ * Two cores: the worker reads and parses chunk after chunk, in order, into
+ * the slots in turn, while the main thread aggregates and stores the
+ * oldest parsed one.
  */
 static void *
 worker(void *arg)
@@ -505,19 +478,19 @@ worker(void *arg)
 	for (;;) {
 		sl = &sc->slots[k];
 		pthread_mutex_lock(&sc->mu);
-		while (sl->state != SLOT_READ && !sc->stop)
-			if (!read_ahead(sc))
-				pthread_cond_wait(&sc->cv, &sc->mu);
+		while (sl->state != SLOT_FREE && !sc->stop)
+			pthread_cond_wait(&sc->cv, &sc->mu);
 		if (sc->stop) {
 			pthread_mutex_unlock(&sc->mu);
 			break;
 		}
 		save = sc->want_pstate;
 		pthread_mutex_unlock(&sc->mu);
+		read_slot(sc, sl);
 		parse_slot(sc, sl, save);
 		/*
-		 * Once parsed, the slot is the main thread's: it may absorb it,
-		 * free it and read the next chunk into it before we look again.
+		 * Once parsed, the slot is the main thread's: it may absorb it
+		 * and free it before we look again.
 		 */
 		status = sl->status;
 		pthread_mutex_lock(&sc->mu);
@@ -535,7 +508,7 @@ worker(void *arg)
 	return NULL;
 }
 
-/* The next parsed slot, in order; waiting, it reads ahead for the worker. */
+/* The next parsed slot, in order. */
 static struct slot *
 take_slot(struct ad_scan *sc, int k)
 {
@@ -543,8 +516,7 @@ take_slot(struct ad_scan *sc, int k)
 
 	pthread_mutex_lock(&sc->mu);
 	while (sl->state != SLOT_PARSED)
-		if (!read_ahead(sc))
-			pthread_cond_wait(&sc->cv, &sc->mu);
+		pthread_cond_wait(&sc->cv, &sc->mu);
 	pthread_mutex_unlock(&sc->mu);
 	return sl;
 }
@@ -638,8 +610,6 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 	sc->rd = rd;
 	sc->dropped_seen = ad_reader_dropped_lines(rd);
 	sc->stop = false;
-	sc->n_read = 0;
-	sc->reading = sc->read_end = false;
 	sc->want_pstate = false;
 	for (k = 0; k < N_SLOTS; k++)
 		sc->slots[k].state = SLOT_FREE;

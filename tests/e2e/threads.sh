@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# threads: `threads = 2` (one thread parses ahead while the other aggregates,
-# stores and reads for it when idle) gives the very store one thread gives, on a log of
+# threads: `threads = 2` (one thread reads and parses ahead while the other
+# aggregates and stores) gives the very store one thread gives, on a log of
 # many reader chunks - also for address-less sshd lines ("Disconnecting: Too
 # many authentication failures") whose connection began chunks earlier:
 # one parser sees every line in order. Every incident, its counters, users
@@ -61,8 +61,8 @@ check "address-less lines were attributed" \
 check "every incident and sample line as with one thread" \
     cmp -s "$W/one.json" "$W/two.json"
 # The parser thread lagging after each hand-over (fault point 6): the main
-# thread absorbs, frees and reads ahead into a slot the worker has just
-# handed over. The scan must still end, with the same store.
+# thread absorbs and frees a slot the worker has just handed over before
+# the worker looks again. The scan must still end, with the same store.
 ABUSEDESK_TEST_FAULT=6 timeout 300 "${SCAN[@]}" --db "$W/lag.db" \
     --set threads=2 "$W/auth.log" 2>/dev/null
 expect_rc "two threads, the parser lagging: the scan ends" 0 "$?"
@@ -107,8 +107,8 @@ check "stopped and resumed with two threads: every incident as with one" \
     test "$?" -eq 0
 
 # Lines longer than a reader chunk (dropped by the reader, counted by the
-# parser) among many chunks, and an unfinished last line: the thread that
-# reads a chunk is not the one that parses it, and the counts must follow.
+# parser) among many chunks, and an unfinished last line: the counts must
+# follow the chunks from one thread to the other.
 python3 - "$W/long.log" <<'PY'
 import sys
 with open(sys.argv[1], "w") as f:
