@@ -583,6 +583,12 @@ after_chunk(struct ad_scan *sc, const struct slot *sl,
 	*since_commit += sl->len;
 	if (*since_commit < sc->opts.batch_bytes && !ad_agg_full(sc->agg))
 		return AD_OK;
+	/*
+	 * At the end of the data the final checkpoint comes next: a second
+	 * one just before it would write every page twice.
+	 */
+	if (info->seekable && fs->offset >= (uint64_t)info->size)
+		return AD_OK;
 	if (sc->worker_on && !sl->has_pstate) {
 		pthread_mutex_lock(&sc->mu);
 		sc->want_pstate = true;

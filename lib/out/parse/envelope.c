@@ -493,7 +493,7 @@ envelope_split(const char *line, size_t len, struct envelope *env,
 	const char *p = line, *end = line + len;
 	size_t l;
 
-	memset(env, 0, sizeof(*env));
+	zero_struct(env, sizeof(*env));
 	if (len == 0)
 		return false;
 	/* The memo only stands in for host_and_tag on a fresh env. */

@@ -32,6 +32,26 @@ enum env_time {
 	ENV_TIME_EPOCH_US,	/* journald __REALTIME_TIMESTAMP */
 };
 
+/*
+ * Zeroes the envelope and the event of each line. GCC expands a memset of
+ * more than 80 bytes of known size as `rep stos`, whose start-up cost on
+ * such short lengths made those two 6 % of a whole scan; plain 8-byte
+ * stores take a few cycles. The empty asm keeps the loop from being
+ * turned back into that memset.
+ */
+static inline void
+zero_struct(void *p, size_t n)
+{
+	unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i + 8 <= n; i += 8) {
+		memset(b + i, 0, 8);
+		__asm__("" : : "r"(b + i) : "memory");
+	}
+	memset(b + i, 0, n - i);
+}
+
 /* A line split into its envelope parts; all spans point into the line. */
 struct envelope {
 	enum env_time	 time_kind;

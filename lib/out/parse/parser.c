@@ -419,7 +419,7 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 		if (q && q + 1 < mend && q[1] == ' ')
 			m = q + 2;
 	}
-	memset(ev, 0, sizeof(*ev));
+	zero_struct(ev, sizeof(*ev));
 	ev->count = 1;
 	pl.msg = m;
 	pl.len = (size_t)(mend - m);
