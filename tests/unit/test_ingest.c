@@ -605,6 +605,49 @@ test_buffers(void)
 	TEST_DONE();
 }
 
+/*
+ * The line splitter against the plain definition (memchr): a newline at
+ * every position of a 16-byte block and around it, none at all, several
+ * in a row, and the bytes either side of '\n' (0x09, 0x0b, 0x8a).
+ */
+static void
+test_line_next(void)
+{
+	char buf[96];
+	size_t n, k, j;
+	bool same = true;
+
+	TEST_START("line splitter: every newline position");
+	for (n = 0; n <= 80 && same; n++) {
+		for (k = 0; k <= n && same; k++) {
+			const char *p = buf, *q = buf, *line, *end = buf + n;
+			size_t len;
+
+			for (j = 0; j < n; j++)
+				buf[j] = "a\t\x0b\x8a"[j % 4];
+			if (k < n)
+				buf[k] = '\n';	/* k == n: no newline */
+			if (k + 3 < n)
+				buf[k + 3] = '\n';
+			while (same) {
+				const char *nl = q < end ?
+				    memchr(q, '\n', (size_t)(end - q)) : NULL;
+				bool more = ad_line_next(&p, end, &line, &len);
+
+				if (more != (q < end))
+					same = false;
+				if (!more || !same)
+					break;
+				if (line != q || len != (size_t)((nl ? nl : end) - q))
+					same = false;
+				q = nl ? nl + 1 : end;
+			}
+		}
+	}
+	ASSERT_TRUE(same);
+	TEST_DONE();
+}
+
 int
 main(void)
 {
@@ -616,6 +659,7 @@ main(void)
 	}
 	atexit(cleanup);
 	ad_ctx_init(&ctx);
+	test_line_next();
 	test_small();
 	test_large();
 	test_small_skip();
