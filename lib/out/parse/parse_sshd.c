@@ -213,7 +213,7 @@ pam_rhost(const char *p, const char *end, const struct conn *conn)
 	if (r == NULL)
 		return PR_NONE;
 	r += 6;
-	memset(&tmp, 0, sizeof(tmp));
+	zero_struct(&tmp, sizeof(tmp));
 	if (take_src(&r, end, &tmp, NULL) == PR_EVENT)
 		conn_remember(conn, &tmp.src, false);
 	return PR_NONE;
@@ -269,7 +269,7 @@ remember_only(const char *u, const char *end, const struct conn *conn)
 {
 	struct ad_event tmp;
 
-	memset(&tmp, 0, sizeof(tmp));
+	zero_struct(&tmp, sizeof(tmp));
 	if (user_from(u, end, &tmp, AD_CAT_SSH_BRUTEFORCE, "") == PR_EVENT)
 		conn_remember(conn, &tmp.src, false);
 	return PR_NONE;
