@@ -78,11 +78,6 @@ int	ad_reader_chunk(struct ad_reader *r, struct ad_chunk *c,
 	    struct ad_diag *diag) AD_WUR;
 
 /*
- * Steps through the lines of a chunk: sets *line and *len (without the
- * '\n') and advances *p; false at the end. The one line splitter of the
- * pipeline (scan, parse, benchmarks).
- */
-/*
  * The newline ending the line at p, or NULL. Log lines are ~100 bytes:
  * sixteen at a time inline costs less than a call to memchr per line
  * (parse-only 4-7 % faster on sshd logs); memchr does the rest.
@@ -104,6 +99,11 @@ ad_line_end(const char *p, const char *end)
 	return memchr(p, '\n', (size_t)(end - p));
 }
 
+/*
+ * Steps through the lines of a chunk: sets *line and *len (without the
+ * '\n') and advances *p; false at the end. The one line splitter of the
+ * pipeline (scan, parse, benchmarks).
+ */
 static inline bool
 ad_line_next(const char **p, const char *end, const char **line, size_t *len)
 {

@@ -42,12 +42,10 @@ enum slot_state {
 };
 
 struct slot {
-	const char		*data;		/* the chunk's lines (the reader's) */
 	size_t			 len;
 	uint64_t		 end_offset;	/* stream offset after the chunk */
 	uint64_t		 dropped_before; /* too-long lines before it */
 	uint64_t		 lines;
-	bool			 truncated;	/* an unfinished last line: stop */
 	struct hit		*hits;
 	size_t			 n, cap;
 	struct ad_buf		 pstate;	/* parser state after it (two threads) */
@@ -371,62 +369,43 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 }
 
 /*
- * Reads the next chunk into sl. With two threads the reader keeps a buffer
- * per slot: older chunks are still being absorbed.
+ * Reads and parses the next chunk into sl (the parser's thread). With two
+ * threads the reader keeps a buffer per slot (older chunks are still being
+ * absorbed), and the parser runs ahead of the checkpoints: when one is due
+ * (save) it saves its state after the chunk in the slot. Saving it after
+ * every chunk, in case, cost a fifth of the parser's time on sshd logs
+ * with many connections.
  */
 static void
-read_slot(struct ad_scan *sc, struct slot *sl)
+fill_slot(struct ad_scan *sc, struct slot *sl, bool save)
 {
 	const struct ad_file_info *info = ad_reader_info(sc->rd);
+	const char *p, *end, *line;
 	struct ad_chunk c;
+	struct hit *h;
+	size_t len;
 	uint64_t dropped;
 
-	sl->len = 0;
+	sl->n = 0;
+	sl->lines = 0;
 	sl->dropped_before = 0;
-	sl->truncated = false;
+	sl->has_pstate = false;
 	if ((sl->status = ad_reader_chunk(sc->rd, &c, &sl->diag)) != 1)
 		return;
 	if (c.no_newline && info->seekable) {
 		/* Maybe still being written: read it next time. */
-		sl->truncated = true;
-		return;
-	}
-	dropped = ad_reader_dropped_lines(sc->rd);
-	sl->dropped_before = dropped - sc->dropped_seen;
-	sc->dropped_seen = dropped;
-	sl->end_offset = c.offset + c.len;
-	sl->len = c.len;
-	sl->data = c.data;
-}
-
-/*
- * Parses a read chunk (the parser's thread). With two threads the parser
- * runs ahead of the checkpoints, so when one is due (save) it saves its
- * state after the chunk in the slot: saving it after every chunk, in case,
- * cost a fifth of the parser's time on sshd logs with many connections.
- */
-static void
-parse_slot(struct ad_scan *sc, struct slot *sl, bool save)
-{
-	const char *p, *end, *line;
-	struct hit *h;
-	size_t len;
-	uint64_t k;
-
-	sl->n = 0;
-	sl->lines = 0;
-	sl->has_pstate = false;
-	if (sl->status != 1)
-		return;
-	if (sl->truncated) {
 		ad_parser_count_skip(sc->parser, AD_SKIP_TRUNCATED);
 		sl->status = 0;
 		return;
 	}
-	for (k = 0; k < sl->dropped_before; k++)
+	dropped = ad_reader_dropped_lines(sc->rd);
+	sl->dropped_before = dropped - sc->dropped_seen;
+	for (; sc->dropped_seen < dropped; sc->dropped_seen++)
 		ad_parser_count_skip(sc->parser, AD_SKIP_TOO_LONG);
-	p = sl->data;
-	end = p + sl->len;
+	sl->end_offset = c.offset + c.len;
+	sl->len = c.len;
+	p = c.data;
+	end = p + c.len;
 	while (ad_line_next(&p, end, &line, &len)) {
 		sl->lines++;
 		/* Room for one more hit first: the event is parsed in place. */
@@ -486,8 +465,7 @@ worker(void *arg)
 		}
 		save = sc->want_pstate;
 		pthread_mutex_unlock(&sc->mu);
-		read_slot(sc, sl);
-		parse_slot(sc, sl, save);
+		fill_slot(sc, sl, save);
 		/*
 		 * Once parsed, the slot is the main thread's: it may absorb it
 		 * and free it before we look again.
@@ -629,8 +607,7 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 			sl = take_slot(sc, k);
 		else {
 			sl = &sc->slots[0];
-			read_slot(sc, sl);
-			parse_slot(sc, sl, false);
+			fill_slot(sc, sl, false);
 		}
 		if (sl->status != 1) {
 			if (sl->status < 0) {
