@@ -680,10 +680,15 @@ ad_agg_prefetch(const struct ad_agg *a, const struct ad_event *ev, int stage)
 	struct entry *const *slot =
 	    &a->slots[key_hash(&ev->src, ev->category) & (a->cap - 1)];
 
+	const char *e;
+	size_t off;
+
 	if (stage == 0)
 		__builtin_prefetch(slot);
-	else if (*slot != NULL)
-		__builtin_prefetch(*slot);
+	else if ((e = (const char *)*slot) != NULL)
+		/* An event touches every cache line of its entry. */
+		for (off = 0; off < sizeof(struct entry); off += 64)
+			__builtin_prefetch(e + off);
 }
 
 int
