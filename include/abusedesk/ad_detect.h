@@ -148,9 +148,10 @@ int	ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 	    uint64_t lineno, const char *line, size_t len) AD_WUR;
 /*
  * A hint for an ad_agg_add of ev to come: stage 0 fetches its slot of
- * the table into the cache, stage 1 the entry in that slot. A caller
- * with many events asks for stage 0 some events ahead and for stage 1
- * a few ahead, so the add finds both in the cache.
+ * the table into the cache, stage 1 the entry in that slot, stage 2 the
+ * entry's neighbours on the activity list. A caller with many events asks
+ * for stage 0 some events ahead, for stage 1 fewer and for stage 2 fewer
+ * still, so the add finds them all in the cache.
  */
 void	ad_agg_prefetch(const struct ad_agg *a, const struct ad_event *ev,
 	    int stage);

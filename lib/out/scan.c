@@ -508,9 +508,13 @@ give_back(struct ad_scan *sc, struct slot *sl)
 	pthread_mutex_unlock(&sc->mu);
 }
 
-/* How many events ahead absorb fetches a table slot, and its entry. */
-#define PREFETCH_SLOT	8
-#define PREFETCH_ENTRY	4
+/*
+ * How many events ahead absorb fetches a table slot, its entry, and the
+ * entry's neighbours on the activity list.
+ */
+#define PREFETCH_SLOT	16
+#define PREFETCH_ENTRY	8
+#define PREFETCH_NEIGHBOURS 4
 
 /* Aggregates a parsed chunk; advances the file state past it. */
 static int
@@ -529,6 +533,9 @@ absorb(struct ad_scan *sc, struct slot *sl, struct ad_file_state *fs,
 		if (i + PREFETCH_ENTRY < sl->n)
 			ad_agg_prefetch(sc->agg,
 			    &sl->hits[i + PREFETCH_ENTRY].ev, 1);
+		if (i + PREFETCH_NEIGHBOURS < sl->n)
+			ad_agg_prefetch(sc->agg,
+			    &sl->hits[i + PREFETCH_NEIGHBOURS].ev, 2);
 		if ((r = ad_agg_add(sc->agg, &sl->hits[i].ev, fallback, fs->path,
 		    fs->lines + sl->hits[i].rel, sl->hits[i].line,
 		    sl->hits[i].len)) != AD_OK)

@@ -1517,6 +1517,34 @@ test_sweep_order(void)
 	ad_agg_free(a);
 	TEST_DONE();
 
+	TEST_START("a sweep passes an incident that got newer, not stopping at it");
+	a = agg_new(&wcfg, (size_t)1 << 30);
+	ASSERT_PTR_NOT_NULL(a);
+	if (a == NULL)
+		return;
+	for (i = 0; i < 3; i++) {
+		ev = ev_ssh(srcs[i], T0 + i, NULL);
+		ASSERT_INT_EQ(add(a, &ev, 1, "x"), AD_OK);
+	}
+	ev = ev_ssh(srcs[0], T0 + 95, NULL);	/* the first one, again */
+	ASSERT_INT_EQ(add(a, &ev, 2, "x"), AD_OK);
+	ev = ev_ssh("192.0.2.1", T0 + 150, NULL);
+	ASSERT_INT_EQ(add(a, &ev, 3, "x"), AD_OK);
+	n_order = 0;
+	ASSERT_INT_EQ(ad_agg_sweep(a, &sk), 0);
+	ASSERT_INT_EQ(n_order, 2);
+	ASSERT_STR_EQ(order[0], srcs[1]);
+	ASSERT_STR_EQ(order[1], srcs[2]);
+	ASSERT_INT_EQ(ad_agg_count(a), 2);
+	ev = ev_ssh("192.0.2.2", T0 + 250, NULL);	/* now it expires too */
+	ASSERT_INT_EQ(add(a, &ev, 4, "x"), AD_OK);
+	ASSERT_INT_EQ(ad_agg_sweep(a, &sk), 0);
+	ASSERT_INT_EQ(n_order, 3);
+	ASSERT_STR_EQ(order[2], srcs[0]);
+	ASSERT_INT_EQ(ad_agg_count(a), 2);
+	ad_agg_free(a);
+	TEST_DONE();
+
 	TEST_START("a leaver that needs a look-up sees the rows written before it");
 	a = agg_new(&wcfg, (size_t)1 << 30);
 	ASSERT_PTR_NOT_NULL(a);

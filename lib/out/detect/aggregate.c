@@ -83,6 +83,7 @@ struct entry {
 struct ad_agg {
 	const struct ad_detect_config	*cfg;
 	struct entry			**slots;
+	uint32_t			 *hashes;	/* of each slot's key (key_hash) */
 	size_t				  cap;		/* power of two */
 	size_t				  count;
 	struct entry			**closed;
@@ -136,11 +137,13 @@ ad_agg_new(const struct ad_detect_config *cfg, size_t budget)
 	a->cfg = cfg;
 	a->budget = budget;
 	a->cap = 1024;
-	if ((a->slots = ad_calloc(a->cap, sizeof(*a->slots))) == NULL) {
+	if ((a->slots = ad_calloc(a->cap, sizeof(*a->slots))) == NULL ||
+	    (a->hashes = ad_calloc(a->cap, sizeof(*a->hashes))) == NULL) {
+		ad_free(a->slots);
 		ad_free(a);
 		return NULL;
 	}
-	a->bytes = a->cap * sizeof(*a->slots);
+	a->bytes = a->cap * (sizeof(*a->slots) + sizeof(*a->hashes));
 	return a;
 }
 
@@ -287,6 +290,7 @@ ad_agg_free(struct ad_agg *a)
 		ad_free(a->names[i]);
 	ad_free(a->names);
 	ad_free(a->slots);
+	ad_free(a->hashes);
 	ad_free(a->closed);
 	ad_free(a);
 }
@@ -321,14 +325,27 @@ ad_agg_horizon(const struct ad_agg *a)
 	return a->horizon;
 }
 
-static void
-place(struct entry **slots, size_t cap, struct entry *e)
+/*
+ * The table keeps each slot's hash beside it: a probe, a removal or a
+ * growth then reads entries only where the hash matches, instead of a
+ * cache miss per entry passed. The home slot is hash & (cap - 1).
+ */
+static uint32_t
+slot_hash(const struct ad_addr *a, enum ad_category c)
 {
-	size_t j = key_hash(&e->src, e->category) & (cap - 1);
+	return (uint32_t)key_hash(a, c);
+}
+
+static void
+place(struct entry **slots, uint32_t *hashes, size_t cap, struct entry *e,
+    uint32_t h)
+{
+	size_t j = h & (cap - 1);
 
 	while (slots[j] != NULL)
 		j = (j + 1) & (cap - 1);
 	slots[j] = e;
+	hashes[j] = h;
 }
 
 /*
@@ -344,11 +361,12 @@ remove_slot(struct ad_agg *a, size_t i)
 		j = (j + 1) & mask;
 		if (a->slots[j] == NULL)
 			break;
-		home = key_hash(&a->slots[j]->src, a->slots[j]->category) & mask;
+		home = a->hashes[j] & mask;
 		/* Stays when its home lies cyclically in (i, j]. */
 		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
 			continue;
 		a->slots[i] = a->slots[j];
+		a->hashes[i] = a->hashes[j];
 		i = j;
 	}
 	a->slots[i] = NULL;
@@ -358,16 +376,23 @@ static int
 grow(struct ad_agg *a)
 {
 	struct entry **ns;
+	uint32_t *nh;
 	size_t ncap = a->cap * 2, i;
 
 	if ((ns = ad_calloc(ncap, sizeof(*ns))) == NULL)
 		return AD_ERR_NOMEM;
+	if ((nh = ad_calloc(ncap, sizeof(*nh))) == NULL) {
+		ad_free(ns);
+		return AD_ERR_NOMEM;
+	}
 	for (i = 0; i < a->cap; i++)
 		if (a->slots[i] != NULL)
-			place(ns, ncap, a->slots[i]);
+			place(ns, nh, ncap, a->slots[i], a->hashes[i]);
 	ad_free(a->slots);
-	a->bytes += (ncap - a->cap) * sizeof(*ns);
+	ad_free(a->hashes);
+	a->bytes += (ncap - a->cap) * (sizeof(*ns) + sizeof(*nh));
 	a->slots = ns;
+	a->hashes = nh;
 	a->cap = ncap;
 	return AD_OK;
 }
@@ -677,18 +702,28 @@ from_incident(struct ad_agg *a, struct entry *e, const struct ad_incident *inc)
 void
 ad_agg_prefetch(const struct ad_agg *a, const struct ad_event *ev, int stage)
 {
-	struct entry *const *slot =
-	    &a->slots[key_hash(&ev->src, ev->category) & (a->cap - 1)];
-
+	size_t i = slot_hash(&ev->src, ev->category) & (a->cap - 1);
 	const char *e;
 	size_t off;
 
-	if (stage == 0)
-		__builtin_prefetch(slot);
-	else if ((e = (const char *)*slot) != NULL)
+	if (stage == 0) {
+		__builtin_prefetch(&a->slots[i]);
+		__builtin_prefetch(&a->hashes[i]);
+	} else if ((e = (const char *)a->slots[i]) == NULL)
+		return;
+	else if (stage == 1)
 		/* An event touches every cache line of its entry. */
 		for (off = 0; off < sizeof(struct entry); off += 64)
 			__builtin_prefetch(e + off);
+	else {
+		/* and its neighbours on the activity list, moving it to the end */
+		const struct entry *en = (const struct entry *)(const void *)e;
+
+		if (en->older != NULL)
+			__builtin_prefetch(&en->older->newer, 1);
+		if (en->newer != NULL)
+			__builtin_prefetch(&en->newer->older, 1);
+	}
 }
 
 int
@@ -699,14 +734,16 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 	const struct ad_instant *t = ev->time.valid ? &ev->time : fallback;
 	struct entry *e;
 	struct node *space = NULL;
+	uint32_t h;
 	size_t i;
 	int r;
 
 	if (a->count * 2 >= a->cap && (r = grow(a)) != AD_OK)
 		return r;
-	i = key_hash(&ev->src, ev->category) & (a->cap - 1);
+	h = slot_hash(&ev->src, ev->category);
+	i = h & (a->cap - 1);
 	while ((e = a->slots[i]) != NULL) {
-		if (same_key(e, &ev->src, ev->category))
+		if (a->hashes[i] == h && same_key(e, &ev->src, ev->category))
 			break;
 		i = (i + 1) & (a->cap - 1);
 	}
@@ -738,6 +775,7 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 		if (t->utc > a->horizon + a->cfg->window)
 			fresh->flags |= E_MERGED;
 		a->slots[i] = e = fresh;
+		a->hashes[i] = h;
 		charge(a, e, size);
 		space = node_in(e);
 	}
@@ -789,7 +827,7 @@ ad_agg_put(struct ad_agg *a, const struct ad_incident *inc)
 		entry_free(e);
 		return r;
 	}
-	place(a->slots, a->cap, e);
+	place(a->slots, a->hashes, a->cap, e, slot_hash(&e->src, e->category));
 	lru_append(a, e);
 	a->count++;
 	if (e->last.utc > a->newest)
@@ -913,7 +951,7 @@ ad_agg_sweep(struct ad_agg *a, struct ad_agg_sink *sk)
 	while ((e = a->oldest) != NULL && e->last.utc < expired) {
 		if ((r = let_go(a, sk, e, false)) != 0)
 			return r;	/* the table is intact */
-		i = key_hash(&e->src, e->category) & (a->cap - 1);
+		i = slot_hash(&e->src, e->category) & (a->cap - 1);
 		while (a->slots[i] != e)
 			i = (i + 1) & (a->cap - 1);
 		remove_slot(a, i);
@@ -1009,7 +1047,8 @@ ad_agg_checkpoint(struct ad_agg *a, struct ad_agg_sink *sk)
 			lru_unlink(a, all[i]);
 			forget(a, all[i]);
 		} else
-			place(a->slots, a->cap, all[i]);
+			place(a->slots, a->hashes, a->cap, all[i],
+			    slot_hash(&all[i]->src, all[i]->category));
 	}
 	a->count = n - cut;
 	ad_free(all);
