@@ -153,8 +153,9 @@ int	ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
  * for stage 0 some events ahead, for stage 1 fewer and for stage 2 fewer
  * still, so the add finds them all in the cache.
  */
-void	ad_agg_prefetch(const struct ad_agg *a, const struct ad_event *ev,
-	    int stage);
+void	ad_agg_prefetch(const struct ad_agg *a, uint32_t hash, int stage);
+/* ev's hash for ad_agg_prefetch: computed once, for its three stages. */
+uint32_t ad_agg_hash(const struct ad_event *ev);
 
 /* True when the table outgrew its budget: time for a checkpoint. */
 bool	ad_agg_full(const struct ad_agg *a);

@@ -17,6 +17,7 @@ struct hit {
 	const char	*line;
 	size_t		 len;
 	uint64_t	 rel;		/* line number within the chunk */
+	uint32_t	 hash;		/* ad_agg_hash, set by absorb */
 };
 
 /*
@@ -521,21 +522,27 @@ static int
 absorb(struct ad_scan *sc, struct slot *sl, struct ad_file_state *fs,
     const struct ad_instant *fallback, struct ad_diag *diag)
 {
+	struct hit *h = sl->hits;
 	size_t i;
 	int r;
 
 	fs->lines += sl->dropped_before;
+	/* The table is bigger than the cache: fetch ahead (a hint). */
+	for (i = 0; i < sl->n && i < PREFETCH_SLOT; i++) {
+		h[i].hash = ad_agg_hash(&h[i].ev);
+		ad_agg_prefetch(sc->agg, h[i].hash, 0);
+	}
 	for (i = 0; i < sl->n; i++) {
-		/* The table is bigger than the cache: fetch ahead (a hint). */
-		if (i + PREFETCH_SLOT < sl->n)
-			ad_agg_prefetch(sc->agg, &sl->hits[i + PREFETCH_SLOT].ev,
-			    0);
+		if (i + PREFETCH_SLOT < sl->n) {
+			h[i + PREFETCH_SLOT].hash =
+			    ad_agg_hash(&h[i + PREFETCH_SLOT].ev);
+			ad_agg_prefetch(sc->agg, h[i + PREFETCH_SLOT].hash, 0);
+		}
 		if (i + PREFETCH_ENTRY < sl->n)
-			ad_agg_prefetch(sc->agg,
-			    &sl->hits[i + PREFETCH_ENTRY].ev, 1);
+			ad_agg_prefetch(sc->agg, h[i + PREFETCH_ENTRY].hash, 1);
 		if (i + PREFETCH_NEIGHBOURS < sl->n)
-			ad_agg_prefetch(sc->agg,
-			    &sl->hits[i + PREFETCH_NEIGHBOURS].ev, 2);
+			ad_agg_prefetch(sc->agg, h[i + PREFETCH_NEIGHBOURS].hash,
+			    2);
 		if ((r = ad_agg_add(sc->agg, &sl->hits[i].ev, fallback, fs->path,
 		    fs->lines + sl->hits[i].rel, sl->hits[i].line,
 		    sl->hits[i].len)) != AD_OK)

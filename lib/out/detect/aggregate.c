@@ -699,10 +699,16 @@ from_incident(struct ad_agg *a, struct entry *e, const struct ad_incident *inc)
 	return AD_OK;
 }
 
-void
-ad_agg_prefetch(const struct ad_agg *a, const struct ad_event *ev, int stage)
+uint32_t
+ad_agg_hash(const struct ad_event *ev)
 {
-	size_t i = slot_hash(&ev->src, ev->category) & (a->cap - 1);
+	return slot_hash(&ev->src, ev->category);
+}
+
+void
+ad_agg_prefetch(const struct ad_agg *a, uint32_t hash, int stage)
+{
+	size_t i = hash & (a->cap - 1);
 	const char *e;
 	size_t off;
 
