@@ -12,6 +12,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "abusedesk/ad_event.h"
 #include "abusedesk/ad_parse.h"
@@ -50,6 +53,43 @@ zero_struct(void *p, size_t n)
 		__asm__("" : : "r"(b + i) : "memory");
 	}
 	memset(b + i, 0, n - i);
+}
+
+/* What line_bytes finds in a line: a NUL, a byte above ASCII. */
+enum { LINE_NUL = 1, LINE_HIGH = 2 };
+
+/*
+ * One pass over a hit's line for both checks that follow it: a NUL byte
+ * rejects it, and only a line with bytes above ASCII needs the UTF-8
+ * validator (a memchr and a validator pass read it twice: parsing 2 %
+ * slower). LINE_NUL alone when there is a NUL.
+ */
+static inline unsigned
+line_bytes(const char *line, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)line;
+	unsigned found = 0;
+	size_t i = 0;
+
+#if defined(__SSE2__)
+	const __m128i zero = _mm_setzero_si128();
+
+	for (; len - i >= 16; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+
+		if (_mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)) != 0)
+			return LINE_NUL;
+		if (_mm_movemask_epi8(v) != 0)
+			found = LINE_HIGH;
+	}
+#endif
+	for (; i < len; i++) {
+		if (s[i] == 0)
+			return LINE_NUL;
+		if (s[i] >= 0x80)
+			found = LINE_HIGH;
+	}
+	return found;
 }
 
 /* A line split into its envelope parts; all spans point into the line. */

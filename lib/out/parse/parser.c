@@ -340,6 +340,7 @@ int
 ad_parse_line(struct ad_parser *p, const char *line, size_t len,
     struct ad_event *ev)
 {
+	unsigned bytes;
 	struct envelope env;
 	struct pline pl;
 	enum ad_family fam = AD_FAMILY_AUTO;
@@ -444,13 +445,14 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 		break;
 	}
 	/* Checks on hits only: clean lines cost nothing. */
-	if (memchr(line, '\0', len) != NULL ||
+	bytes = line_bytes(line, len);
+	if ((bytes & LINE_NUL) ||
 	    (env.msg == p->json_msg &&	/* journal JSON: decoded */
 	    memchr(env.msg, '\0', env.msg_len) != NULL)) {
 		p->stats.skipped[AD_SKIP_NUL]++;
 		return 0;
 	}
-	if (!ad_utf8_valid(line, len)) {
+	if ((bytes & LINE_HIGH) && !ad_utf8_valid(line, len)) {
 		p->stats.skipped[AD_SKIP_UTF8]++;
 		return 0;
 	}
