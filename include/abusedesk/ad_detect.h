@@ -146,6 +146,10 @@ void	ad_agg_free(struct ad_agg *a);
 int	ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
 	    const struct ad_instant *fallback, const char *file,
 	    uint64_t lineno, const char *line, size_t len) AD_WUR;
+/* The same, with ev's ad_agg_hash already at hand. */
+int	ad_agg_add_hashed(struct ad_agg *a, const struct ad_event *ev,
+	    uint32_t hash, const struct ad_instant *fallback, const char *file,
+	    uint64_t lineno, const char *line, size_t len) AD_WUR;
 /*
  * A hint for an ad_agg_add of ev to come: stage 0 fetches its slot of
  * the table into the cache, stage 1 the entry in that slot, stage 2 the
@@ -154,7 +158,7 @@ int	ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
  * still, so the add finds them all in the cache.
  */
 void	ad_agg_prefetch(const struct ad_agg *a, uint32_t hash, int stage);
-/* ev's hash for ad_agg_prefetch: computed once, for its three stages. */
+/* ev's hash, for ad_agg_prefetch and ad_agg_add_hashed: computed once. */
 uint32_t ad_agg_hash(const struct ad_event *ev);
 
 /* True when the table outgrew its budget: time for a checkpoint. */

@@ -543,11 +543,11 @@ absorb(struct ad_scan *sc, struct slot *sl, struct ad_file_state *fs,
 		if (i + PREFETCH_NEIGHBOURS < sl->n)
 			ad_agg_prefetch(sc->agg, h[i + PREFETCH_NEIGHBOURS].hash,
 			    2);
-		if ((r = ad_agg_add(sc->agg, &sl->hits[i].ev, fallback, fs->path,
-		    fs->lines + sl->hits[i].rel, sl->hits[i].line,
-		    sl->hits[i].len)) != AD_OK)
-			return ad_diag_set(diag, r, fs->path,
-			    fs->lines + sl->hits[i].rel, "%s", ad_strerror(r));
+		if ((r = ad_agg_add_hashed(sc->agg, &h[i].ev, h[i].hash,
+		    fallback, fs->path, fs->lines + h[i].rel, h[i].line,
+		    h[i].len)) != AD_OK)
+			return ad_diag_set(diag, r, fs->path, fs->lines + h[i].rel,
+			    "%s", ad_strerror(r));
 	}
 	fs->lines += sl->lines;
 	fs->offset = sl->end_offset;

@@ -737,16 +737,23 @@ ad_agg_add(struct ad_agg *a, const struct ad_event *ev,
     const struct ad_instant *fallback, const char *file, uint64_t lineno,
     const char *line, size_t len)
 {
+	return ad_agg_add_hashed(a, ev, ad_agg_hash(ev), fallback, file, lineno,
+	    line, len);
+}
+
+int
+ad_agg_add_hashed(struct ad_agg *a, const struct ad_event *ev, uint32_t h,
+    const struct ad_instant *fallback, const char *file, uint64_t lineno,
+    const char *line, size_t len)
+{
 	const struct ad_instant *t = ev->time.valid ? &ev->time : fallback;
 	struct entry *e;
 	struct node *space = NULL;
-	uint32_t h;
 	size_t i;
 	int r;
 
 	if (a->count * 2 >= a->cap && (r = grow(a)) != AD_OK)
 		return r;
-	h = slot_hash(&ev->src, ev->category);
 	i = h & (a->cap - 1);
 	while ((e = a->slots[i]) != NULL) {
 		if (a->hashes[i] == h && same_key(e, &ev->src, ev->category))
