@@ -135,9 +135,47 @@ int	ad_parser_restore(struct ad_parser *p, const void *data,
  * Parses one line (without its newline; need not be NUL-terminated).
  * Returns 1 and fills ev when the line is hostile, 0 when it is not (or was
  * skipped: the reason is counted in the stats). ev borrows from line.
+ * With deferred connections (below) it may also return 2: no event, but
+ * connection work for ad_parser_resolve.
  */
 int	ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	    struct ad_event *ev);
+
+/*
+ * Deferred connections: the parser no longer reads or writes its map of
+ * sshd connections (which address a process has) but records what each
+ * line would do (ad_parser_conn_work after ad_parse_line), and another
+ * thread does it in line order with ad_parser_resolve. That thread then
+ * owns the map (and ad_parser_save); the parsing thread owns everything
+ * else. A scan with two threads parses on one and absorbs on the other:
+ * the map is then exact at every absorbed line, where a checkpoint needs
+ * it.
+ */
+enum {
+	AD_CONN_REMEMBER = 1,	/* a line that names its connection's address */
+	AD_CONN_RECALL_SRC = 2,	/* an event that takes it from the connection */
+	AD_CONN_SETTLE = 4	/* an event: may end a brute force, remembered */
+};
+
+struct ad_conn_work {
+	uint64_t	key;		/* the connection (host, pid) */
+	uint8_t		ops;		/* AD_CONN_*; 0: nothing to do */
+	int8_t		counted;	/* what the stats counted for the line:
+					   -1 nothing, AD_SKIP__COUNT an event,
+					   else a skip reason */
+};
+
+void	ad_parser_defer_conns(struct ad_parser *p, bool on);
+/* The connection work of the line ad_parse_line just parsed. */
+void	ad_parser_conn_work(const struct ad_parser *p, struct ad_conn_work *w);
+/*
+ * Does a line's connection work, in line order: ev is what ad_parse_line
+ * gave (with 2, the address to remember). Returns 1 when the event stands,
+ * 0 when it does not (its connection was unknown: the line counts as
+ * nothing, and `undo` receives what its parse counted).
+ */
+int	ad_parser_resolve(struct ad_parser *p, const struct ad_conn_work *w,
+	    struct ad_event *ev, struct ad_parse_stats *undo);
 
 /* Counts a line skipped before parsing (too long, truncated). */
 void	ad_parser_count_skip(struct ad_parser *p, enum ad_skip why);

@@ -17,7 +17,10 @@ struct hit {
 	const char	*line;
 	size_t		 len;
 	uint64_t	 rel;		/* line number within the chunk */
+	struct ad_conn_work work;	/* two threads: ad_parser_resolve's */
 	uint32_t	 hash;		/* ad_agg_hash, set by absorb */
+	bool		 event;		/* false: connection work only, or
+					   the connection was unknown */
 };
 
 /*
@@ -25,7 +28,10 @@ struct hit {
  * aggregated and stored. With two threads a worker reads and parses chunks
  * into N_SLOTS slots in turn while the main thread aggregates and stores
  * the oldest parsed one; with one thread the main thread does it all, in
- * slot 0. More than two slots absorb the difference in cost between chunks
+ * slot 0. With two, the worker's parser defers its sshd connection map to
+ * the main thread (ad_parser_defer_conns), which resolves each line's
+ * connection work as it absorbs it: the map is then exact at the offset
+ * of every absorbed chunk, which is what a checkpoint saves. More than two slots absorb the difference in cost between chunks
  * (a sweep that writes a thousand rows, a burst of hostile lines), so
  * neither thread waits for the other's slow chunk. The worker reads its
  * chunks itself: the copy out of the page cache then lands in the cache of
@@ -49,8 +55,6 @@ struct slot {
 	uint64_t		 lines;
 	struct hit		*hits;
 	size_t			 n, cap;
-	struct ad_buf		 pstate;	/* parser state after it (two threads) */
-	bool			 has_pstate;	/* pstate was saved (asked for) */
 	int			 status;	/* 1: a chunk; 0: the end; <0: error */
 	struct ad_diag		 diag;		/* the reader's error */
 	enum slot_state		 state;		/* two threads: under mu */
@@ -73,12 +77,11 @@ struct ad_scan {
 	pthread_cond_t			 cv;
 	bool				 stop;		/* the main thread gave up */
 	bool				 threaded;	/* slots hand over between threads */
-	bool				 worker_on;	/* this stream's worker runs */
 	bool				 held_loaded;	/* the store's held incidents are in agg */
 	bool				 in_txn;	/* a batch's transaction is open */
-	bool				 want_pstate;	/* a checkpoint waits for a
-						   parser state (under mu) */
 	struct ad_buf			 pstate;	/* the parser's saved state */
+	struct ad_parse_stats		 undo;		/* of deferred lines that
+							   came to nothing */
 	uint64_t			 dropped;	/* of the open batch */
 };
 
@@ -124,7 +127,6 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 		return NULL;
 	}
 	for (k = 0; k < N_SLOTS; k++)
-		ad_buf_init(&sc->slots[k].pstate, 1u << 20);
 	if (opts->threads != 1) {
 		pthread_mutex_init(&sc->mu, NULL);
 		pthread_cond_init(&sc->cv, NULL);
@@ -149,10 +151,8 @@ ad_scan_free(struct ad_scan *sc)
 	ad_parser_free(sc->parser);
 	ad_buf_free(&sc->pstate);
 	ad_agg_free(sc->agg);
-	for (k = 0; k < N_SLOTS; k++) {
+	for (k = 0; k < N_SLOTS; k++)
 		ad_free(sc->slots[k].hits);
-		ad_buf_free(&sc->slots[k].pstate);
-	}
 	if (sc->threaded) {
 		pthread_mutex_destroy(&sc->mu);
 		pthread_cond_destroy(&sc->cv);
@@ -319,31 +319,29 @@ sweep_batch(struct ad_scan *sc, const struct ad_file_state *fs,
 
 /*
  * The parser's state at the committed offset goes with it: a resumed scan
- * then knows the sshd connections opened before that offset.
+ * then knows the sshd connections opened before that offset. That state
+ * is the connection map, which is at the offset with one thread (the
+ * parser is) and with two (the main thread resolves it as it absorbs).
  */
 static int
-save_parser(struct ad_scan *sc, const struct ad_file_state *fs,
-    const struct ad_buf *at)
+save_parser(struct ad_scan *sc, const struct ad_file_state *fs)
 {
 	int r;
 
-	if (at == NULL) {	/* one thread: the parser is at the offset */
-		ad_buf_reset(&sc->pstate);
-		if ((r = ad_parser_save(sc->parser, &sc->pstate)) != AD_OK)
-			return r;
-		at = &sc->pstate;
-	}
-	return ad_store_file_parse_state_set(sc->store, fs->fp, at->p, at->len);
+	ad_buf_reset(&sc->pstate);
+	if ((r = ad_parser_save(sc->parser, &sc->pstate)) != AD_OK)
+		return r;
+	return ad_store_file_parse_state_set(sc->store, fs->fp, sc->pstate.p,
+	    sc->pstate.len);
 }
 
 /*
  * Ends the batch: the table's checkpoint, the horizon, the file's offset
- * and the parser's state there (pstate: its saved bytes, or NULL when the
- * parser itself is at the offset), in one commit.
+ * and the parser's state there, in one commit.
  */
 static int
 commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
-    const struct ad_buf *pstate, struct ad_diag *diag)
+    struct ad_diag *diag)
 {
 	struct ad_agg_sink sink;
 	int r;
@@ -354,7 +352,7 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 	    (r = ad_store_scan_horizon_set(sc->store,
 	    ad_agg_horizon(sc->agg))) != AD_OK ||
 	    (r = ad_store_file_save(sc->store, fs)) != AD_OK ||
-	    (r = save_parser(sc, fs, pstate)) != AD_OK)
+	    (r = save_parser(sc, fs)) != AD_OK)
 		return batch_fail(sc, fs, r, diag);
 	/* A failed COMMIT leaves the transaction open: batch_fail rolls back. */
 	if ((r = ad_store_commit(sc->store)) != AD_OK)
@@ -372,13 +370,10 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 /*
  * Reads and parses the next chunk into sl (the parser's thread). With two
  * threads the reader keeps a buffer per slot (older chunks are still being
- * absorbed), and the parser runs ahead of the checkpoints: when one is due
- * (save) it saves its state after the chunk in the slot. Saving it after
- * every chunk, in case, cost a fifth of the parser's time on sshd logs
- * with many connections.
+ * absorbed), and lines keep their connection work for the main thread.
  */
 static void
-fill_slot(struct ad_scan *sc, struct slot *sl, bool save)
+fill_slot(struct ad_scan *sc, struct slot *sl, bool deferred)
 {
 	const struct ad_file_info *info = ad_reader_info(sc->rd);
 	const char *p, *end, *line;
@@ -386,11 +381,11 @@ fill_slot(struct ad_scan *sc, struct slot *sl, bool save)
 	struct hit *h;
 	size_t len;
 	uint64_t dropped;
+	int r;
 
 	sl->n = 0;
 	sl->lines = 0;
 	sl->dropped_before = 0;
-	sl->has_pstate = false;
 	if ((sl->status = ad_reader_chunk(sc->rd, &c, &sl->diag)) != 1)
 		return;
 	if (c.no_newline && info->seekable) {
@@ -424,19 +419,17 @@ fill_slot(struct ad_scan *sc, struct slot *sl, bool save)
 			sl->cap = cap;
 		}
 		h = &sl->hits[sl->n];
-		if (ad_parse_line(sc->parser, line, len, &h->ev) != 1)
+		if ((r = ad_parse_line(sc->parser, line, len, &h->ev)) == 0)
 			continue;
+		if (deferred)
+			ad_parser_conn_work(sc->parser, &h->work);
+		else
+			h->work.ops = 0;
+		h->event = r == 1;
 		h->line = line;
 		h->len = len;
 		h->rel = sl->lines;
 		sl->n++;
-	}
-	if (save) {
-		ad_buf_reset(&sl->pstate);
-		if (ad_parser_save(sc->parser, &sl->pstate) != AD_OK)
-			sl->status = ad_diag_set(&sl->diag, AD_ERR_NOMEM, NULL,
-			    0, "out of memory");
-		sl->has_pstate = true;
 	}
 }
 
@@ -451,7 +444,6 @@ worker(void *arg)
 	struct ad_scan *sc = arg;
 	struct slot *sl;
 	int k = 0, status;
-	bool save;
 
 	/* Named for top -H and perf: "abusedesk" is the other thread. */
 	(void)pthread_setname_np(pthread_self(), "abusedesk-parse");
@@ -464,17 +456,14 @@ worker(void *arg)
 			pthread_mutex_unlock(&sc->mu);
 			break;
 		}
-		save = sc->want_pstate;
 		pthread_mutex_unlock(&sc->mu);
-		fill_slot(sc, sl, save);
+		fill_slot(sc, sl, true);
 		/*
 		 * Once parsed, the slot is the main thread's: it may absorb it
 		 * and free it before we look again.
 		 */
 		status = sl->status;
 		pthread_mutex_lock(&sc->mu);
-		if (save)
-			sc->want_pstate = false;
 		sl->state = SLOT_PARSED;
 		pthread_cond_broadcast(&sc->cv);
 		pthread_mutex_unlock(&sc->mu);
@@ -517,6 +506,22 @@ give_back(struct ad_scan *sc, struct slot *sl)
 #define PREFETCH_ENTRY	8
 #define PREFETCH_NEIGHBOURS 4
 
+/*
+ * A hit's first step in absorb, PREFETCH_SLOT hits ahead of its add and in
+ * line order: its connection work (two threads), which may change its
+ * source or category or find it is no event; then its hash, and the fetch
+ * of its table slot.
+ */
+static void
+prepare(struct ad_scan *sc, struct hit *h)
+{
+	if (h->work.ops != 0 && !ad_parser_resolve(sc->parser, &h->work,
+	    &h->ev, &sc->undo))
+		h->event = false;
+	h->hash = ad_agg_hash(&h->ev);
+	ad_agg_prefetch(sc->agg, h->hash, 0);
+}
+
 /* Aggregates a parsed chunk; advances the file state past it. */
 static int
 absorb(struct ad_scan *sc, struct slot *sl, struct ad_file_state *fs,
@@ -528,21 +533,18 @@ absorb(struct ad_scan *sc, struct slot *sl, struct ad_file_state *fs,
 
 	fs->lines += sl->dropped_before;
 	/* The table is bigger than the cache: fetch ahead (a hint). */
-	for (i = 0; i < sl->n && i < PREFETCH_SLOT; i++) {
-		h[i].hash = ad_agg_hash(&h[i].ev);
-		ad_agg_prefetch(sc->agg, h[i].hash, 0);
-	}
+	for (i = 0; i < sl->n && i < PREFETCH_SLOT; i++)
+		prepare(sc, &h[i]);
 	for (i = 0; i < sl->n; i++) {
-		if (i + PREFETCH_SLOT < sl->n) {
-			h[i + PREFETCH_SLOT].hash =
-			    ad_agg_hash(&h[i + PREFETCH_SLOT].ev);
-			ad_agg_prefetch(sc->agg, h[i + PREFETCH_SLOT].hash, 0);
-		}
+		if (i + PREFETCH_SLOT < sl->n)
+			prepare(sc, &h[i + PREFETCH_SLOT]);
 		if (i + PREFETCH_ENTRY < sl->n)
 			ad_agg_prefetch(sc->agg, h[i + PREFETCH_ENTRY].hash, 1);
 		if (i + PREFETCH_NEIGHBOURS < sl->n)
 			ad_agg_prefetch(sc->agg, h[i + PREFETCH_NEIGHBOURS].hash,
 			    2);
+		if (!h[i].event)
+			continue;
 		if ((r = ad_agg_add_hashed(sc->agg, &h[i].ev, h[i].hash,
 		    fallback, fs->path, fs->lines + h[i].rel, h[i].line,
 		    h[i].len)) != AD_OK)
@@ -554,12 +556,7 @@ absorb(struct ad_scan *sc, struct slot *sl, struct ad_file_state *fs,
 	return AD_OK;
 }
 
-/*
- * After a chunk: progress, sweep, and a checkpoint when one is due. With
- * two threads the checkpoint needs the parser's state after the chunk:
- * it asks the worker for one and waits for the first chunk that has it, a
- * few chunks on.
- */
+/* After a chunk: progress, sweep, and a checkpoint when one is due. */
 static int
 after_chunk(struct ad_scan *sc, const struct slot *sl,
     struct ad_file_state *fs, uint64_t *since_commit, struct ad_diag *diag)
@@ -581,14 +578,7 @@ after_chunk(struct ad_scan *sc, const struct slot *sl,
 	 */
 	if (info->seekable && fs->offset >= (uint64_t)info->size)
 		return AD_OK;
-	if (sc->worker_on && !sl->has_pstate) {
-		pthread_mutex_lock(&sc->mu);
-		sc->want_pstate = true;
-		pthread_mutex_unlock(&sc->mu);
-		return AD_OK;
-	}
-	if ((r = commit_batch(sc, fs, false,
-	    sc->worker_on ? &sl->pstate : NULL, diag)) != AD_OK)
+	if ((r = commit_batch(sc, fs, false, diag)) != AD_OK)
 		return r;
 	*since_commit = 0;
 	return AD_OK;
@@ -608,14 +598,16 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 	sc->rd = rd;
 	sc->dropped_seen = ad_reader_dropped_lines(rd);
 	sc->stop = false;
-	sc->want_pstate = false;
 	for (k = 0; k < N_SLOTS; k++)
 		sc->slots[k].state = SLOT_FREE;
 	k = 0;
+	/* Deferred before the worker starts: it parses from its first line. */
+	ad_parser_defer_conns(sc->parser, threaded);
 	if (threaded && (ad_reader_buffers(rd, N_SLOTS) != AD_OK ||
-	    pthread_create(&tid, NULL, worker, sc) != 0))
+	    pthread_create(&tid, NULL, worker, sc) != 0)) {
 		threaded = false;	/* no thread: do it here */
-	sc->worker_on = threaded;
+		ad_parser_defer_conns(sc->parser, false);
+	}
 	for (;;) {
 		if (threaded)
 			sl = take_slot(sc, k);
@@ -649,13 +641,13 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 		pthread_cond_broadcast(&sc->cv);
 		pthread_mutex_unlock(&sc->mu);
 		pthread_join(tid, NULL);
+		ad_parser_defer_conns(sc->parser, false);
 	}
-	sc->worker_on = false;
 	sc->rd = NULL;
 	if (r != AD_OK)
 		return r;
 	/* The worker is done: the parser itself is at the end now. */
-	if ((r = commit_batch(sc, fs, true, NULL, diag)) != AD_OK)
+	if ((r = commit_batch(sc, fs, true, diag)) != AD_OK)
 		return r;
 	if (ad_reader_truncated(rd))
 		return ad_diag_set(diag, AD_ERR_IO, fs->path, fs->lines,
@@ -790,7 +782,7 @@ out:
 int
 ad_scan_file(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 {
-	int r;
+	int r, k;
 
 	sc->sum.files++;	/* files asked for; PATH.1 rides along */
 	if (!sc->held_loaded) {
@@ -803,7 +795,13 @@ ad_scan_file(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 	}
 	r = scan_path(sc, path, diag);
 
-	/* The summary always reflects what was parsed, even after an error. */
+	/*
+	 * The summary always reflects what was parsed, even after an error;
+	 * less what deferred lines counted that their connection undid.
+	 */
 	sc->sum.parse = *ad_parser_stats(sc->parser);
+	sc->sum.parse.events -= sc->undo.events;
+	for (k = 0; k < AD_SKIP__COUNT; k++)
+		sc->sum.parse.skipped[k] -= sc->undo.skipped[k];
 	return r;
 }

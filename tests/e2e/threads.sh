@@ -70,8 +70,8 @@ ad incidents --db "$W/lag.db" --json --all --evidence >"$W/lag.json"
 check "the parser lagging: every incident as with one thread" \
     cmp -s "$W/one.json" "$W/lag.json"
 
-# Checkpoints with two threads: the parser runs ahead, so a checkpoint
-# waits for a chunk after which the worker saved its state (on request).
+# Checkpoints with two threads: the parser runs ahead, but the connection
+# map it saves is the main thread's, resolved up to the committed offset.
 # Stopped dead after each committed batch (fault point 4) and resumed
 # until done, the store must still equal one thread's: the connections
 # open at each committed offset come back from the saved state.
@@ -148,6 +148,75 @@ ad incidents --db "$W/long1.db" --json --all --evidence >"$W/long1.json"
 ad incidents --db "$W/long2.db" --json --all --evidence >"$W/long2.json"
 check "long lines: the same incidents with two threads" \
     cmp -s "$W/long1.json" "$W/long2.json"
+
+# Connection work deferred to the main thread (ad_parser_defer_conns), on
+# ~3 MB of connections that span reader chunks: a pre-auth close after
+# failed logins of the same process (a probe that ends a brute force);
+# "Too many authentication failures" of a process whose address came from
+# a pam_unix rhost, a failed publickey or an accepted login (lines that are
+# no event); and of a process never seen, plain or with a NUL byte or
+# invalid UTF-8 in it (nothing: the counts must not keep them). Summary,
+# incidents and the saved connection map as with one thread.
+python3 - "$W/conn.log" <<'PY'
+import random, sys
+r = random.Random(5)
+later = []		# (line number due, text) of connections' last lines
+with open(sys.argv[1], "wb") as f:
+    for i in range(36000):
+        s = i * 7
+        stamp = "Mar %2d %02d:%02d:%02d" % (1 + s // 86400, (s // 3600) % 24,
+                                            (s // 60) % 60, s % 60)
+        due = [t for t in later if t[0] <= i]
+        later = [t for t in later if t[0] > i]
+        for _, text in due:
+            f.write(stamp.encode() + text)
+        pid = 5000 + i
+        src = "198.51.100.%d" % r.randint(1, 254)
+        port = r.randint(1024, 65535)
+        k = r.random()
+        head = b"%s web1 sshd[%d]: " % (stamp.encode(), pid)
+        if k < 0.3:
+            f.write(head + b"Failed password for root from %s port %d ssh2\n" % (src.encode(), port))
+            if r.random() < 0.5:
+                later.append((i + r.randint(1, 4000), b" web1 sshd[%d]: Connection closed by authenticating user root %s port %d [preauth]\n" % (pid, src.encode(), port)))
+        elif k < 0.45:
+            f.write(head + b"pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=%s  user=root\n" % src.encode())
+            later.append((i + r.randint(1, 4000), b" web1 sshd[%d]: Disconnecting: Too many authentication failures for root [preauth]\n" % pid))
+        elif k < 0.55:
+            f.write(head + b"Failed publickey for bob from %s port %d ssh2: RSA SHA256:x\n" % (src.encode(), port))
+            later.append((i + r.randint(1, 4000), b" web1 sshd[%d]: Disconnecting: Too many authentication failures [preauth]\n" % pid))
+        elif k < 0.62:
+            f.write(head + b"Accepted password for alice from %s port %d ssh2\n" % (src.encode(), port))
+            later.append((i + r.randint(1, 4000), b" web1 sshd[%d]: Disconnecting: Too many authentication failures for alice\n" % pid))
+        elif k < 0.70:
+            bad = [b"", b"\0", b"\xff"][r.randint(0, 2)]
+            f.write(head.replace(b"[%d]" % pid, b"[%d]" % (900000 + i)) + b"Disconnecting: Too many authentication failures for ro" + bad + b"ot [preauth]\n")
+        elif k < 0.85:
+            f.write(head + b"Connection closed by %s port %d [preauth]\n" % (src.encode(), port))
+        else:
+            f.write(head + b"Invalid user u%d from %s port %d\n" % (r.randint(1, 9), src.encode(), port))
+PY
+check "the connection log spans reader chunks" \
+    test "$(stat -c %s "$W/conn.log")" -gt 2000000
+for t in 1 2; do
+	scan --db "$W/conn$t.db" --set threads=$t --set checkpoint=512K \
+	    "$W/conn.log" 2>"$W/conn$t.err"
+	expect_rc "connection log, $t thread(s)" 0 "$?"
+	ad incidents --db "$W/conn$t.db" --json --all --evidence \
+	    >"$W/conn$t.json"
+done
+check "address-less lines took their connection's address" \
+    grep -q 'Too many authentication failures for alice' "$W/conn1.json"
+check "lines of unknown connections count as nothing, damaged or not" \
+    test "$(grep -c 'UTF-8\|NUL' "$W/conn1.err")" = 0
+expect_eq "connection log: the same summary with two threads" \
+    "$(sed 's/ in [0-9.]* s.*//' "$W/conn1.err")" \
+    "$(sed 's/ in [0-9.]* s.*//' "$W/conn2.err")"
+check "connection log: every incident as with one thread" \
+    cmp -s "$W/conn1.json" "$W/conn2.json"
+expect_eq "connection log: the same saved connection map" \
+    "$(sq "$W/conn1.db" "select hex(parse_state) from files")" \
+    "$(sq "$W/conn2.db" "select hex(parse_state) from files")"
 
 ad scan --db "$W/bad.db" --set threads=3 "$W/auth.log" 2>/dev/null
 expect_rc "threads = 3 is a configuration error" 4 "$?"

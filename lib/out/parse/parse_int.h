@@ -170,15 +170,40 @@ struct conn_map {
 	bool		auth[CONN_SLOTS];	/* it failed an authentication */
 };
 
+/*
+ * What a line does with its connection, recorded (ad_parser_defer_conns)
+ * for ad_parser_resolve to do in line order on the thread that owns the
+ * map: AD_CONN_* of ad_parse.h, and the address to remember.
+ */
+struct conn_rec {
+	unsigned	ops;
+	struct ad_addr	addr;		/* AD_CONN_REMEMBER's */
+};
+
 /* The connection a line belongs to: key 0 when unknown. */
 struct conn {
 	struct conn_map	*map;
 	uint64_t	 key;
+	struct conn_rec	*rec;		/* the line's record */
+	bool		 defer;		/* record only: the map is not ours */
 };
 
-void	conn_remember(const struct conn *c, const struct ad_addr *a, bool auth);
+/* A line that is no event but tells its connection's address. */
+void	conn_remember(const struct conn *c, const struct ad_addr *a);
 /* True and *out set when the connection's address is known. */
 bool	conn_recall(const struct conn *c, struct ad_addr *out, bool *auth);
+/*
+ * An event line without an address: ev->src becomes its connection's.
+ * False when it is not known (the line is no event then). Deferred, it is
+ * true and the address comes with ad_parser_resolve.
+ */
+bool	conn_recall_src(const struct conn *c, struct ad_event *ev);
+/*
+ * An event of the connection: a pre-auth close (probe) after failed
+ * logins of the same address ends a brute force; the connection then
+ * remembers the address, and whether it failed an authentication.
+ */
+void	conn_settle(const struct conn *c, struct ad_event *ev);
 
 /* --- families ------------------------------------------------------ */
 

@@ -215,7 +215,7 @@ pam_rhost(const char *p, const char *end, const struct conn *conn)
 	r += 6;
 	zero_struct(&tmp, sizeof(tmp));
 	if (take_src(&r, end, &tmp, NULL) == PR_EVENT)
-		conn_remember(conn, &tmp.src, false);
+		conn_remember(conn, &tmp.src);
 	return PR_NONE;
 }
 
@@ -271,7 +271,7 @@ remember_only(const char *u, const char *end, const struct conn *conn)
 
 	zero_struct(&tmp, sizeof(tmp));
 	if (user_from(u, end, &tmp, AD_CAT_SSH_BRUTEFORCE, "") == PR_EVENT)
-		conn_remember(conn, &tmp.src, false);
+		conn_remember(conn, &tmp.src);
 	return PR_NONE;
 }
 
@@ -381,7 +381,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 
 			memset(&tmp, 0, sizeof(tmp));
 			if (take_src(&p, end, &tmp, NULL) == PR_EVENT)
-				conn_remember(conn, &tmp.src, false);
+				conn_remember(conn, &tmp.src);
 			return PR_NONE;
 		}
 		if (eat(&p, end, LIT("Connection closed by ")) ||
@@ -398,7 +398,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 			return user_addr_port(p, end, ev, "preauth-close", NULL);
 		if (eat(&p, end, LIT("Disconnecting: Too many authentication failures"))) {
 			/* No address on this line: the connection's earlier one. */
-			if (!conn_recall(conn, &ev->src, NULL))
+			if (!conn_recall_src(conn, ev))
 				return PR_NONE;
 			if (eat(&p, end, LIT(" for "))) {
 				const char *ue = end;
@@ -442,7 +442,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 			/* Recognised, not an event: see the policy above. */
 			memset(&tmp, 0, sizeof(tmp));
 			if (take_src(&p, end, &tmp, NULL) == PR_EVENT)
-				conn_remember(conn, &tmp.src, false);
+				conn_remember(conn, &tmp.src);
 			return PR_NONE;
 		}
 		break;
@@ -455,7 +455,7 @@ sshd_msg(const char *m, size_t n, struct ad_event *ev, const struct conn *conn)
 			if ((q = rfind(p, end, LIT(" ["))) != NULL) {
 				q += 2;
 				if (take_src(&q, end, &tmp, "]") == PR_EVENT)
-					conn_remember(conn, &tmp.src, false);
+					conn_remember(conn, &tmp.src);
 			}
 			return PR_NONE;
 		}
@@ -563,16 +563,8 @@ parse_sshd(struct pline *pl, struct ad_event *ev)
 	r = sshd_msg(m, n, ev, conn);
 	if (r != PR_EVENT)
 		return r;
-	if (ev->category == AD_CAT_SSH_PROBE) {
-		struct ad_addr a;
-		bool auth = false;
-
-		/* A pre-auth close after failed logins ends that brute force. */
-		if (conn_recall(conn, &a, &auth) && auth &&
-		    ad_addr_equal(&a, &ev->src))
-			ev->category = AD_CAT_SSH_BRUTEFORCE;
-	}
-	conn_remember(conn, &ev->src, ev->category == AD_CAT_SSH_BRUTEFORCE);
+	/* A pre-auth close after failed logins ends that brute force. */
+	conn_settle(conn, ev);
 	return r;
 }
 

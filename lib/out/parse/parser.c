@@ -92,6 +92,10 @@ struct ad_parser {
 	int			year;
 	struct ad_parse_stats	stats;
 	struct conn_map		conns;
+	bool			defer_conns;	/* ad_parser_defer_conns */
+	struct conn_rec		rec;		/* the last line's */
+	uint64_t		rec_key;
+	int8_t			rec_counted;
 	struct env_memo		memo;
 	char			json_msg[JSON_MSG_CAP];
 };
@@ -336,6 +340,29 @@ event_time(struct ad_parser *p, const struct envelope *env, struct ad_event *ev)
 	}
 }
 
+/*
+ * Counts a parsed line (AD_SKIP__COUNT: an event, -1: nothing) and says
+ * what ad_parse_line returns: deferred, a line that is no event but has
+ * connection work still goes to ad_parser_resolve (2), with the address
+ * to remember as its source.
+ */
+static int
+done(struct ad_parser *p, struct ad_event *ev, int counted)
+{
+	if (counted == AD_SKIP__COUNT)
+		p->stats.events++;
+	else if (counted >= 0)
+		p->stats.skipped[counted]++;
+	p->rec_counted = (int8_t)counted;
+	if (counted == AD_SKIP__COUNT)
+		return 1;
+	if (!p->defer_conns || p->rec.ops == 0)
+		return 0;
+	if (p->rec.ops & AD_CONN_REMEMBER)
+		ev->src = p->rec.addr;
+	return 2;
+}
+
 int
 ad_parse_line(struct ad_parser *p, const char *line, size_t len,
     struct ad_event *ev)
@@ -427,20 +454,28 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	pl.clock = &p->clock;
 	pl.conn.map = &p->conns;
 	pl.conn.key = env.pid != 0 ? conn_key(&env) : 0;
+	pl.conn.rec = &p->rec;
+	pl.conn.defer = p->defer_conns;
+	p->rec.ops = 0;
+	p->rec_key = pl.conn.key;
 	pl.state = p->state[fam];
 	r = families[fam]->parse(&pl, ev);
+	/*
+	 * A line that asked for its connection's address has its stamp read
+	 * whatever the answer, so that deferred or not, the same lines move
+	 * the clock (a fixed --year rolls over with them).
+	 */
+	if ((p->rec.ops & AD_CONN_RECALL_SRC) && !ev->time.valid)
+		event_time(p, &env, ev);
 	switch (r) {
 	case PR_NONE:
-		return 0;
+		return done(p, ev, -1);
 	case PR_HOSTNAME:
-		p->stats.skipped[AD_SKIP_HOSTNAME]++;
-		return 0;
+		return done(p, ev, AD_SKIP_HOSTNAME);
 	case PR_BADADDR:
-		p->stats.skipped[AD_SKIP_BAD_ADDRESS]++;
-		return 0;
+		return done(p, ev, AD_SKIP_BAD_ADDRESS);
 	case PR_AMBIGUOUS:
-		p->stats.skipped[AD_SKIP_AMBIGUOUS]++;
-		return 0;
+		return done(p, ev, AD_SKIP_AMBIGUOUS);
 	case PR_EVENT:
 		break;
 	}
@@ -448,18 +483,13 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	bytes = line_bytes(line, len);
 	if ((bytes & LINE_NUL) ||
 	    (env.msg == p->json_msg &&	/* journal JSON: decoded */
-	    memchr(env.msg, '\0', env.msg_len) != NULL)) {
-		p->stats.skipped[AD_SKIP_NUL]++;
-		return 0;
-	}
-	if ((bytes & LINE_HIGH) && !ad_utf8_valid(line, len)) {
-		p->stats.skipped[AD_SKIP_UTF8]++;
-		return 0;
-	}
+	    memchr(env.msg, '\0', env.msg_len) != NULL))
+		return done(p, ev, AD_SKIP_NUL);
+	if ((bytes & LINE_HIGH) && !ad_utf8_valid(line, len))
+		return done(p, ev, AD_SKIP_UTF8);
 	if (!ev->time.valid)
 		event_time(p, &env, ev);
-	p->stats.events++;
-	return 1;
+	return done(p, ev, AD_SKIP__COUNT);
 }
 
 /* --- connections ---------------------------------------------------- */
@@ -485,12 +515,12 @@ conn_key(struct envelope *env)
 	return h | 1;		/* never 0 */
 }
 
-void
-conn_remember(const struct conn *c, const struct ad_addr *a, bool auth)
+static void
+map_remember(const struct conn *c, const struct ad_addr *a, bool auth)
 {
 	size_t i;
 
-	if (c == NULL || c->key == 0)
+	if (c->key == 0)
 		return;
 	i = (size_t)(c->key >> 7) % CONN_SLOTS;
 	if (c->map->key[i] != c->key || !ad_addr_equal(&c->map->addr[i], a)) {
@@ -501,12 +531,24 @@ conn_remember(const struct conn *c, const struct ad_addr *a, bool auth)
 	c->map->auth[i] |= auth;
 }
 
+void
+conn_remember(const struct conn *c, const struct ad_addr *a)
+{
+	if (c->key == 0)
+		return;
+	if (c->defer) {
+		c->rec->ops |= AD_CONN_REMEMBER;
+		c->rec->addr = *a;
+	} else
+		map_remember(c, a, false);
+}
+
 bool
 conn_recall(const struct conn *c, struct ad_addr *out, bool *auth)
 {
 	size_t i;
 
-	if (c == NULL || c->key == 0)
+	if (c->key == 0)
 		return false;
 	i = (size_t)(c->key >> 7) % CONN_SLOTS;
 	if (c->map->key[i] != c->key)
@@ -515,6 +557,72 @@ conn_recall(const struct conn *c, struct ad_addr *out, bool *auth)
 	if (auth)
 		*auth = c->map->auth[i];
 	return true;
+}
+
+bool
+conn_recall_src(const struct conn *c, struct ad_event *ev)
+{
+	if (c->key == 0)
+		return false;
+	c->rec->ops |= AD_CONN_RECALL_SRC;
+	if (c->defer) {
+		memset(&ev->src, 0, sizeof(ev->src));	/* until resolved */
+		return true;
+	}
+	return conn_recall(c, &ev->src, NULL);
+}
+
+void
+conn_settle(const struct conn *c, struct ad_event *ev)
+{
+	struct ad_addr a;
+	bool auth = false;
+
+	if (c->key == 0)
+		return;
+	if (c->defer) {
+		c->rec->ops |= AD_CONN_SETTLE;
+		return;
+	}
+	if (ev->category == AD_CAT_SSH_PROBE && conn_recall(c, &a, &auth) &&
+	    auth && ad_addr_equal(&a, &ev->src))
+		ev->category = AD_CAT_SSH_BRUTEFORCE;
+	map_remember(c, &ev->src, ev->category == AD_CAT_SSH_BRUTEFORCE);
+}
+
+void
+ad_parser_defer_conns(struct ad_parser *p, bool on)
+{
+	p->defer_conns = on;
+}
+
+void
+ad_parser_conn_work(const struct ad_parser *p, struct ad_conn_work *w)
+{
+	w->key = p->rec_key;
+	w->ops = (uint8_t)p->rec.ops;
+	w->counted = p->rec_counted;
+}
+
+int
+ad_parser_resolve(struct ad_parser *p, const struct ad_conn_work *w,
+    struct ad_event *ev, struct ad_parse_stats *undo)
+{
+	struct conn c = { &p->conns, w->key, NULL, false };
+
+	if ((w->ops & AD_CONN_RECALL_SRC) && !conn_recall(&c, &ev->src, NULL)) {
+		/* Not deferred, the line would have been nothing. */
+		if (w->counted == AD_SKIP__COUNT)
+			undo->events++;
+		else if (w->counted >= 0)
+			undo->skipped[w->counted]++;
+		return 0;
+	}
+	if (w->ops & AD_CONN_REMEMBER)
+		map_remember(&c, &ev->src, false);
+	if (w->ops & AD_CONN_SETTLE)
+		conn_settle(&c, ev);
+	return 1;
 }
 
 /*
