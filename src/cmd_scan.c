@@ -291,6 +291,12 @@ cmd_scan(struct cli *c, int argc, char **argv)
 			    (unsigned long long)sum->files_rotated,
 			    (unsigned long long)sum->files_truncated);
 		fputc('\n', stderr);
+		if (sum->chunks_main || sum->chunks_again)
+			fprintf(stderr, "  two threads: the main thread parsed "
+			    "%llu of %llu chunks; %llu parsed again in order\n",
+			    (unsigned long long)sum->chunks_main,
+			    (unsigned long long)sum->chunks,
+			    (unsigned long long)sum->chunks_again);
 	}
 	if (lookup && (ret == EXIT_OK || ret == EXIT_INPUT)) {
 		int lr = lookup_sources(c, st);

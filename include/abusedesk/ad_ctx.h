@@ -40,6 +40,9 @@ enum ad_fault {
 	AD_FAULT_SCAN_WORKER_LAG = 6,	/* scan: the parser thread pauses 2 ms
 					   after each chunk it hands over (not
 					   consumed: read, never triggered) */
+	AD_FAULT_SCAN_WORKER_SLOW = 7,	/* scan: the parser thread pauses 2 ms
+					   before parsing each chunk, so the
+					   main thread parses (not consumed) */
 };
 
 typedef void (*ad_log_fn)(void *arg, enum ad_log_level, const char *msg);

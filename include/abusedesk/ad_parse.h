@@ -136,7 +136,7 @@ int	ad_parser_restore(struct ad_parser *p, const void *data,
  * Returns 1 and fills ev when the line is hostile, 0 when it is not (or was
  * skipped: the reason is counted in the stats). ev borrows from line.
  * With deferred connections (below) it may also return 2: no event, but
- * connection work for ad_parser_resolve.
+ * connection work for ad_parser_resolve; speculating, -1 (below).
  */
 int	ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	    struct ad_event *ev);
@@ -166,6 +166,37 @@ struct ad_conn_work {
 };
 
 void	ad_parser_defer_conns(struct ad_parser *p, bool on);
+
+/*
+ * What else a parser carries from line to line, besides the connection map
+ * and the state of the families that keep one: the format it sniffed, the
+ * last family a bare message was taken for, and the clock of year-less
+ * stamps. With deferred connections and no such family, a parser set to a
+ * chunk's carry parses that chunk as the one that read every line before
+ * it would: so two parsers may parse a file's chunks side by side, each
+ * checked against the carry the chunk before it left (ad_parse_carry_same).
+ */
+#include "ad_time.h"
+
+struct ad_parse_carry {
+	int			sniff;
+	int			file_family;
+	int64_t			ref;
+	int			year;
+	struct ad_clockref	clock;
+};
+
+void	ad_parser_carry_get(const struct ad_parser *p, struct ad_parse_carry *c);
+void	ad_parser_carry_set(struct ad_parser *p, const struct ad_parse_carry *c);
+/* The same position for parsing (caches aside). */
+bool	ad_parse_carry_same(const struct ad_parse_carry *a,
+	    const struct ad_parse_carry *b);
+/*
+ * Speculating (a chunk parsed from a carry that may yet prove wrong): a
+ * line of a family whose state carries across lines is not parsed, and
+ * ad_parse_line returns -1 (the chunk must then be parsed in order).
+ */
+void	ad_parser_speculate(struct ad_parser *p, bool on);
 /* The connection work of the line ad_parse_line just parsed. */
 void	ad_parser_conn_work(const struct ad_parser *p, struct ad_conn_work *w);
 /*

@@ -64,6 +64,10 @@ struct ad_scan_summary {
 	uint64_t	incident_writes;	/* rows written (one per changed incident per checkpoint) */
 	/* Closed while below threshold and never stored: counted, not kept. */
 	uint64_t	incidents_unstored;
+	/* Two threads: chunks the main thread parsed, and parsed again. */
+	uint64_t	chunks;
+	uint64_t	chunks_main;
+	uint64_t	chunks_again;
 };
 
 struct ad_scan;

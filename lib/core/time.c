@@ -175,6 +175,14 @@ infer_year(struct ad_clockref *cr, int mon, int day)
 			cr->last_year = cr->year;
 		else if (mon < cr->last_mon && cr->last_mon - mon >= 6)
 			cr->last_year++;	/* Dec -> Jan inside one stream */
+		else if (mon > cr->last_mon && mon - cr->last_mon >= 6 &&
+		    cr->last_year > cr->year)
+			/*
+			 * Once rolled over, a line half a year "ahead" is a
+			 * late one of the year before (Dec after Jan): it
+			 * neither moves the clock nor starts another year.
+			 */
+			return cr->last_year - 1;
 		cr->last_mon = mon;
 		return cr->last_year;
 	}

@@ -25,36 +25,54 @@ struct hit {
 
 /*
  * One chunk on its way from the file to the table: read, parsed, then
- * aggregated and stored. With two threads a worker reads and parses chunks
- * into N_SLOTS slots in turn while the main thread aggregates and stores
- * the oldest parsed one; with one thread the main thread does it all, in
- * slot 0. With two, the worker's parser defers its sshd connection map to
- * the main thread (ad_parser_defer_conns), which resolves each line's
- * connection work as it absorbs it: the map is then exact at the offset
- * of every absorbed chunk, which is what a checkpoint saves. More than two slots absorb the difference in cost between chunks
- * (a sweep that writes a thousand rows, a burst of hostile lines), so
- * neither thread waits for the other's slow chunk. The worker reads its
- * chunks itself: the copy out of the page cache then lands in the cache of
- * the core that parses it. (When the main thread read ahead while idle,
- * its copies into buffers the worker had just parsed cost 2.5 times as
- * much, and the main thread became the slower one on sshd logs.) One
- * parser sees every line in order, so the result is the same as with one
- * thread.
+ * aggregated and stored. With one thread the main thread does it all, in
+ * slot 0. With two, a worker reads and parses chunks into N_SLOTS slots
+ * while the main thread aggregates and stores them in file order, and
+ * parses a chunk of its own (read after the worker's) whenever it would
+ * otherwise wait for the worker.
+ *
+ * Side by side, the two parsers give what one parser reading every line
+ * in order gives:
+ *  - the sshd connection map is deferred to the main thread, which does
+ *    each line's connection work as it absorbs it (ad_parser_defer_conns),
+ *    so the map is exact at every absorbed offset (a checkpoint saves it);
+ *  - each chunk is parsed from the carry (ad_parse_carry: sniffed format,
+ *    clock of year-less stamps) the parser had, and absorbed only when
+ *    that is the carry the chunk before it left;
+ *  - a line of a family whose state carries across lines stops the
+ *    chunk's parse (ad_parser_speculate).
+ * When a check fails the main thread stops the worker, parses the chunks
+ * not yet absorbed again in order with the worker's parser, and the
+ * stream goes on without side-by-side parsing.
+ *
+ * Each reads its own chunks: a copy out of the page cache then lands in
+ * the cache of the core that parses it. More than two slots absorb the
+ * difference in cost between chunks (a sweep that writes a thousand rows,
+ * a burst of hostile lines), so neither thread waits for the other's slow
+ * chunk.
  */
 #define N_SLOTS		4
 
 enum slot_state {
 	SLOT_FREE = 0,		/* absorbed: may be read into */
+	SLOT_BUSY,		/* read, being parsed */
 	SLOT_PARSED,		/* read and parsed, to be absorbed */
 };
 
 struct slot {
+	uint64_t		 seq;		/* read order */
+	const char		*data;		/* the chunk (a reader buffer) */
 	size_t			 len;
 	uint64_t		 end_offset;	/* stream offset after the chunk */
 	uint64_t		 dropped_before; /* too-long lines before it */
+	bool			 truncated;	/* the end: an unfinished line */
 	uint64_t		 lines;
 	struct hit		*hits;
 	size_t			 n, cap;
+	bool			 stopped;	/* speculating: needs the order */
+	bool			 by_main;	/* parsed by the helper */
+	struct ad_parse_carry	 from, to;	/* the parser's, before and after */
+	struct ad_parse_stats	 stats;		/* what its parse counted */
 	int			 status;	/* 1: a chunk; 0: the end; <0: error */
 	struct ad_diag		 diag;		/* the reader's error */
 	enum slot_state		 state;		/* two threads: under mu */
@@ -65,21 +83,31 @@ struct ad_scan {
 	struct ad_store			*store;
 	const struct ad_detect_config	*cfg;
 	struct ad_scan_opts		 opts;
-	struct ad_parser		*parser;
+	struct ad_parser		*parser;	/* the worker's (or only) */
+	struct ad_parser		*helper;	/* the main thread's */
 	struct ad_agg			*agg;
 	struct ad_scan_summary		 sum;
 	int				 depth;	/* PATH.1 recursion guard */
 	struct slot			 slots[N_SLOTS];
-	/* The reader, and with two threads the hand-over of slots. */
+	/* The reader, and with two threads the hand-over of slots (mu). */
 	struct ad_reader		*rd;
 	uint64_t			 dropped_seen;	/* reader's too-long lines counted */
+	uint64_t			 seq_read;	/* chunks read */
+	bool				 at_end;	/* the reader has no more */
 	pthread_mutex_t			 mu;
 	pthread_cond_t			 cv;
 	bool				 stop;		/* the main thread gave up */
+	bool				 side_by_side;	/* both threads parse */
+	bool				 pause;		/* the worker must wait */
+	bool				 worker_busy;	/* parsing a chunk */
+	struct ad_parse_carry		 published;	/* the worker's, after its
+							   last chunk */
 	bool				 threaded;	/* slots hand over between threads */
 	bool				 held_loaded;	/* the store's held incidents are in agg */
 	bool				 in_txn;	/* a batch's transaction is open */
+	struct ad_parse_carry		 carry;		/* after the last absorbed chunk */
 	struct ad_buf			 pstate;	/* the parser's saved state */
+	struct ad_parse_stats		 stats;		/* of the absorbed chunks */
 	struct ad_parse_stats		 undo;		/* of deferred lines that
 							   came to nothing */
 	uint64_t			 dropped;	/* of the open batch */
@@ -102,7 +130,6 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
     const struct ad_detect_config *cfg, const struct ad_scan_opts *opts)
 {
 	struct ad_scan *sc;
-	int k;
 
 	if ((sc = ad_calloc(1, sizeof(*sc))) == NULL)
 		return NULL;
@@ -126,8 +153,15 @@ ad_scan_new(struct ad_ctx *ctx, struct ad_store *store,
 		ad_scan_free(sc);
 		return NULL;
 	}
-	for (k = 0; k < N_SLOTS; k++)
 	if (opts->threads != 1) {
+		if ((sc->helper = ad_parser_new(opts->family, opts->now,
+		    opts->year)) == NULL || ad_parser_options(sc->helper,
+		    opts->parse_opts, opts->n_parse_opts, NULL) != AD_OK) {
+			ad_scan_free(sc);
+			return NULL;
+		}
+		ad_parser_defer_conns(sc->helper, true);
+		ad_parser_speculate(sc->helper, true);
 		pthread_mutex_init(&sc->mu, NULL);
 		pthread_cond_init(&sc->cv, NULL);
 		sc->threaded = true;
@@ -149,6 +183,7 @@ ad_scan_free(struct ad_scan *sc)
 	if (sc->in_txn)
 		ad_store_rollback(sc->store);
 	ad_parser_free(sc->parser);
+	ad_parser_free(sc->helper);
 	ad_buf_free(&sc->pstate);
 	ad_agg_free(sc->agg);
 	for (k = 0; k < N_SLOTS; k++)
@@ -368,41 +403,64 @@ commit_batch(struct ad_scan *sc, const struct ad_file_state *fs, bool final,
 }
 
 /*
- * Reads and parses the next chunk into sl (the parser's thread). With two
- * threads the reader keeps a buffer per slot (older chunks are still being
- * absorbed), and lines keep their connection work for the main thread.
+ * Reads the next chunk into sl (with two threads under mu: the reader is
+ * shared, and chunks are numbered in the order read). At the end of the
+ * data, or on an error, the slot says so and nothing more is read.
  */
 static void
-fill_slot(struct ad_scan *sc, struct slot *sl, bool deferred)
+read_slot(struct ad_scan *sc, struct slot *sl)
 {
 	const struct ad_file_info *info = ad_reader_info(sc->rd);
-	const char *p, *end, *line;
 	struct ad_chunk c;
-	struct hit *h;
-	size_t len;
 	uint64_t dropped;
-	int r;
 
+	sl->seq = sc->seq_read++;
 	sl->n = 0;
 	sl->lines = 0;
+	sl->len = 0;
 	sl->dropped_before = 0;
-	if ((sl->status = ad_reader_chunk(sc->rd, &c, &sl->diag)) != 1)
+	sl->truncated = false;
+	sl->stopped = false;
+	sl->by_main = false;
+	memset(&sl->stats, 0, sizeof(sl->stats));
+	if ((sl->status = ad_reader_chunk(sc->rd, &c, &sl->diag)) != 1) {
+		sc->at_end = true;
 		return;
+	}
 	if (c.no_newline && info->seekable) {
 		/* Maybe still being written: read it next time. */
-		ad_parser_count_skip(sc->parser, AD_SKIP_TRUNCATED);
+		sl->truncated = true;
 		sl->status = 0;
+		sc->at_end = true;
 		return;
 	}
 	dropped = ad_reader_dropped_lines(sc->rd);
 	sl->dropped_before = dropped - sc->dropped_seen;
-	for (; sc->dropped_seen < dropped; sc->dropped_seen++)
-		ad_parser_count_skip(sc->parser, AD_SKIP_TOO_LONG);
+	sc->dropped_seen = dropped;
 	sl->end_offset = c.offset + c.len;
+	sl->data = c.data;
 	sl->len = c.len;
-	p = c.data;
-	end = p + c.len;
-	while (ad_line_next(&p, end, &line, &len)) {
+}
+
+/*
+ * Parses sl's chunk with p (deferred: keeping each line's connection
+ * work), recording the carry before and after and what it counted.
+ */
+static void
+parse_slot(struct ad_parser *p, struct slot *sl, bool deferred)
+{
+	struct ad_parse_stats before = *ad_parser_stats(p);
+	const struct ad_parse_stats *after;
+	const char *q = sl->data, *end = sl->data + sl->len, *line;
+	struct hit *h;
+	size_t len;
+	int r, k;
+
+	sl->n = 0;
+	sl->lines = 0;
+	sl->stopped = false;
+	ad_parser_carry_get(p, &sl->from);
+	while (ad_line_next(&q, end, &line, &len)) {
 		sl->lines++;
 		/* Room for one more hit first: the event is parsed in place. */
 		if (sl->n == sl->cap) {
@@ -419,10 +477,14 @@ fill_slot(struct ad_scan *sc, struct slot *sl, bool deferred)
 			sl->cap = cap;
 		}
 		h = &sl->hits[sl->n];
-		if ((r = ad_parse_line(sc->parser, line, len, &h->ev)) == 0)
+		if ((r = ad_parse_line(p, line, len, &h->ev)) == 0)
 			continue;
+		if (r < 0) {
+			sl->stopped = true;
+			break;
+		}
 		if (deferred)
-			ad_parser_conn_work(sc->parser, &h->work);
+			ad_parser_conn_work(p, &h->work);
 		else
 			h->work.ops = 0;
 		h->event = r == 1;
@@ -431,60 +493,113 @@ fill_slot(struct ad_scan *sc, struct slot *sl, bool deferred)
 		h->rel = sl->lines;
 		sl->n++;
 	}
+	ad_parser_carry_get(p, &sl->to);
+	after = ad_parser_stats(p);
+	sl->stats.lines = after->lines - before.lines;
+	sl->stats.bytes = after->bytes - before.bytes;
+	sl->stats.events = after->events - before.events;
+	for (k = 0; k < AD_SKIP__COUNT; k++)
+		sl->stats.skipped[k] = after->skipped[k] - before.skipped[k];
+}
+
+/* A free slot (under mu), or NULL. */
+static struct slot *
+free_slot(struct ad_scan *sc)
+{
+	int k;
+
+	for (k = 0; k < N_SLOTS; k++)
+		if (sc->slots[k].state == SLOT_FREE)
+			return &sc->slots[k];
+	return NULL;
 }
 
 /*
- * Two cores: the worker reads and parses chunk after chunk, in order, into
- * the slots in turn, while the main thread aggregates and stores the
- * oldest parsed one.
+ * Two cores: the worker reads and parses chunk after chunk into free
+ * slots, while the main thread aggregates and stores them in order (and
+ * parses one of its own when it would wait).
  */
 static void *
 worker(void *arg)
 {
 	struct ad_scan *sc = arg;
 	struct slot *sl;
-	int k = 0, status;
+	bool speculate;
 
 	/* Named for top -H and perf: "abusedesk" is the other thread. */
 	(void)pthread_setname_np(pthread_self(), "abusedesk-parse");
 	for (;;) {
-		sl = &sc->slots[k];
 		pthread_mutex_lock(&sc->mu);
-		while (sl->state != SLOT_FREE && !sc->stop)
+		while (!sc->stop && !sc->at_end &&
+		    (sc->pause || (sl = free_slot(sc)) == NULL))
 			pthread_cond_wait(&sc->cv, &sc->mu);
-		if (sc->stop) {
+		if (sc->stop || sc->at_end) {
 			pthread_mutex_unlock(&sc->mu);
 			break;
 		}
+		read_slot(sc, sl);
+		sl->state = SLOT_BUSY;
+		sc->worker_busy = true;
+		speculate = sc->side_by_side;
 		pthread_mutex_unlock(&sc->mu);
-		fill_slot(sc, sl, true);
+		ad_parser_speculate(sc->parser, speculate);
+		if (sc->ctx->fault == AD_FAULT_SCAN_WORKER_SLOW)
+			usleep(2000);	/* tests: the main thread parses too */
+		if (sl->status == 1)
+			parse_slot(sc->parser, sl, true);
 		/*
 		 * Once parsed, the slot is the main thread's: it may absorb it
 		 * and free it before we look again.
 		 */
-		status = sl->status;
 		pthread_mutex_lock(&sc->mu);
 		sl->state = SLOT_PARSED;
+		sc->worker_busy = false;
+		sc->published = sl->to;
 		pthread_cond_broadcast(&sc->cv);
 		pthread_mutex_unlock(&sc->mu);
 		if (sc->ctx->fault == AD_FAULT_SCAN_WORKER_LAG)
 			usleep(2000);	/* tests: the main thread runs ahead */
-		if (status != 1)
-			break;
-		k = (k + 1) % N_SLOTS;
 	}
 	return NULL;
 }
 
-/* The next parsed slot, in order. */
+/*
+ * The slot of chunk seq once parsed. While the worker parses it, the main
+ * thread reads the next chunk and parses it with its own parser, from the
+ * carry the worker published last (checked when it is absorbed).
+ */
 static struct slot *
-take_slot(struct ad_scan *sc, int k)
+take_slot(struct ad_scan *sc, uint64_t seq)
 {
-	struct slot *sl = &sc->slots[k];
+	struct ad_parse_carry from;
+	struct slot *sl, *own;
+	int k;
 
 	pthread_mutex_lock(&sc->mu);
-	while (sl->state != SLOT_PARSED)
+	for (;;) {
+		for (k = 0, sl = NULL; k < N_SLOTS && sl == NULL; k++)
+			if (sc->slots[k].state != SLOT_FREE &&
+			    sc->slots[k].seq == seq)
+				sl = &sc->slots[k];
+		if (sl != NULL && sl->state == SLOT_PARSED)
+			break;
+		if (sl != NULL && sc->side_by_side && !sc->at_end &&
+		    !sc->pause && (own = free_slot(sc)) != NULL) {
+			read_slot(sc, own);
+			own->state = SLOT_BUSY;
+			own->by_main = true;
+			from = sc->published;
+			pthread_mutex_unlock(&sc->mu);
+			if (own->status == 1) {
+				ad_parser_carry_set(sc->helper, &from);
+				parse_slot(sc->helper, own, true);
+			}
+			pthread_mutex_lock(&sc->mu);
+			own->state = SLOT_PARSED;
+			continue;
+		}
 		pthread_cond_wait(&sc->cv, &sc->mu);
+	}
 	pthread_mutex_unlock(&sc->mu);
 	return sl;
 }
@@ -494,6 +609,46 @@ give_back(struct ad_scan *sc, struct slot *sl)
 {
 	pthread_mutex_lock(&sc->mu);
 	sl->state = SLOT_FREE;
+	pthread_cond_broadcast(&sc->cv);
+	pthread_mutex_unlock(&sc->mu);
+}
+
+/*
+ * A chunk parsed side by side that is not what one parser would have
+ * made of it (its carry differs, or it stopped at a line that needs the
+ * order): the worker waits, its parser goes back to the absorbed carry,
+ * and every chunk from sl on is parsed again in order with it. The
+ * stream goes on without side-by-side parsing. Nothing of the chunks
+ * parsed again had been absorbed, and their lines are still in the
+ * reader's buffers.
+ */
+static void
+parse_again(struct ad_scan *sc, uint64_t seq)
+{
+	struct slot *sl;
+	int k;
+
+	pthread_mutex_lock(&sc->mu);
+	sc->side_by_side = false;
+	sc->pause = true;
+	while (sc->worker_busy)
+		pthread_cond_wait(&sc->cv, &sc->mu);
+	pthread_mutex_unlock(&sc->mu);
+	ad_parser_speculate(sc->parser, false);
+	ad_parser_carry_set(sc->parser, &sc->carry);
+	for (; seq < sc->seq_read; seq++) {
+		for (k = 0, sl = NULL; k < N_SLOTS && sl == NULL; k++)
+			if (sc->slots[k].state == SLOT_PARSED &&
+			    sc->slots[k].seq == seq)
+				sl = &sc->slots[k];
+		if (sl != NULL && sl->status == 1) {
+			parse_slot(sc->parser, sl, true);
+			sl->by_main = false;
+			sc->sum.chunks_again++;
+		}
+	}
+	pthread_mutex_lock(&sc->mu);
+	sc->pause = false;
 	pthread_cond_broadcast(&sc->cv);
 	pthread_mutex_unlock(&sc->mu);
 }
@@ -532,6 +687,10 @@ absorb(struct ad_scan *sc, struct slot *sl, struct ad_file_state *fs,
 	int r;
 
 	fs->lines += sl->dropped_before;
+	sc->stats.lines += sl->dropped_before;
+	sc->stats.skipped[AD_SKIP_TOO_LONG] += sl->dropped_before;
+	ad_parse_stats_add(&sc->stats, &sl->stats);
+	sc->carry = sl->to;
 	/* The table is bigger than the cache: fetch ahead (a hint). */
 	for (i = 0; i < sl->n && i < PREFETCH_SLOT; i++)
 		prepare(sc, &h[i]);
@@ -589,31 +748,56 @@ static int
 scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
     const struct ad_instant *fallback, struct ad_diag *diag)
 {
-	uint64_t since_commit = 0;
+	uint64_t since_commit = 0, seq;
 	struct slot *sl;
 	pthread_t tid;
 	bool threaded = sc->threaded;
-	int k = 0, r = AD_OK;
+	int k, r = AD_OK;
 
 	sc->rd = rd;
 	sc->dropped_seen = ad_reader_dropped_lines(rd);
+	sc->seq_read = 0;
+	sc->at_end = false;
 	sc->stop = false;
+	sc->pause = false;
+	sc->worker_busy = false;
 	for (k = 0; k < N_SLOTS; k++)
 		sc->slots[k].state = SLOT_FREE;
-	k = 0;
-	/* Deferred before the worker starts: it parses from its first line. */
+	ad_parser_carry_get(sc->parser, &sc->carry);
+	sc->published = sc->carry;
+	/*
+	 * Deferred before the worker starts: it parses from its first line.
+	 * Side by side only on a stream whose first chunk the worker sniffed
+	 * (the helper starts from the carry it publishes).
+	 */
 	ad_parser_defer_conns(sc->parser, threaded);
+	sc->side_by_side = false;
 	if (threaded && (ad_reader_buffers(rd, N_SLOTS) != AD_OK ||
 	    pthread_create(&tid, NULL, worker, sc) != 0)) {
 		threaded = false;	/* no thread: do it here */
 		ad_parser_defer_conns(sc->parser, false);
 	}
-	for (;;) {
-		if (threaded)
-			sl = take_slot(sc, k);
-		else {
+	for (seq = 0;; seq++) {
+		if (threaded) {
+			sl = take_slot(sc, seq);
+			/* One parser's result, or parsed again to be. */
+			if (sl->status == 1 && (sl->stopped ||
+			    !ad_parse_carry_same(&sl->from, &sc->carry)))
+				parse_again(sc, seq);
+			if (seq == 0) {
+				pthread_mutex_lock(&sc->mu);
+				sc->side_by_side = !sc->pause && sl->status == 1;
+				pthread_mutex_unlock(&sc->mu);
+			}
+		} else {
 			sl = &sc->slots[0];
-			fill_slot(sc, sl, false);
+			read_slot(sc, sl);
+			if (sl->status == 1)
+				parse_slot(sc->parser, sl, false);
+		}
+		if (sl->truncated) {
+			sc->stats.lines++;
+			sc->stats.skipped[AD_SKIP_TRUNCATED]++;
 		}
 		if (sl->status != 1) {
 			if (sl->status < 0) {
@@ -627,13 +811,13 @@ scan_stream(struct ad_scan *sc, struct ad_reader *rd, struct ad_file_state *fs,
 			break;
 		}
 		sc->sum.bytes_read += sl->len;
+		sc->sum.chunks++;
+		sc->sum.chunks_main += sl->by_main;
 		if ((r = absorb(sc, sl, fs, fallback, diag)) != AD_OK ||
 		    (r = after_chunk(sc, sl, fs, &since_commit, diag)) != AD_OK)
 			break;
-		if (threaded) {
+		if (threaded)
 			give_back(sc, sl);
-			k = (k + 1) % N_SLOTS;
-		}
 	}
 	if (threaded) {
 		pthread_mutex_lock(&sc->mu);
@@ -799,7 +983,7 @@ ad_scan_file(struct ad_scan *sc, const char *path, struct ad_diag *diag)
 	 * The summary always reflects what was parsed, even after an error;
 	 * less what deferred lines counted that their connection undid.
 	 */
-	sc->sum.parse = *ad_parser_stats(sc->parser);
+	sc->sum.parse = sc->stats;
 	sc->sum.parse.events -= sc->undo.events;
 	for (k = 0; k < AD_SKIP__COUNT; k++)
 		sc->sum.parse.skipped[k] -= sc->undo.skipped[k];

@@ -142,8 +142,10 @@ scan --db "$W/long2.db" --set threads=2 "$W/long.log" 2>"$W/l2"
 expect_rc "long lines, two threads" 0 "$?"
 check "the reader dropped the long lines" grep -q "10 line longer than 64 KiB" "$W/l1"
 check "and held back the unfinished last line" grep -q "1 unfinished last line" "$W/l1"
+# summary FILE: the summary without its clock and the two threads' line.
+summary() { grep -v '^  two threads:' "$1" | sed 's/ in [0-9.]* s.*//'; }
 expect_eq "long lines: same counts with two threads" \
-    "$(sed 's/ in [0-9.]* s.*//' "$W/l1")" "$(sed 's/ in [0-9.]* s.*//' "$W/l2")"
+    "$(summary "$W/l1")" "$(summary "$W/l2")"
 ad incidents --db "$W/long1.db" --json --all --evidence >"$W/long1.json"
 ad incidents --db "$W/long2.db" --json --all --evidence >"$W/long2.json"
 check "long lines: the same incidents with two threads" \
@@ -210,13 +212,88 @@ check "address-less lines took their connection's address" \
 check "lines of unknown connections count as nothing, damaged or not" \
     test "$(grep -c 'UTF-8\|NUL' "$W/conn1.err")" = 0
 expect_eq "connection log: the same summary with two threads" \
-    "$(sed 's/ in [0-9.]* s.*//' "$W/conn1.err")" \
-    "$(sed 's/ in [0-9.]* s.*//' "$W/conn2.err")"
+    "$(summary "$W/conn1.err")" "$(summary "$W/conn2.err")"
 check "connection log: every incident as with one thread" \
     cmp -s "$W/conn1.json" "$W/conn2.json"
 expect_eq "connection log: the same saved connection map" \
     "$(sq "$W/conn1.db" "select hex(parse_state) from files")" \
     "$(sq "$W/conn2.db" "select hex(parse_state) from files")"
+
+# Both threads parse (the main thread whenever it would wait): with the
+# worker slow (fault point 7) the main thread parses many chunks, each
+# from the carry the worker published last, checked when absorbed.
+ABUSEDESK_TEST_FAULT=7 timeout 300 "${SCAN[@]}" --db "$W/connlag.db" \
+    --set threads=2 --set checkpoint=512K "$W/conn.log" 2>"$W/connlag.err"
+expect_rc "connection log, the worker slow" 0 "$?"
+check "the main thread parsed chunks of its own" \
+    grep -Eq 'main thread parsed [1-9][0-9]* of' "$W/connlag.err"
+ad incidents --db "$W/connlag.db" --json --all --evidence >"$W/connlag.json"
+expect_eq "the worker slow: the same summary" \
+    "$(summary "$W/conn1.err")" "$(summary "$W/connlag.err")"
+check "the worker slow: every incident as with one thread" \
+    cmp -s "$W/conn1.json" "$W/connlag.json"
+expect_eq "the worker slow: the same saved connection map" \
+    "$(sq "$W/conn1.db" "select hex(parse_state) from files")" \
+    "$(sq "$W/connlag.db" "select hex(parse_state) from files")"
+
+# A line whose family keeps state from line to line (OpenSMTPD sessions)
+# in the middle of the file: a parse that is not in order stops there,
+# and every chunk from it on is parsed again in order by one parser.
+python3 - "$W/conn.log" "$W/mixed.log" <<'PY'
+import sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")
+mid = len(lines) // 2
+stamp = lines[mid][:15]
+smtpd = [stamp + b" mx smtpd[77]: 0123456789abcdef smtp connected "
+         b"address=203.0.113.77 host=x.example"] + \
+        [stamp + b" mx smtpd[77]: 0123456789abcdef smtp failed-command "
+         b"command=\"AUTH LOGIN\" result=\"535 Authentication failed\""] * 20
+open(sys.argv[2], "wb").write(b"\n".join(lines[:mid] + smtpd + lines[mid:]))
+PY
+for t in 1 2; do
+	ABUSEDESK_TEST_FAULT=7 timeout 300 "${SCAN[@]}" --db "$W/mixed$t.db" \
+	    --set threads=$t "$W/mixed.log" 2>"$W/mixed$t.err"
+	expect_rc "mixed log, $t thread(s)" 0 "$?"
+	ad incidents --db "$W/mixed$t.db" --json --all --evidence \
+	    >"$W/mixed$t.json"
+done
+check "the OpenSMTPD line made chunks be parsed again" \
+    grep -Eq '[1-9][0-9]* parsed again in order' "$W/mixed2.err"
+check "mixed log: the OpenSMTPD session was read" \
+    grep -q '203.0.113.77' "$W/mixed1.json"
+expect_eq "mixed log: the same summary with two threads" \
+    "$(summary "$W/mixed1.err")" "$(summary "$W/mixed2.err")"
+check "mixed log: every incident as with one thread" \
+    cmp -s "$W/mixed1.json" "$W/mixed2.json"
+
+# A fixed year that rolls over (Dec -> Jan) in the middle of the file,
+# with stray December lines after it (they stay in the new year): the
+# clock is part of the carry, so a chunk parsed from the year before is
+# parsed again; the stamps must come out as with one thread.
+python3 - "$W/conn.log" "$W/year.log" <<'PY'
+import sys
+out = []
+lines = open(sys.argv[1], "rb").read().split(b"\n")
+for i, l in enumerate(lines):
+    if len(l) > 15:
+        mon = b"Dec" if i < len(lines) // 2 or i % 40 == 0 else b"Jan"
+        l = mon + l[3:]
+    out.append(l)
+open(sys.argv[2], "wb").write(b"\n".join(out))
+PY
+for t in 1 2; do
+	ABUSEDESK_TEST_FAULT=7 timeout 300 "${SCAN[@]}" --db "$W/year$t.db" \
+	    --year 2025 --set threads=$t "$W/year.log" 2>"$W/year$t.err"
+	expect_rc "year rollover, $t thread(s)" 0 "$?"
+	ad incidents --db "$W/year$t.db" --json --all --evidence \
+	    >"$W/year$t.json"
+done
+check "year rollover: stamps of both years" \
+    grep -q '"first":"2026-01' "$W/year1.json"
+expect_eq "year rollover: the same summary with two threads" \
+    "$(summary "$W/year1.err")" "$(summary "$W/year2.err")"
+check "year rollover: every incident as with one thread" \
+    cmp -s "$W/year1.json" "$W/year2.json"
 
 ad scan --db "$W/bad.db" --set threads=3 "$W/auth.log" 2>/dev/null
 expect_rc "threads = 3 is a configuration error" 4 "$?"

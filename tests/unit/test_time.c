@@ -136,6 +136,7 @@ test_bsd_fixed_year(void)
 	struct ad_clockref cr;
 	struct ad_instant t;
 	const char *s;
+	int i;
 
 	set_tz("UTC");
 
@@ -198,6 +199,20 @@ test_bsd_fixed_year(void)
 	ASSERT_INT_EQ(t.utc, 1767225602);
 	ASSERT_INT_EQ(bsd("Feb  1 00:00:00 h", &cr, &t), 15);
 	ASSERT_INT_EQ(t.utc, 20485LL * 86400);
+	TEST_DONE();
+
+	TEST_START("bsd fixed year: late December lines after the rollover");
+	ad_clockref_init(&cr, 0, 2025);
+	ASSERT_INT_EQ(bsd("Dec 31 23:59:58 h", &cr, &t), 15);
+	ASSERT_INT_EQ(bsd("Jan  1 00:00:01 h", &cr, &t), 15);
+	ASSERT_INT_EQ(t.utc, 1767225601);
+	/* A late line of 2025 among 2026's, twice: still 2025, then 2026. */
+	for (i = 0; i < 2; i++) {
+		ASSERT_INT_EQ(bsd("Dec 31 23:59:59 h", &cr, &t), 15);
+		ASSERT_INT_EQ(t.utc, 1767225599);
+		ASSERT_INT_EQ(bsd("Jan  1 00:00:02 h", &cr, &t), 15);
+		ASSERT_INT_EQ(t.utc, 1767225602);
+	}
 	TEST_DONE();
 
 	TEST_START("bsd same minute: remembered only while the year holds");

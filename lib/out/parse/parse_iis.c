@@ -365,6 +365,7 @@ const struct family fam_iis = {
 	.whole_file = true,
 	.parse = parse_iis,
 	.state_new = iis_state_new,
+	.carries = true,
 	.state_free = iis_state_free,
 	.state_reset = iis_state_reset,
 	.legends = iis_legends,

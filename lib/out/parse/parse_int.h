@@ -249,6 +249,12 @@ struct family {
 	bool			 whole_file;
 	enum pr_result		(*parse)(struct pline *pl, struct ad_event *ev);
 	void			*(*state_new)(void);	/* NULL: stateless */
+	/*
+	 * The state carries from line to line (sessions, multi-line records,
+	 * a header): a parse that starts from a guessed position may not
+	 * read such lines (ad_parser_speculate).
+	 */
+	bool			 carries;
 	void			(*state_free)(void *state);
 	void			(*state_reset)(void *state);	/* a new file begins */
 	/* "parse.NAME.KEY = VALUE"; returns AD_OK or AD_ERR_CONFIG (diag). */

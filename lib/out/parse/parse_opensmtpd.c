@@ -271,6 +271,7 @@ const struct family fam_opensmtpd = {
 	.claims = opensmtpd_claims,
 	.parse = parse_opensmtpd,
 	.state_new = smtpd_state_new,
+	.carries = true,
 	.state_free = smtpd_state_free,
 	.state_reset = smtpd_state_reset,
 	.legends = opensmtpd_legends,

@@ -264,6 +264,7 @@ const struct family fam_snort_full = {
 	.whole_file = true,
 	.parse = parse_snort_full,
 	.state_new = full_state_new,
+	.carries = true,
 	.state_free = full_state_free,
 	.state_reset = full_state_reset,
 	.legends = snort_full_legends,

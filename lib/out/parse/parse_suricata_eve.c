@@ -705,6 +705,7 @@ const struct family fam_suricata_eve = {
 	.whole_file = true,
 	.parse = parse_eve,
 	.state_new = eve_state_new,
+	.carries = true,
 	.state_free = eve_state_free,
 	.legends = eve_legends,
 };

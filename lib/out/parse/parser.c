@@ -93,6 +93,7 @@ struct ad_parser {
 	struct ad_parse_stats	stats;
 	struct conn_map		conns;
 	bool			defer_conns;	/* ad_parser_defer_conns */
+	bool			speculate;	/* ad_parser_speculate */
 	struct conn_rec		rec;		/* the last line's */
 	uint64_t		rec_key;
 	int8_t			rec_counted;
@@ -437,6 +438,8 @@ ad_parse_line(struct ad_parser *p, const char *line, size_t len,
 	if (fam == AD_FAMILY_AUTO || families[fam] == NULL ||
 	    families[fam]->parse == NULL)
 		return 0;
+	if (p->speculate && families[fam]->carries)
+		return -1;
 
 	m = env.msg;
 	mend = env.msg + env.msg_len;
@@ -594,6 +597,45 @@ void
 ad_parser_defer_conns(struct ad_parser *p, bool on)
 {
 	p->defer_conns = on;
+}
+
+void
+ad_parser_speculate(struct ad_parser *p, bool on)
+{
+	p->speculate = on;
+}
+
+void
+ad_parser_carry_get(const struct ad_parser *p, struct ad_parse_carry *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->sniff = (int)p->sniff;
+	c->file_family = (int)p->file_family;
+	c->ref = p->ref;
+	c->year = p->year;
+	c->clock = p->clock;
+}
+
+void
+ad_parser_carry_set(struct ad_parser *p, const struct ad_parse_carry *c)
+{
+	p->sniff = (enum sniff)c->sniff;
+	p->file_family = (enum ad_family)c->file_family;
+	p->ref = c->ref;
+	p->year = c->year;
+	p->clock = c->clock;	/* its caches hold for its own fields */
+}
+
+bool
+ad_parse_carry_same(const struct ad_parse_carry *a,
+    const struct ad_parse_carry *b)
+{
+	/* ref_known and what it derives follow from ref; the rest is cache. */
+	return a->sniff == b->sniff && a->file_family == b->file_family &&
+	    a->ref == b->ref && a->year == b->year &&
+	    a->clock.ref == b->clock.ref && a->clock.year == b->clock.year &&
+	    a->clock.last_year == b->clock.last_year &&
+	    a->clock.last_mon == b->clock.last_mon;
 }
 
 void
