@@ -523,7 +523,7 @@ static void *
 worker(void *arg)
 {
 	struct ad_scan *sc = arg;
-	struct slot *sl;
+	struct slot *sl = NULL;
 	bool speculate;
 
 	/* Named for top -H and perf: "abusedesk" is the other thread. */
@@ -533,7 +533,7 @@ worker(void *arg)
 		while (!sc->stop && !sc->at_end &&
 		    (sc->pause || (sl = free_slot(sc)) == NULL))
 			pthread_cond_wait(&sc->cv, &sc->mu);
-		if (sc->stop || sc->at_end) {
+		if (sc->stop || sc->at_end || sl == NULL) {
 			pthread_mutex_unlock(&sc->mu);
 			break;
 		}
